@@ -1,0 +1,75 @@
+import { config } from '../config.ts';
+import {
+  createConversation,
+  deleteConversation,
+  getConversation,
+  updateConversation,
+} from '../domain/conversations.ts';
+import { nowIso } from '../domain/ids.ts';
+import { callerOf } from '../http/auth.ts';
+import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { json, noContent } from '../http/respond.ts';
+import { route } from '../http/route.ts';
+import { conversationRepository, listConversations } from '../store/conversations-repo.ts';
+import { presentConversation, presentConversationLite } from './present.ts';
+import { conversationBody, listConversationsQuery } from './schemas.ts';
+import { listConversationsOfUser } from './user-conversations.ts';
+
+const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
+
+/** Vonage accepts `2018-01-01 10:00:00` (UTC) as well as ISO 8601; both become ISO for comparison. */
+const isoDate = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const normalised = value.includes('T') ? value : value.replace(' ', 'T');
+  const withZone =
+    /(Z|[+-]\d{2}:?\d{2})$/.test(normalised) || normalised.length === 10 ? normalised : `${normalised}Z`;
+  return new Date(withZone).toISOString();
+};
+
+export const create = route({ body: conversationBody }, async ({ event, body }) => {
+  const conversation = await createConversation(conversationRepository, body, nowIso());
+  return json(201, presentConversation(base(event), conversation));
+});
+
+export const list = route({ query: listConversationsQuery }, async ({ event, query }) => {
+  const order = (query.order ?? 'asc') as 'asc' | 'desc';
+  const pageSize = query.page_size ?? 10;
+  const cursor = decodeCursor(query.cursor);
+  const caller = callerOf(event);
+  const b = base(event);
+  const page =
+    caller.kind === 'admin'
+      ? await listConversations({
+          order,
+          pageSize,
+          cursor,
+          dateStart: isoDate(query.date_start),
+          dateEnd: isoDate(query.date_end),
+        })
+      : await listConversationsOfUser(caller.userName, { order, pageSize, cursor });
+  return json(200, {
+    page_size: pageSize,
+    _embedded: { conversations: page.items.map((c) => presentConversationLite(b, c)) },
+    _links: pageLinks(event, b, page, pageSize, order),
+  });
+});
+
+export const get = route({}, async ({ event, params }) => {
+  const conversation = await getConversation(conversationRepository, params.conversation_id);
+  return json(200, presentConversation(base(event), conversation));
+});
+
+export const update = route({ body: conversationBody }, async ({ event, params, body }) => {
+  const conversation = await updateConversation(
+    conversationRepository,
+    params.conversation_id,
+    body,
+    nowIso(),
+  );
+  return json(200, presentConversation(base(event), conversation));
+});
+
+export const remove = route({}, async ({ params }) => {
+  await deleteConversation(conversationRepository, params.conversation_id);
+  return noContent();
+});

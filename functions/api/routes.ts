@@ -1,0 +1,26 @@
+import type { Method } from '@middy/http-router';
+import type { Handler } from 'aws-lambda';
+import * as conversations from './conversations.ts';
+import * as users from './users.ts';
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each route's middy stack has its own event typing
+  handler: Handler<any, any>;
+}
+
+/** Every endpoint of the REST API, served by the one API Lambda. */
+export const routes: RouteDef[] = [
+  { method: 'GET', path: '/v1/conversations', handler: conversations.list },
+  { method: 'POST', path: '/v1/conversations', handler: conversations.create },
+  { method: 'GET', path: '/v1/conversations/{conversation_id}', handler: conversations.get },
+  { method: 'PUT', path: '/v1/conversations/{conversation_id}', handler: conversations.update },
+  { method: 'DELETE', path: '/v1/conversations/{conversation_id}', handler: conversations.remove },
+
+  { method: 'GET', path: '/v1/users', handler: users.list },
+  { method: 'POST', path: '/v1/users', handler: users.create },
+  { method: 'GET', path: '/v1/users/{user_id}', handler: users.get },
+  { method: 'PATCH', path: '/v1/users/{user_id}', handler: users.update },
+  { method: 'DELETE', path: '/v1/users/{user_id}', handler: users.remove },
+];

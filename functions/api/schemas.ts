@@ -1,0 +1,86 @@
+/**
+ * The request contract of every endpoint: bodies are strict (unknown fields refused), query strings are
+ * coerced. The CLI imports the same schemas, so client and server agree on what is valid.
+ */
+import { cursorSchema, orderSchema, pageSizeSchema } from '../http/paging.ts';
+import {
+  anyObject,
+  array,
+  type Infer,
+  integer,
+  nullable,
+  object,
+  optional,
+  string,
+} from '../http/validate.ts';
+
+const customData = anyObject({ maxBytes: 64 * 1024 });
+
+export const conversationBody = object({
+  name: optional(string({ max: 100 })),
+  display_name: optional(nullable(string({ max: 50 }))),
+  image_url: optional(nullable(string({ max: 2048, uri: true }))),
+  properties: optional(
+    object({
+      ttl: optional(integer({ min: 0, max: 2147483648 })),
+      type: optional(string({ max: 100 })),
+      custom_sort_key: optional(string({ max: 200 })),
+      custom_data: optional(customData),
+    }),
+  ),
+  numbers: optional(array(anyObject(), { max: 20 })),
+  callback: optional(
+    object({
+      url: optional(string({ uri: true, max: 2048 })),
+      event_mask: optional(string({ max: 200 })),
+      params: optional(anyObject()),
+      method: optional(string({ values: ['POST', 'GET'] })),
+    }),
+  ),
+});
+export type ConversationBody = Infer<typeof conversationBody>;
+
+/** `date_start` / `date_end`: ISO 8601, or Vonage's `2018-01-01 10:00:00` (UTC). */
+export const dateSchema = optional(
+  string({
+    pattern: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/,
+    patternReason: 'must be a valid ISO 8601 date',
+  }),
+);
+
+export const listConversationsQuery = object({
+  page_size: pageSizeSchema,
+  order: orderSchema,
+  cursor: cursorSchema,
+  date_start: dateSchema,
+  date_end: dateSchema,
+});
+
+const channelList = array(anyObject(), { max: 100 });
+export const userChannels = object({
+  pstn: optional(channelList),
+  sip: optional(channelList),
+  vbc: optional(channelList),
+  websocket: optional(channelList),
+  sms: optional(channelList),
+  mms: optional(channelList),
+  whatsapp: optional(channelList),
+  viber: optional(channelList),
+  messenger: optional(channelList),
+});
+
+export const userBody = object({
+  name: optional(string({ max: 200 })),
+  display_name: optional(nullable(string({ max: 200 }))),
+  image_url: optional(nullable(string({ max: 2048, uri: true }))),
+  properties: optional(object({ custom_data: optional(customData) })),
+  channels: optional(userChannels),
+});
+export type UserBody = Infer<typeof userBody>;
+
+export const listUsersQuery = object({
+  page_size: pageSizeSchema,
+  order: orderSchema,
+  cursor: cursorSchema,
+  name: optional(string({ max: 200 })),
+});

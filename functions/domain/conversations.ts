@@ -1,0 +1,121 @@
+import { ApiError, notFound } from './errors.ts';
+import { newId } from './ids.ts';
+
+export type ConversationState = 'ACTIVE' | 'INACTIVE' | 'DELETED';
+
+export interface ConversationProperties {
+  ttl?: number;
+  type?: string;
+  custom_sort_key?: string;
+  custom_data?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface Conversation {
+  id: string;
+  name: string;
+  display_name?: string | null;
+  image_url?: string | null;
+  state: ConversationState;
+  sequence_number: number;
+  properties: ConversationProperties;
+  numbers?: unknown[];
+  callback?: Record<string, unknown>;
+  timestamp: { created: string; updated?: string; destroyed?: string };
+}
+
+export interface ConversationInput {
+  name?: string;
+  display_name?: string | null;
+  image_url?: string | null;
+  properties?: ConversationProperties;
+  numbers?: unknown[];
+  callback?: Record<string, unknown>;
+}
+
+export interface ListQuery {
+  order: 'asc' | 'desc';
+  pageSize: number;
+  dateStart?: string;
+  dateEnd?: string;
+}
+
+/** What the conversation rules need from storage. */
+export interface ConversationRepository {
+  /** Writes a new conversation and claims its name; throws `conflict.conversationName()` if taken. */
+  create(conversation: Conversation): Promise<void>;
+  get(id: string): Promise<Conversation | undefined>;
+  /** Replaces a conversation (moving its name claim if the name changed); throws on a taken name. */
+  update(previous: Conversation, next: Conversation): Promise<void>;
+  /** Removes a conversation, its name claim and everything in its partition. */
+  remove(conversation: Conversation): Promise<void>;
+}
+
+export const buildConversation = (input: ConversationInput, now: string): Conversation => ({
+  id: newId.conversation(),
+  name: input.name ?? newId.conversationName(),
+  display_name: input.display_name,
+  image_url: input.image_url,
+  state: 'ACTIVE',
+  sequence_number: 0,
+  properties: { ...(input.properties ?? {}) },
+  numbers: input.numbers,
+  callback: input.callback,
+  timestamp: { created: now },
+});
+
+export const createConversation = async (
+  repo: ConversationRepository,
+  input: ConversationInput,
+  now: string,
+): Promise<Conversation> => {
+  const conversation = buildConversation(input, now);
+  await repo.create(conversation);
+  return conversation;
+};
+
+export const getConversation = async (repo: ConversationRepository, id: string): Promise<Conversation> => {
+  const conversation = await repo.get(id);
+  if (!conversation) throw notFound.conversation();
+  return conversation;
+};
+
+/** PUT semantics of Vonage v1: the fields sent replace the stored ones; fields not sent are kept. */
+export const applyUpdate = (current: Conversation, input: ConversationInput, now: string): Conversation => ({
+  ...current,
+  ...(input.name !== undefined ? { name: input.name } : {}),
+  ...(input.display_name !== undefined ? { display_name: input.display_name } : {}),
+  ...(input.image_url !== undefined ? { image_url: input.image_url } : {}),
+  ...(input.properties !== undefined ? { properties: { ...current.properties, ...input.properties } } : {}),
+  ...(input.numbers !== undefined ? { numbers: input.numbers } : {}),
+  ...(input.callback !== undefined ? { callback: input.callback } : {}),
+  timestamp: { ...current.timestamp, updated: now },
+});
+
+/** An INACTIVE (ended) conversation only allows GET and DELETE. */
+export const assertWritable = (conversation: Conversation): void => {
+  if (conversation.state !== 'ACTIVE')
+    throw new ApiError(
+      400,
+      'conversation:error:not-allowed',
+      'The request failed because the current state of the conversation is INACTIVE. Only GET and DELETE actions are allowed.',
+    );
+};
+
+export const updateConversation = async (
+  repo: ConversationRepository,
+  id: string,
+  input: ConversationInput,
+  now: string,
+): Promise<Conversation> => {
+  const current = await getConversation(repo, id);
+  assertWritable(current);
+  const next = applyUpdate(current, input, now);
+  await repo.update(current, next);
+  return next;
+};
+
+export const deleteConversation = async (repo: ConversationRepository, id: string): Promise<void> => {
+  const current = await getConversation(repo, id);
+  await repo.remove(current);
+};

@@ -1,0 +1,96 @@
+import { ApiError, notFound } from './errors.ts';
+import { ID_PATTERN, newId } from './ids.ts';
+
+export interface UserChannels {
+  [channel: string]: unknown[];
+}
+
+export interface User {
+  id: string;
+  name: string;
+  display_name?: string | null;
+  image_url?: string | null;
+  properties: { custom_data?: Record<string, unknown> };
+  channels?: UserChannels;
+  timestamp: { created: string; updated?: string };
+}
+
+export interface UserInput {
+  name?: string;
+  display_name?: string | null;
+  image_url?: string | null;
+  properties?: { custom_data?: Record<string, unknown> };
+  channels?: UserChannels;
+}
+
+export interface UserRepository {
+  /** Writes a new user and claims its name; throws `conflict.userName()` if taken. */
+  create(user: User): Promise<void>;
+  get(id: string): Promise<User | undefined>;
+  getByName(name: string): Promise<User | undefined>;
+  /** Replaces a user (moving its name claim if the name changed); throws on a taken name. */
+  update(previous: User, next: User): Promise<void>;
+  remove(user: User): Promise<void>;
+}
+
+/** Vonage: "Username must not be 'me' and it must not start with 'USR-'". */
+export const assertValidUserName = (name: string): void => {
+  if (name === 'me' || name.startsWith('USR-'))
+    throw new ApiError(
+      400,
+      'user:error:invalid-user-name',
+      "Username must not be 'me' and it must not start with 'USR-'.",
+    );
+};
+
+export const buildUser = (input: UserInput, now: string): User => {
+  const id = newId.user();
+  if (input.name !== undefined) assertValidUserName(input.name);
+  return {
+    id,
+    // Vonage names a user after its id when no name is given.
+    name: input.name ?? id,
+    display_name: input.display_name,
+    image_url: input.image_url,
+    properties: { ...(input.properties ?? {}) },
+    channels: input.channels,
+    timestamp: { created: now },
+  };
+};
+
+export const createUser = async (repo: UserRepository, input: UserInput, now: string): Promise<User> => {
+  const user = buildUser(input, now);
+  await repo.create(user);
+  return user;
+};
+
+/** A user by id (`USR-…`) or by name, as `GET /v1/users/{id}` accepts both. */
+export const findUser = async (repo: UserRepository, idOrName: string): Promise<User> => {
+  const user = ID_PATTERN.user.test(idOrName) ? await repo.get(idOrName) : await repo.getByName(idOrName);
+  if (!user) throw notFound.user();
+  return user;
+};
+
+export const applyUserUpdate = (current: User, input: UserInput, now: string): User => {
+  if (input.name !== undefined && input.name !== current.name) assertValidUserName(input.name);
+  return {
+    ...current,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.display_name !== undefined ? { display_name: input.display_name } : {}),
+    ...(input.image_url !== undefined ? { image_url: input.image_url } : {}),
+    ...(input.properties !== undefined ? { properties: { ...current.properties, ...input.properties } } : {}),
+    ...(input.channels !== undefined ? { channels: input.channels } : {}),
+    timestamp: { ...current.timestamp, updated: now },
+  };
+};
+
+export const updateUser = async (repo: UserRepository, idOrName: string, input: UserInput, now: string) => {
+  const current = await findUser(repo, idOrName);
+  const next = applyUserUpdate(current, input, now);
+  await repo.update(current, next);
+  return next;
+};
+
+export const deleteUser = async (repo: UserRepository, idOrName: string): Promise<void> => {
+  await repo.remove(await findUser(repo, idOrName));
+};

@@ -1,0 +1,69 @@
+/**
+ * Every key of the single table is built here and nowhere else. The README's access-pattern table lists
+ * the same patterns; keep the two in step.
+ *
+ * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
+ * leg, number, idempotency.
+ */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const EVENT_ID_WIDTH = 10;
+
+/** Zero-pads an event id so that string order in the sort key is numeric order. */
+export const padEventId = (id: number): string => String(id).padStart(EVENT_ID_WIDTH, '0');
+
+export const keys = {
+  /** Conversation by id. */
+  conversation: (id: string): Key => ({ pk: `CON#${id}`, sk: 'CON' }),
+  /** Uniqueness guard of a conversation name, written in the same transaction as the conversation. */
+  conversationName: (name: string): Key => ({ pk: `CONNAME#${name}`, sk: 'CONNAME' }),
+  /** GSI1 partition of all conversations, sorted by creation time. */
+  conversationsByCreated: { gsi1pk: 'CONS' },
+  conversationCreatedSort: (created: string, id: string): string => `${created}#${id}`,
+
+  /** User by id. */
+  user: (id: string): Key => ({ pk: `USR#${id}`, sk: 'USR' }),
+  /** Uniqueness guard of a user name; it also resolves a name (a token's `sub`) to the user id. */
+  userName: (name: string): Key => ({ pk: `USRNAME#${name}`, sk: 'USRNAME' }),
+  /** GSI1 partition of all users, sorted by creation time. */
+  usersByCreated: { gsi1pk: 'USRS' },
+  userCreatedSort: (created: string, id: string): string => `${created}#${id}`,
+
+  /** Member by id, inside its conversation's partition. */
+  member: (conversationId: string, memberId: string): Key => ({
+    pk: `CON#${conversationId}`,
+    sk: `MEM#${memberId}`,
+  }),
+  /** All members of a conversation: `begins_with(sk, membersPrefix)`. */
+  membersPrefix: 'MEM#',
+  /** The current member of one user in one conversation (at most one that is not LEFT). */
+  memberOfUser: (conversationId: string, userId: string): Key => ({
+    pk: `CON#${conversationId}`,
+    sk: `USRMEM#${userId}`,
+  }),
+  /** GSI1 on member items: a user's memberships, sorted by when the member was created. */
+  membershipsOfUser: (userId: string): { gsi1pk: string } => ({ gsi1pk: `USR#${userId}` }),
+  membershipSort: (created: string, conversationId: string): string => `${created}#${conversationId}`,
+
+  /** Event by its integer id, inside its conversation's partition. */
+  event: (conversationId: string, eventId: number): Key => ({
+    pk: `CON#${conversationId}`,
+    sk: `EVT#${padEventId(eventId)}`,
+  }),
+  eventSort: (eventId: number): string => `EVT#${padEventId(eventId)}`,
+  eventsPrefix: 'EVT#',
+
+  /** Call leg by its id (the provider's call id). */
+  leg: (legId: string): Key => ({ pk: `LEG#${legId}`, sk: 'LEG' }),
+  /** Number route by E.164 digits. */
+  number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
+  numbersByDigits: { gsi1pk: 'NUMS' },
+  /** Idempotency record of a retried request. */
+  idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+} as const;
+
+/** The partition of one conversation: its item, its members, its events, its legs. */
+export const conversationPartition = (conversationId: string): string => `CON#${conversationId}`;
