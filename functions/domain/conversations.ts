@@ -22,6 +22,10 @@ export interface Conversation {
   numbers?: unknown[];
   callback?: Record<string, unknown>;
   timestamp: { created: string; updated?: string; destroyed?: string };
+  /** Members that are INVITED or JOINED (bounded by MAX_MEMBERS_PER_CONVERSATION). */
+  member_count?: number;
+  /** `message` events posted so far (read state counts against it). */
+  message_count?: number;
 }
 
 export interface ConversationInput {

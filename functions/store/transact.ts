@@ -12,6 +12,11 @@ export class ConditionFailedError extends Error {
   }
 }
 
+/** Thrown when a transaction lost a race with another one on the same items; safe to retry. */
+export class TransactionConflictError extends Error {
+  override readonly name = 'TransactionConflictError';
+}
+
 /**
  * Writes all items or none. A failed condition becomes a `ConditionFailedError` carrying the index of the
  * item whose condition failed, so callers can turn it into the right API error.
@@ -23,6 +28,8 @@ export const transact = async (items: TransactItem[]): Promise<void> => {
     if (error instanceof TransactionCanceledException) {
       const index = error.CancellationReasons?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
       if (index >= 0) throw new ConditionFailedError(index);
+      if (error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict'))
+        throw new TransactionConflictError(error.message);
     }
     throw error;
   }

@@ -1,0 +1,127 @@
+import { ApiError } from './errors.ts';
+import { newId } from './ids.ts';
+
+export type MemberState = 'INVITED' | 'JOINED' | 'LEFT';
+
+export interface Endpoint {
+  type: string;
+  number?: string;
+  user?: string;
+  uri?: string;
+  id?: string;
+  [key: string]: unknown;
+}
+
+export interface Channel {
+  type: string;
+  /** The leg of a voice member (its provider call id). */
+  id?: string;
+  from?: Endpoint;
+  to?: Endpoint;
+  leg_ids?: string[];
+  [key: string]: unknown;
+}
+
+export interface Initiator {
+  is_system: boolean;
+  user_id?: string;
+  member_id?: string;
+}
+
+export interface Member {
+  id: string;
+  conversation_id: string;
+  user_id: string;
+  /** The user's name when the member was written (shown in `_embedded.user`). */
+  user_name: string;
+  user_display_name?: string | null;
+  state: MemberState;
+  channel: Channel;
+  media?: Record<string, unknown>;
+  knocking_id?: string;
+  /** Member id of whoever invited this member. */
+  invited_by?: string;
+  initiator: { invited?: Initiator; joined?: Initiator; left?: Initiator };
+  timestamp: { invited?: string; joined?: string; left?: string };
+  reason?: { code?: string; text?: string };
+  /** Read state: highest event id this member marked `message:seen`, and its unread message count. */
+  last_seen_event_id: number;
+  /** Number of `message` events in the conversation when this member's horizon was last set. */
+  seen_message_count: number;
+}
+
+/** Moves allowed by the member state machine: INVITED → JOINED → LEFT, and INVITED → LEFT. */
+export const canMove = (from: MemberState, to: MemberState): boolean =>
+  (from === 'INVITED' && (to === 'JOINED' || to === 'LEFT')) || (from === 'JOINED' && to === 'LEFT');
+
+export const memberStateError = (from: MemberState, to: MemberState): ApiError => {
+  if (from === 'JOINED' && to === 'JOINED')
+    return new ApiError(
+      400,
+      'conversation:error:member-already-joined',
+      'The request failed due to the user already having a member joined with that channel content.',
+      undefined,
+      'Conflict.',
+    );
+  if (from === 'INVITED' && to === 'INVITED')
+    return new ApiError(
+      400,
+      'conversation:error:member-already-invited',
+      'The request failed due to the user already having a member invited with that channel content.',
+      undefined,
+      'Conflict.',
+    );
+  return new ApiError(
+    400,
+    'conversation:error:invalid-member-state',
+    `The conversation membership has already ended or cannot move from ${from} to ${to}.`,
+    undefined,
+    'Conflict.',
+  );
+};
+
+export const maximumMembersError = (max: number): ApiError =>
+  new ApiError(
+    400,
+    'conversation:error:maximum-number-of-members',
+    `The request failed due to the maximum number of joined/invited members (${max}) in the conversation.`,
+  );
+
+export interface NewMember {
+  conversationId: string;
+  userId: string;
+  userName: string;
+  userDisplayName?: string | null;
+  state: 'INVITED' | 'JOINED';
+  channel: Channel;
+  media?: Record<string, unknown>;
+  knockingId?: string;
+  invitedBy?: string;
+  initiator: Initiator;
+  /** The conversation's sequence number and message count before this member's own event. */
+  sequenceNumber: number;
+  messageCount: number;
+  now: string;
+}
+
+/** A new member; its read horizon starts at the conversation's current end, so nothing old counts as unread. */
+export const buildMember = (m: NewMember): Member => ({
+  id: newId.member(),
+  conversation_id: m.conversationId,
+  user_id: m.userId,
+  user_name: m.userName,
+  user_display_name: m.userDisplayName,
+  state: m.state,
+  channel: m.channel,
+  media: m.media,
+  knocking_id: m.knockingId,
+  invited_by: m.invitedBy,
+  initiator: m.state === 'INVITED' ? { invited: m.initiator } : { joined: m.initiator },
+  timestamp: m.state === 'INVITED' ? { invited: m.now } : { joined: m.now },
+  last_seen_event_id: m.sequenceNumber,
+  seen_message_count: m.messageCount,
+});
+
+/** Unread messages of a member, given the conversation's message count. */
+export const unreadCount = (member: Member, conversationMessageCount: number): number =>
+  Math.max(0, conversationMessageCount - member.seen_message_count);
