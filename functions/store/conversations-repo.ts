@@ -162,12 +162,14 @@ export const conversationRepository: ConversationRepository = {
     const set: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(editableFields(next))) if (v !== undefined) set[k] = v;
     try {
-      await commitTimeline({
+      const [event] = await commitTimeline({
         conversation: previous,
         events: [conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created)],
         set,
         items,
       });
+      // The caller answers with `next`: it ends at the event just appended.
+      next.sequence_number = event.id;
     } catch (error) {
       if (error instanceof ConditionFailedError) {
         if (error.index === 1) throw conflict.conversationName();
