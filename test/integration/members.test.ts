@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../functions/config.ts';
-import { call } from '../support/api.ts';
+import { type ApiResponse, call } from '../support/api.ts';
 import { userToken } from '../support/tokens.ts';
-
-const ALL = { '/*/conversations/**': {}, '/*/users/**': {} };
 
 const newUser = async (name: string) => {
   const res = await call('POST', '/v1/users', { body: { name, display_name: name.toUpperCase() } });
@@ -18,7 +16,8 @@ const newConversation = async () => {
 const addMember = (cid: string, body: Record<string, unknown>, token?: string) =>
   call('POST', `/v1/conversations/${cid}/members`, { body, ...(token ? { token } : {}) });
 const conversation = async (cid: string) => (await call('GET', `/v1/conversations/${cid}`)).body;
-const events = async (cid: string) => (await call('GET', `/v1/conversations/${cid}/events?page_size=100`)).body._embedded;
+const events = async (cid: string) =>
+  (await call('GET', `/v1/conversations/${cid}/events?page_size=100`)).body._embedded;
 
 describe('members', () => {
   let alice: { id: string; name: string };
@@ -61,12 +60,20 @@ describe('members', () => {
 
   it('invites by user name (user token), records invited_by and initiator, then joins and leaves', async () => {
     const cid = await newConversation();
-    const inviter = await addMember(cid, { state: 'joined', user: { name: 'alice' }, channel: { type: 'app' } });
-    const token = await userToken('alice', { acl: { paths: ALL } });
+    const inviter = await addMember(cid, {
+      state: 'joined',
+      user: { name: 'alice' },
+      channel: { type: 'app' },
+    });
+    const token = await userToken('alice');
     // Act: alice invites bob
     const invited = await addMember(
       cid,
-      { state: 'invited', user: { name: 'bob' }, channel: { type: 'phone', to: { type: 'phone', number: '447700000001' } } },
+      {
+        state: 'invited',
+        user: { name: 'bob' },
+        channel: { type: 'phone', to: { type: 'phone', number: '447700000001' } },
+      },
       token,
     );
     expect(invited.status).toBe(201);
@@ -78,7 +85,9 @@ describe('members', () => {
     });
     const mid = invited.body.id;
     // Join from INVITED
-    const joined = await call('PATCH', `/v1/conversations/${cid}/members/${mid}`, { body: { state: 'joined' } });
+    const joined = await call('PATCH', `/v1/conversations/${cid}/members/${mid}`, {
+      body: { state: 'joined' },
+    });
     expect(joined.status).toBe(200);
     expect(joined.body.state).toBe('JOINED');
     expect(joined.body.timestamp.invited).toBeDefined();
@@ -93,7 +102,10 @@ describe('members', () => {
     const types = (await events(cid)).map((e: { type: string }) => e.type);
     expect(types).toEqual(['member:joined', 'member:invited', 'member:joined', 'member:left']);
     const invitedEvent = (await events(cid))[1];
-    expect(invitedEvent.body).toMatchObject({ invited_by: inviter.body.id, conversation: { conversation_id: cid } });
+    expect(invitedEvent.body).toMatchObject({
+      invited_by: inviter.body.id,
+      conversation: { conversation_id: cid },
+    });
     expect((await events(cid))[3].body.reason).toEqual({ code: 'bye', text: 'see you' });
   });
 
@@ -118,14 +130,20 @@ describe('members', () => {
   it('refuses joining twice (member-already-joined) on PATCH and on POST, writing nothing', async () => {
     const cid = await newConversation();
     const m = await addMember(cid, { state: 'joined', user: { id: bob.id }, channel: { type: 'app' } });
-    const patch = await call('PATCH', `/v1/conversations/${cid}/members/${m.body.id}`, { body: { state: 'joined' } });
+    const patch = await call('PATCH', `/v1/conversations/${cid}/members/${m.body.id}`, {
+      body: { state: 'joined' },
+    });
     expect(patch.status).toBe(400);
     expect(patch.body.code).toBe('conversation:error:member-already-joined');
     const byId = await addMember(cid, { state: 'joined', user: { id: bob.id }, channel: { type: 'app' } });
     expect(byId.status).toBe(400);
     expect(byId.body.code).toBe('conversation:error:member-already-joined');
     // By name the live member is found by the write's condition instead.
-    const byName = await addMember(cid, { state: 'invited', user: { name: 'bob' }, channel: { type: 'app' } });
+    const byName = await addMember(cid, {
+      state: 'invited',
+      user: { name: 'bob' },
+      channel: { type: 'app' },
+    });
     expect(byName.status).toBe(400);
     expect(byName.body.code).toBe('conversation:error:member-already-joined');
     const list = await call('GET', `/v1/conversations/${cid}/members`);
@@ -141,7 +159,7 @@ describe('members', () => {
     expect(second.status).toBe(201);
     expect(second.body.id).not.toBe(first.body.id);
     const me = await call('GET', `/v1/conversations/${cid}/members/me`, {
-      token: await userToken('bob', { acl: { paths: ALL } }),
+      token: await userToken('bob'),
     });
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(second.body.id);
@@ -154,7 +172,11 @@ describe('members', () => {
 
   it('answers 404s with the spec codes and writes nothing', async () => {
     const cid = await newConversation();
-    const noUser = await addMember(cid, { state: 'joined', user: { name: 'nobody' }, channel: { type: 'app' } });
+    const noUser = await addMember(cid, {
+      state: 'joined',
+      user: { name: 'nobody' },
+      channel: { type: 'app' },
+    });
     expect(noUser.status).toBe(404);
     expect(noUser.body.code).toBe('user:error:not-found');
     const noConv = await addMember('CON-00000000-0000-4000-8000-000000000000', {
@@ -172,15 +194,22 @@ describe('members', () => {
     });
     expect(noInviter.status).toBe(404);
     expect(noInviter.body.code).toBe('conversation:error:member-not-found');
-    const noMember = await call('GET', `/v1/conversations/${cid}/members/MEM-00000000-0000-4000-8000-000000000000`);
+    const noMember = await call(
+      'GET',
+      `/v1/conversations/${cid}/members/MEM-00000000-0000-4000-8000-000000000000`,
+    );
     expect(noMember.status).toBe(404);
     expect(noMember.body.code).toBe('conversation:error:member-not-found');
-    const patchNone = await call('PATCH', `/v1/conversations/${cid}/members/MEM-00000000-0000-4000-8000-000000000000`, {
-      body: { state: 'left' },
-    });
+    const patchNone = await call(
+      'PATCH',
+      `/v1/conversations/${cid}/members/MEM-00000000-0000-4000-8000-000000000000`,
+      {
+        body: { state: 'left' },
+      },
+    );
     expect(patchNone.body.code).toBe('conversation:error:member-not-found');
     const meNone = await call('GET', `/v1/conversations/${cid}/members/me`, {
-      token: await userToken('alice', { acl: { paths: ALL } }),
+      token: await userToken('alice'),
     });
     expect(meNone.status).toBe(404);
     expect(meNone.body.code).toBe('conversation:error:member-not-found');
@@ -216,16 +245,24 @@ describe('members', () => {
     try {
       const cid = await newConversation();
       const carol = await newUser('carol');
-      expect((await addMember(cid, { state: 'joined', user: { id: alice.id }, channel: { type: 'app' } })).status).toBe(201);
+      expect(
+        (await addMember(cid, { state: 'joined', user: { id: alice.id }, channel: { type: 'app' } })).status,
+      ).toBe(201);
       const b = await addMember(cid, { state: 'invited', user: { id: bob.id }, channel: { type: 'app' } });
       expect(b.status).toBe(201);
-      const full = await addMember(cid, { state: 'joined', user: { id: carol.id }, channel: { type: 'app' } });
+      const full = await addMember(cid, {
+        state: 'joined',
+        user: { id: carol.id },
+        channel: { type: 'app' },
+      });
       expect(full.status).toBe(400);
       expect(full.body.code).toBe('conversation:error:maximum-number-of-members');
       expect((await conversation(cid)).sequence_number).toBe(2);
       // Leaving frees a place.
       await call('PATCH', `/v1/conversations/${cid}/members/${b.body.id}`, { body: { state: 'left' } });
-      expect((await addMember(cid, { state: 'joined', user: { id: carol.id }, channel: { type: 'app' } })).status).toBe(201);
+      expect(
+        (await addMember(cid, { state: 'joined', user: { id: carol.id }, channel: { type: 'app' } })).status,
+      ).toBe(201);
     } finally {
       delete process.env.MAX_MEMBERS_PER_CONVERSATION;
       resetConfig();
@@ -237,13 +274,15 @@ describe('members', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const u = await newUser(`pager-${i}`);
-      ids.push((await addMember(cid, { state: 'joined', user: { id: u.id }, channel: { type: 'app' } })).body.id);
+      ids.push(
+        (await addMember(cid, { state: 'joined', user: { id: u.id }, channel: { type: 'app' } })).body.id,
+      );
     }
     const seen: string[] = [];
     let url: string | undefined = `/v1/conversations/${cid}/members?page_size=2`;
     let pages = 0;
     while (url) {
-      const res = await call('GET', url);
+      const res: ApiResponse = await call('GET', url);
       expect(res.status).toBe(200);
       expect(res.body.page_size).toBe(2);
       seen.push(...res.body._embedded.members.map((m: { id: string }) => m.id));
@@ -258,8 +297,8 @@ describe('members', () => {
   });
 });
 
-describe('a user\'s conversations', () => {
-  it('lists them from the index with the caller\'s member, state filter, custom data and paging', async () => {
+describe("a user's conversations", () => {
+  it("lists them from the index with the caller's member, state filter, custom data and paging", async () => {
     const dora = await newUser('dora');
     const cids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -267,7 +306,11 @@ describe('a user\'s conversations', () => {
         body: { display_name: `c${i}`, properties: { custom_data: { n: i } } },
       });
       cids.push(res.body.id);
-      await addMember(res.body.id, { state: i === 2 ? 'invited' : 'joined', user: { id: dora.id }, channel: { type: 'app' } });
+      await addMember(res.body.id, {
+        state: i === 2 ? 'invited' : 'joined',
+        user: { id: dora.id },
+        channel: { type: 'app' },
+      });
     }
     const page1 = await call('GET', `/v1/users/${dora.id}/conversations?page_size=2`);
     expect(page1.status).toBe(200);
@@ -284,16 +327,22 @@ describe('a user\'s conversations', () => {
     expect(page2.body._embedded.conversations.map((c: { id: string }) => c.id)).toEqual([cids[2]]);
     expect(page2.body._links.next).toBeUndefined();
 
-    const invited = await call('GET', `/v1/users/${dora.id}/conversations?state=INVITED&include_custom_data=true`);
+    const invited = await call(
+      'GET',
+      `/v1/users/${dora.id}/conversations?state=INVITED&include_custom_data=true`,
+    );
     expect(invited.body._embedded.conversations).toHaveLength(1);
-    expect(invited.body._embedded.conversations[0]).toMatchObject({ id: cids[2], properties: { custom_data: { n: 2 } } });
+    expect(invited.body._embedded.conversations[0]).toMatchObject({
+      id: cids[2],
+      properties: { custom_data: { n: 2 } },
+    });
     const desc = await call('GET', `/v1/users/dora/conversations?order=desc`);
     expect(desc.body._embedded.conversations.map((c: { id: string }) => c.id)).toEqual([...cids].reverse());
     const future = await call('GET', `/v1/users/${dora.id}/conversations?date_start=2999-01-01`);
     expect(future.body._embedded.conversations).toEqual([]);
 
     // A user token lists exactly its own conversations in GET /v1/conversations.
-    const token = await userToken('dora', { acl: { paths: ALL } });
+    const token = await userToken('dora');
     const own = await call('GET', '/v1/conversations?page_size=100', { token });
     expect(own.body._embedded.conversations.map((c: { id: string }) => c.id)).toEqual(cids);
     const viaUser = await call('GET', '/v1/users/dora/conversations', { token });
