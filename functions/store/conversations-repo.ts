@@ -1,10 +1,12 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationRepository, ListQuery } from '../domain/conversations.ts';
 import { conflict, notFound } from '../domain/errors.ts';
+import { conversationUpdatedEvent } from '../domain/events.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { ConversationChangedError, commitTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, transact } from './transact.ts';
 
 const ENTITY = 'conversation';
@@ -45,17 +47,19 @@ export const createConversationItems = (c: Conversation): TransactItem[] => [
 ];
 
 /** Writes the user-editable fields of a conversation; the sequence number and state are left to events. */
+const editableFields = (c: Conversation) => ({
+  name: c.name,
+  display_name: c.display_name,
+  image_url: c.image_url,
+  properties: c.properties,
+  numbers: c.numbers,
+  callback: c.callback,
+  timestamp: c.timestamp,
+  updatedAt: c.timestamp.updated ?? c.timestamp.created,
+});
+
 export const conversationUpdateItem = (c: Conversation): TransactItem => {
-  const fields = {
-    name: c.name,
-    display_name: c.display_name,
-    image_url: c.image_url,
-    properties: c.properties,
-    numbers: c.numbers,
-    callback: c.callback,
-    timestamp: c.timestamp,
-    updatedAt: c.timestamp.updated ?? c.timestamp.created,
-  };
+  const fields = editableFields(c);
   const set: string[] = [];
   const remove: string[] = [];
   const names: Record<string, string> = {};
@@ -129,8 +133,13 @@ export const conversationRepository: ConversationRepository = {
 
   get: getConversationItem,
 
+  /**
+   * Replaces the editable fields and appends `conversation:updated` in the same transaction. The event
+   * moves the sequence number, so the fields are set by the timeline's own update of the conversation
+   * item (one transaction may not touch an item twice). Retry with `retryOnConversationChange`.
+   */
   async update(previous, next) {
-    const items: TransactItem[] = [conversationUpdateItem(next)];
+    const items: TransactItem[] = [];
     if (previous.name !== next.name) {
       items.push(
         {
@@ -150,12 +159,21 @@ export const conversationRepository: ConversationRepository = {
         },
       );
     }
+    const set: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(editableFields(next))) if (v !== undefined) set[k] = v;
     try {
-      await transact(items);
+      const [event] = await commitTimeline({
+        conversation: previous,
+        events: [conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created)],
+        set,
+        items,
+      });
+      // The caller answers with `next`: it ends at the event just appended.
+      next.sequence_number = event.id;
     } catch (error) {
       if (error instanceof ConditionFailedError) {
-        if (error.index === 2) throw conflict.conversationName();
-        throw notFound.conversation();
+        if (error.index === 1) throw conflict.conversationName();
+        throw new ConversationChangedError();
       }
       throw error;
     }
