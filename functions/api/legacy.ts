@@ -7,11 +7,16 @@ import { route } from '../http/route.ts';
 import { loadCall } from '../store/legs-repo.ts';
 import { presentLegacyConversation } from './present-voice.ts';
 
+/** Members written together (a call's caller and its target): who joined by itself comes first. */
+const invitedRank = (m: { initiator: { invited?: unknown } }): number => (m.initiator.invited ? 1 : 0);
+
 const getAt = (prefix: '/beta' | '/v0.1') =>
   route({}, async ({ event, params }) => {
     const call = await loadCall(params.conversation_id);
     if (!call) throw notFound.conversation();
-    const members = [...call.members].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const members = [...call.members].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || invitedRank(a) - invitedRank(b),
+    );
     return json(
       200,
       presentLegacyConversation(baseUrl(event, config().publicBaseUrl), prefix, call.conversation, members),
