@@ -70,6 +70,7 @@ const calleeEvent = (c: Call, status: string, s: number, extra: Record<string, u
 
 const legacy = (id: string) => call('GET', `/beta/conversations/${id}`);
 const memberOf = (body: { members: { member_id: string }[] }, id: string) =>
+  // biome-ignore lint/suspicious/noExplicitAny: a member of a JSON response body
   body.members.find((m) => m.member_id === id) as Record<string, any>;
 
 beforeAll(async () => {

@@ -91,6 +91,7 @@ export const statusCallbackOf = (twiml: string): string => {
 /** Every event item of a conversation, in order (read straight from the table). */
 export const eventsOf = async (
   conversationId: string,
+  // biome-ignore lint/suspicious/noExplicitAny: event bodies are JSON of any shape
 ): Promise<{ id: number; type: string; body: any }[]> => {
   const out = await db().send(
     new QueryCommand({
