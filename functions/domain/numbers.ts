@@ -29,10 +29,7 @@ const E164_DIGITS = /^[1-9]\d{6,14}$/;
  * `+447700900000` and `(+44) 7700-900000` all name the same number. Returns undefined if it is no number.
  */
 export const normalizeNumber = (raw: string): string | undefined => {
-  const digits = raw
-    .trim()
-    .replace(/^\+/, '')
-    .replace(/[\s().-]/g, '');
+  const digits = raw.replace(/[\s().-]/g, '').replace(/^\+/, '');
   return E164_DIGITS.test(digits) ? digits : undefined;
 };
 
