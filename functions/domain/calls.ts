@@ -74,7 +74,8 @@ export interface NewCall {
 
 /** One status report's effect on a leg, its member(s) and the conversation's timeline. */
 export interface LegChange {
-  call: Call;
+  /** Undefined when the leg's conversation is gone (deleted): only the leg itself is written. */
+  call?: Call;
   leg: Leg;
   /** The version of the leg as read; undefined for a leg written for the first time. */
   legVersionRead?: number;
@@ -381,7 +382,17 @@ export const recordLegStatus = (store: CallStore, report: LegStatusReport): Prom
           ? hintedCall
           : await store.loadCall(leg.conversation_id);
       const member = call?.members.find((m) => m.id === leg.member_id);
-      if (!call || !member) return 'unknown';
+      if (!call || !member) {
+        // The conversation was deleted under a live call: the leg still ends, so the sweeper lets go of it.
+        await store.commitLegChange({
+          leg: outcome.leg,
+          legVersionRead: leg.version,
+          events: [],
+          members: [],
+          memberCountDelta: 0,
+        });
+        return outcome.kind;
+      }
       await store.commitLegChange(planLegChange(call, member, member, outcome, leg.version, report.now));
       return outcome.kind;
     }

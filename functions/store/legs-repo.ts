@@ -42,8 +42,11 @@ const legCopyItem = (leg: Leg) => {
   };
 };
 
-/** The two items of a leg; the main one conditioned on the version read (or on being new). */
-export const legItems = (leg: Leg, versionRead: number | undefined): TransactItem[] => [
+/**
+ * The items of a leg: the main one conditioned on the version read (or on being new), and its copy in the
+ * conversation's partition unless the conversation is gone.
+ */
+export const legItems = (leg: Leg, versionRead: number | undefined, withCopy = true): TransactItem[] => [
   {
     Put: {
       TableName: tableName(),
@@ -57,14 +60,16 @@ export const legItems = (leg: Leg, versionRead: number | undefined): TransactIte
           }),
     },
   },
-  { Put: { TableName: tableName(), Item: legCopyItem(leg) } },
+  ...(withCopy ? [{ Put: { TableName: tableName(), Item: legCopyItem(leg) } }] : []),
 ];
 
 export const fromLegItem = (item: Record<string, unknown>): Leg => dataOf<Leg>(item);
 
-/** `GET /v1/legs/{leg_id}`; also the answer webhook's idempotency lookup. */
-export const getLeg = async (id: string): Promise<Leg | undefined> => {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.leg(id) }));
+/** `GET /v1/legs/{leg_id}`; consistent for webhooks, whose writes are conditioned on the version read. */
+export const getLeg = async (id: string, consistent = false): Promise<Leg | undefined> => {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.leg(id), ConsistentRead: consistent }),
+  );
   return out.Item ? fromLegItem(out.Item) : undefined;
 };
 
@@ -188,13 +193,13 @@ const createCall = async (call: NewCall): Promise<Leg | undefined> => {
 const commitLegChange = async (change: LegChange): Promise<void> => {
   const now = change.events[0]?.timestamp ?? change.leg.status_history.at(-1)?.date ?? change.leg.start_time;
   const items: TransactItem[] = [
-    ...legItems(change.leg, change.legVersionRead),
+    ...legItems(change.leg, change.legVersionRead, change.call !== undefined),
     ...change.members.flatMap(({ previous, next }) =>
       changedMemberItems(previous, next, previous.createdAt, now),
     ),
   ];
   try {
-    if (change.events.length === 0 && change.members.length === 0) {
+    if (!change.call || (change.events.length === 0 && change.members.length === 0)) {
       await transact(items);
       return;
     }
@@ -215,7 +220,7 @@ const commitLegChange = async (change: LegChange): Promise<void> => {
 
 export const callStore: CallStore = {
   findRoute: getNumberRoute,
-  getLeg,
+  getLeg: (id) => getLeg(id, true),
   createCall,
   loadCall,
   commitLegChange,

@@ -66,4 +66,16 @@ describe('sweeper', () => {
     expect((await legOf(callee)).body.status).toBe('timeout');
     expect((await sweepOpenLegs(Date.now() + 7201 * 1000)).closed).toBe(0);
   });
+
+  it('still closes a leg whose conversation was deleted during the call', async () => {
+    await routeNumber('447700000211', '447700000213');
+    const inbound = randomUUID();
+    const res = await vonageAnswerGet({ to: '447700000211', from: '447700000210', uuid: inbound });
+    const conversationId = new URL(eventPathOf(res.body), 'http://x').searchParams.get('conversation_id');
+    expect((await call('DELETE', `/v1/conversations/${conversationId}`)).status).toBe(204);
+    expect(await openLegIds()).toContain(inbound);
+    expect((await sweepOpenLegs(Date.now() + 7201 * 1000)).closed).toBe(1);
+    expect(await openLegIds()).not.toContain(inbound);
+    expect((await legOf(inbound)).body.status).toBe('timeout');
+  });
 });
