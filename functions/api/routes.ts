@@ -2,7 +2,10 @@ import type { Method } from '@middy/http-router';
 import type { Handler } from 'aws-lambda';
 import * as conversations from './conversations.ts';
 import * as events from './events.ts';
+import * as legacy from './legacy.ts';
+import * as legs from './legs.ts';
 import * as members from './members.ts';
+import * as numbers from './numbers.ts';
 import * as userConversations from './user-conversations.ts';
 import * as users from './users.ts';
 
@@ -43,4 +46,14 @@ export const routes: RouteDef[] = [
   { method: 'PATCH', path: '/v1/users/{user_id}', handler: users.update },
   { method: 'DELETE', path: '/v1/users/{user_id}', handler: users.remove },
   { method: 'GET', path: '/v1/users/{user_id}/conversations', handler: userConversations.list },
+
+  // ---- Voice: number routes, legs, and the legacy conversation view ----
+  { method: 'GET', path: '/v1/numbers', handler: numbers.list },
+  { method: 'GET', path: '/v1/numbers/{number}', handler: numbers.get },
+  { method: 'PUT', path: '/v1/numbers/{number}', handler: numbers.put },
+  { method: 'DELETE', path: '/v1/numbers/{number}', handler: numbers.remove },
+  { method: 'GET', path: '/v1/legs/{leg_id}', handler: legs.get },
+  { method: 'GET', path: '/v1/conversations/{conversation_id}/legs', handler: legs.listOfConversation },
+  { method: 'GET', path: '/beta/conversations/{conversation_id}', handler: legacy.getBeta },
+  { method: 'GET', path: '/v0.1/conversations/{conversation_id}', handler: legacy.getV01 },
 ];

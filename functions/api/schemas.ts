@@ -362,3 +362,24 @@ export const listEventsQuery = object({
   cursor: cursorSchema,
   exclude_deleted_events: optional(boolean({ coerce: true })),
 });
+
+// ---- Voice: number routes and legs ----
+
+export const numberRouteBody = object({
+  forward_to: string({ max: 32 }),
+  ring_timeout: optional(integer({ min: 5, max: 300 })),
+  caller_id: optional(string({ max: 32 })),
+});
+export type NumberRouteBody = Infer<typeof numberRouteBody>;
+
+export const listNumbersQuery = object({
+  page_size: pageSizeSchema,
+  order: orderSchema,
+  cursor: cursorSchema,
+});
+
+export const listLegsQuery = object({
+  page_size: pageSizeSchema,
+  order: orderSchema,
+  cursor: cursorSchema,
+});
