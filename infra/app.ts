@@ -1,0 +1,10 @@
+/**
+ * The CDK app (cdk.json runs it for `cdk synth` / `cdk deploy`). Run directly (`tsx infra/app.ts`) it
+ * synthesizes into cdk.out/ without the CLI, cdk-nag included.
+ */
+import { join } from 'node:path';
+import { createParleyApp } from './parley-app.ts';
+import { PROJECT_ROOT } from './parley-function.ts';
+
+const { app } = createParleyApp(process.env.CDK_OUTDIR ? {} : { outdir: join(PROJECT_ROOT, 'cdk.out') });
+app.synth();
