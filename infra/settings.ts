@@ -56,7 +56,10 @@ const flag = (context: Context, key: string): boolean => {
  */
 export const settingsFromContext = (
   context: Context,
-  devDir = join(PROJECT_ROOT, '.parley'),
+  {
+    devDir = join(PROJECT_ROOT, '.parley'),
+    env = process.env,
+  }: { devDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): ParleySettings => {
   const idValue = text(context, 'applicationId');
   const idParameter = text(context, 'applicationIdParameter');
@@ -86,7 +89,7 @@ export const settingsFromContext = (
 
   let devApplicationNotice: string | undefined;
   if (applicationId === undefined || applicationPublicKey === undefined) {
-    const dev = loadDevApplication(devDir);
+    const dev = loadDevApplication(devDir, env);
     applicationId = { value: dev.applicationId };
     applicationPublicKey = { value: dev.publicKeyPem };
     devApplicationNotice =
