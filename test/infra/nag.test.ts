@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/parley-app.ts';
@@ -35,7 +36,7 @@ const describeViolation = (v: Violation): string =>
   ].join(', ')}`;
 
 describe('cdk-nag (AwsSolutions)', () => {
-  it('reports no finding that is not acknowledged, at any level', () => {
+  it('reports no finding that is not acknowledged, at any level', { timeout: 120_000 }, () => {
     // Act
     const report = validationReport();
 
@@ -60,5 +61,32 @@ describe('cdk-nag (AwsSolutions) control', () => {
       'error AwsSolutions-IAM5[Action::s3:*] at Parley/Api/Role/DefaultPolicy/Resource',
       'error AwsSolutions-IAM5[Resource::*] at Parley/Api/Role/DefaultPolicy/Resource',
     ]);
+  });
+});
+
+describe('cdk-nag acknowledgements', () => {
+  it('each name one AwsSolutions rule, carry a reason and sit on a resource, not on the app or stack', () => {
+    // Prepare
+    const { app, stack } = testApp();
+
+    // Act
+    // Metadata data is `{ 'Annotation::<rule id>': reason }`; cdk-nag reads it on the resource and its parents.
+    const acknowledgements = app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>))
+        .map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+    );
+
+    // Assess
+    expect(acknowledgements.map((a) => a.id).sort()).toEqual([
+      ...Array(3).fill('AwsSolutions-APIG4'),
+      ...Array(3).fill('AwsSolutions-L1'),
+    ]);
+    for (const a of acknowledgements) {
+      expect(a.path).not.toBe(stack.node.path);
+      expect(a.path).not.toBe(app.node.path);
+      expect(a.reason.length).toBeGreaterThan(40);
+    }
   });
 });

@@ -123,6 +123,18 @@ describe('Class: ParleyStack', () => {
       }
     });
 
+    it('answer requests within 10 s with 512 MB; the sweeper gets a minute and 256 MB', () => {
+      // Assess
+      const fns = template.findResources('AWS::Lambda::Function');
+      const sizing = (fn: ParleyFunction) => {
+        const { Timeout, MemorySize } = fns[functionId(app, fn)].Properties;
+        return { Timeout, MemorySize };
+      };
+      expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
+    });
+
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
