@@ -5,6 +5,13 @@
 import { join } from 'node:path';
 import { createParleyApp } from './parley-app.ts';
 import { PROJECT_ROOT } from './parley-function.ts';
+import { SettingsError } from './settings.ts';
 
-const { app } = createParleyApp(process.env.CDK_OUTDIR ? {} : { outdir: join(PROJECT_ROOT, 'cdk.out') });
-app.synth();
+try {
+  const { app } = createParleyApp(process.env.CDK_OUTDIR ? {} : { outdir: join(PROJECT_ROOT, 'cdk.out') });
+  app.synth();
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(`parley: ${error.message}`);
+  process.exit(1);
+}

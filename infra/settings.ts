@@ -26,10 +26,16 @@ export interface ParleySettings {
 
 type Context = (key: string) => unknown;
 
+/** A deployment setting that is missing or malformed; the app prints its message as one line. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
 const text = (context: Context, key: string): string | undefined => {
   const v = context(key);
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') throw new Error(`context ${key} must be a string`);
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new SettingsError(`context ${key} must be a string`);
   return String(v);
 };
 
@@ -38,8 +44,18 @@ const positiveInt = (context: Context, key: string): number | undefined => {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`context ${key} must be a positive integer, got "${raw}"`);
+    throw new SettingsError(`context ${key} must be a positive integer, got "${raw}"`);
   return n;
+};
+
+const readKeyFile = (path: string): string => {
+  try {
+    return readFileSync(isAbsolute(path) ? path : join(process.cwd(), path), 'utf8');
+  } catch (error) {
+    throw new SettingsError(
+      `context applicationPublicKeyFile: cannot read ${path} (${(error as Error).message})`,
+    );
+  }
 };
 
 const flag = (context: Context, key: string): boolean => {
@@ -75,13 +91,13 @@ export const settingsFromContext = (
   let applicationPublicKey: Setting | undefined = keyParameter
     ? { ssmParameter: keyParameter }
     : keyFile
-      ? { value: readFileSync(isAbsolute(keyFile) ? keyFile : join(process.cwd(), keyFile), 'utf8') }
+      ? { value: readKeyFile(keyFile) }
       : keyValue
         ? { value: keyValue }
         : undefined;
 
   if ((applicationId === undefined) !== (applicationPublicKey === undefined))
-    throw new Error(
+    throw new SettingsError(
       applicationId
         ? 'applicationId is set but no public key: add -c applicationPublicKeyFile=<path> (or applicationPublicKey / applicationPublicKeyParameter)'
         : 'a public key is set but no applicationId: add -c applicationId=<id> (or applicationIdParameter)',

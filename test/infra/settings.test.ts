@@ -74,6 +74,16 @@ describe('Function: settingsFromContext', () => {
     );
   });
 
+  it('says in one line when the key file cannot be read', () => {
+    // Act / Assess
+    expect(() =>
+      settingsFromContext(
+        contextOf({ applicationId: 'a', applicationPublicKeyFile: join(dir, 'missing.pem') }),
+        noEnv,
+      ),
+    ).toThrow(/^context applicationPublicKeyFile: cannot read .*missing\.pem/);
+  });
+
   it('refuses a limit that is not a positive integer', () => {
     // Act / Assess
     expect(() =>
