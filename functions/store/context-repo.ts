@@ -11,7 +11,7 @@ import { ID_PATTERN } from '../domain/ids.ts';
 import type { ContextRequest, TimelineContext } from '../domain/timeline-context.ts';
 import type { User } from '../domain/users.ts';
 import { db, tableName } from './client.ts';
-import { dataOf } from './item.ts';
+import { dataOf, isExpired } from './item.ts';
 import { type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
 
@@ -75,7 +75,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const get = (k: Key | undefined) => (k ? items.get(keyId(k)) : undefined);
   const ctx: TimelineContext = {};
   const conversation = get(conversationKey);
-  if (!conversation) return ctx;
+  if (!conversation || isExpired(conversation)) return ctx;
   ctx.conversation = dataOf<Conversation>(conversation);
 
   const callerItem = get(callerNameKey);
@@ -116,6 +116,7 @@ export const getConversations = async (ids: string[]): Promise<Map<string, Conve
   const items = await batchGet(ids.map((id) => keys.conversation(id)));
   const out = new Map<string, Conversation>();
   for (const item of items.values()) {
+    if (isExpired(item)) continue;
     const c = dataOf<Conversation>(item);
     out.set(c.id, c);
   }

@@ -3,7 +3,7 @@ import type { Conversation, ConversationRepository, ListQuery } from '../domain/
 import { conflict, notFound } from '../domain/errors.ts';
 import { conversationUpdatedEvent } from '../domain/events.ts';
 import { db, tableName } from './client.ts';
-import { dataOf, meta } from './item.ts';
+import { dataOf, isExpired, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
 import { ConversationChangedError, commitTimeline } from './timeline.ts';
@@ -89,7 +89,7 @@ export const fromConversationItem = (item: Record<string, unknown>): Conversatio
 
 export const getConversationItem = async (id: string): Promise<Conversation | undefined> => {
   const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.conversation(id) }));
-  return out.Item ? fromConversationItem(out.Item) : undefined;
+  return out.Item && !isExpired(out.Item) ? fromConversationItem(out.Item) : undefined;
 };
 
 /** Deletes every item left in a conversation's partition (members, events, legs), in batches of 25. */
@@ -221,5 +221,5 @@ export const listConversations = async (
     pageSize: query.pageSize,
     cursor: query.cursor,
   });
-  return { ...page, items: page.items.map(fromConversationItem) };
+  return { ...page, items: page.items.filter((i) => !isExpired(i)).map(fromConversationItem) };
 };
