@@ -17,15 +17,6 @@ import { listConversationsOfUser } from './user-conversations.ts';
 
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
-/** Vonage accepts `2018-01-01 10:00:00` (UTC) as well as ISO 8601; both become ISO for comparison. */
-const isoDate = (value: string | undefined): string | undefined => {
-  if (value === undefined) return undefined;
-  const normalised = value.includes('T') ? value : value.replace(' ', 'T');
-  const withZone =
-    /(Z|[+-]\d{2}:?\d{2})$/.test(normalised) || normalised.length === 10 ? normalised : `${normalised}Z`;
-  return new Date(withZone).toISOString();
-};
-
 export const create = route({ body: conversationBody }, async ({ event, body }) => {
   const conversation = await createConversation(conversationRepository, body, nowIso());
   return json(201, presentConversation(base(event), conversation));
@@ -43,8 +34,8 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
           order,
           pageSize,
           cursor,
-          dateStart: isoDate(query.date_start),
-          dateEnd: isoDate(query.date_end),
+          dateStart: query.date_start,
+          dateEnd: query.date_end,
         })
       : await listConversationsOfUser(caller.userName, { order, pageSize, cursor });
   return json(200, {

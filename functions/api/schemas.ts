@@ -8,6 +8,7 @@ import {
   array,
   type Infer,
   integer,
+  isoDateTime,
   nullable,
   object,
   optional,
@@ -40,13 +41,8 @@ export const conversationBody = object({
 });
 export type ConversationBody = Infer<typeof conversationBody>;
 
-/** `date_start` / `date_end`: ISO 8601, or Vonage's `2018-01-01 10:00:00` (UTC). */
-export const dateSchema = optional(
-  string({
-    pattern: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/,
-    patternReason: 'must be a valid ISO 8601 date',
-  }),
-);
+/** `date_start` / `date_end`: ISO 8601, or Vonage's `2018-01-01 10:00:00` (UTC); parsed to ISO text. */
+export const dateSchema = optional(isoDateTime());
 
 export const listConversationsQuery = object({
   page_size: pageSizeSchema,

@@ -1,7 +1,7 @@
 import { config } from '../config.ts';
 import { nowIso } from '../domain/ids.ts';
 import { createUser, deleteUser, findUser, updateUser } from '../domain/users.ts';
-import { requireAdmin } from '../http/auth.ts';
+import { callerOf, requireAdmin } from '../http/auth.ts';
 import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
@@ -43,8 +43,9 @@ export const get = route({}, async ({ event, params }) => {
 });
 
 export const update = route({ body: userBody }, async ({ event, params, body }) => {
-  requireAdmin(event);
-  const user = await updateUser(userRepository, params.user_id, body, nowIso());
+  // An admin may change any user; a user token only its own user.
+  const caller = callerOf(event);
+  const user = await updateUser(userRepository, params.user_id, body, nowIso(), caller);
   return json(200, presentUser(base(event), user));
 });
 
