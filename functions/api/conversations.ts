@@ -1,5 +1,6 @@
 import { config } from '../config.ts';
 import {
+  assertDateRange,
   createConversation,
   deleteConversation,
   getConversation,
@@ -26,6 +27,7 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
   const order = (query.order ?? 'asc') as 'asc' | 'desc';
   const pageSize = query.page_size ?? 10;
   const cursor = decodeCursor(query.cursor);
+  assertDateRange(query.date_start, query.date_end);
   const caller = callerOf(event);
   const b = base(event);
   const page =
