@@ -179,6 +179,16 @@ describe('users', () => {
     expect(none.body._embedded.users).toEqual([]);
   });
 
+  it('finds users whose names need URL encoding', async () => {
+    for (const name of ['jo smith', '100%', 'zoë', 'a+b']) {
+      const created = await createUser({ name });
+      expect(created.status, name).toBe(201);
+      const read = await call('GET', `/v1/users/${encodeURIComponent(name)}`);
+      expect(read.status, name).toBe(200);
+      expect(read.body.id).toBe(created.body.id);
+    }
+  });
+
   it('lets a user token read users', async () => {
     const token = await userToken('ivan');
     expect((await call('GET', '/v1/users/ivan', { token })).status).toBe(200);
