@@ -225,7 +225,7 @@ describe('Function: createDevServer', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toBe('session=abc; HttpOnly');
-    const event = await res.json();
+    const event = (await res.json()) as APIGatewayProxyEventV2;
     expect(event.version).toBe('2.0');
     expect(event.rawPath).toBe('/v1/echo/');
     expect(event.requestContext.http.method).toBe('POST');
@@ -245,7 +245,7 @@ describe('Function: createDevServer', () => {
       headers: { 'content-type': 'application/octet-stream' },
       body: bytes,
     });
-    const event = await res.json();
+    const event = (await res.json()) as APIGatewayProxyEventV2;
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body, 'base64').equals(bytes)).toBe(true);
   });
