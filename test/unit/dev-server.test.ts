@@ -247,7 +247,7 @@ describe('Function: createDevServer', () => {
     });
     const event = (await res.json()) as APIGatewayProxyEventV2;
     expect(event.isBase64Encoded).toBe(true);
-    expect(Buffer.from(event.body, 'base64').equals(bytes)).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64').equals(bytes)).toBe(true);
   });
 
   it('answers 500 without internals when a handler throws', async () => {
