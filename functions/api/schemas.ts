@@ -65,14 +65,21 @@ export const userChannels = object({
   messenger: optional(channelList),
 });
 
-export const userBody = object({
+const userFields = {
   name: optional(string({ max: 200 })),
   display_name: optional(nullable(string({ max: 200 }))),
   image_url: optional(nullable(string({ max: 2048, uri: true }))),
   properties: optional(object({ custom_data: optional(customData) })),
   channels: optional(userChannels),
-});
+};
+export const userBody = object(userFields);
 export type UserBody = Infer<typeof userBody>;
+
+/**
+ * PATCH body: the Vonage SDK's `updateUser` sends back the user it read, read-only `timestamp` included,
+ * so that field is accepted and ignored.
+ */
+export const userUpdateBody = object({ ...userFields, timestamp: optional(anyObject()) });
 
 export const listUsersQuery = object({
   page_size: pageSizeSchema,

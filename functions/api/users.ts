@@ -8,7 +8,7 @@ import { route } from '../http/route.ts';
 import type { Page } from '../store/paging.ts';
 import { getUserByName, listUsers, userRepository } from '../store/users-repo.ts';
 import { presentUser, presentUserLite } from './present.ts';
-import { listUsersQuery, userBody } from './schemas.ts';
+import { listUsersQuery, userBody, userUpdateBody } from './schemas.ts';
 
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
@@ -42,10 +42,11 @@ export const get = route({}, async ({ event, params }) => {
   return json(200, presentUser(base(event), user));
 });
 
-export const update = route({ body: userBody }, async ({ event, params, body }) => {
+export const update = route({ body: userUpdateBody }, async ({ event, params, body }) => {
+  const { timestamp: _readOnly, ...input } = body;
   // An admin may change any user; a user token only its own user.
   const caller = callerOf(event);
-  const user = await updateUser(userRepository, params.user_id, body, nowIso(), caller);
+  const user = await updateUser(userRepository, params.user_id, input, nowIso(), caller);
   return json(200, presentUser(base(event), user));
 });
 
