@@ -31,7 +31,7 @@ const portFrom = (name: string, fallback: number): number => {
   const raw = process.env[name];
   const port = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
-    void fail(`${name} must be a port number, got "${raw}"`);
+    throw new Error(`${name} must be a port number, got "${raw}"`);
   return port;
 };
 
