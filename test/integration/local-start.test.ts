@@ -1,5 +1,6 @@
 /**
- * `npm start` as a developer runs it: `tsx infra/local/start.ts` with its own ports and data directory.
+ * `npm start` as a developer runs it (`node --import tsx infra/local/start.ts`) with its own ports and data
+ * directory, in its own process group so that a Ctrl-C can be sent the way a terminal sends it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -11,7 +12,6 @@ import { loadDevApplication } from '../../infra/local/dev-application.ts';
 import { freePort, portInUse } from '../../infra/local/dynamodb-local.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/m;
 
 interface Run {
@@ -35,10 +35,11 @@ const start = (env: Record<string, string>): Run => {
     'PUBLIC_BASE_URL',
   ])
     delete clean[k];
-  const child = spawn(tsx, ['infra/local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: root,
     env: { ...clean, PARLEY_LOG: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   let err = '';
@@ -120,9 +121,9 @@ describe('npm start', () => {
     const noToken = await fetch(`http://127.0.0.1:${port}/v1/conversations`);
     expect(noToken.status).toBe(401);
 
-    // Ctrl-C: the server and DynamoDB Local both stop.
+    // Ctrl-C: the terminal signals the whole process group; the server and DynamoDB Local both stop.
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
-    run.child.kill('SIGINT');
+    process.kill(-(run.child.pid as number), 'SIGINT');
     expect(await run.exited).toBe(0);
     expect(await portInUse(port)).toBe(false);
     expect(await portInUse(dynamoPort)).toBe(false);
@@ -140,6 +141,7 @@ describe('npm start', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { name: string }).name).toBe('survives-restart');
+    // A process manager signals only the server process: it stops DynamoDB Local itself.
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(processesUsing(dataDir)).toEqual([]);
