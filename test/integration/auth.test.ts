@@ -129,6 +129,16 @@ describe('auth', () => {
     await expect401(token, 'system:error:invalid-token');
   });
 
+  it('writes nothing for a request it refuses', async () => {
+    const expired = await rs256(claims({ iat: now() - 120, exp: now() - 60 }));
+    const res = await call('POST', '/v1/users', { token: expired, body: { name: 'never-written' } });
+    expect(res.status).toBe(401);
+    const none = await call('POST', '/v1/conversations', { token: null, body: { name: 'never-written' } });
+    expect(none.status).toBe(401);
+    expect((await call('GET', '/v1/users/never-written')).status).toBe(404);
+    expect((await call('POST', '/v1/conversations', { body: { name: 'never-written' } })).status).toBe(201);
+  });
+
   it('treats a token without sub as admin: it may create users', async () => {
     const res = await call('POST', '/v1/users', { token: await rs256(claims()), body: { name: 'by-admin' } });
     expect(res.status).toBe(201);
