@@ -1,5 +1,6 @@
 import { config } from '../config.ts';
 import {
+  assertDateRange,
   createConversation,
   deleteConversation,
   getConversation,
@@ -28,6 +29,7 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
   const order = (query.order ?? 'asc') as 'asc' | 'desc';
   const pageSize = query.page_size ?? 10;
   const cursor = decodeCursor(query.cursor);
+  assertDateRange(query.date_start, query.date_end);
   const caller = callerOf(event);
   const b = base(event);
   const page =
@@ -36,8 +38,8 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
           order,
           pageSize,
           cursor,
-          dateStart: isoDate(query.date_start),
-          dateEnd: isoDate(query.date_end),
+          dateStart: query.date_start,
+          dateEnd: query.date_end,
         })
       : await listConversationsOfUser(caller.userName, { order, pageSize, cursor });
   return json(200, {

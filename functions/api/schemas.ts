@@ -10,6 +10,7 @@ import {
   boolean,
   type Infer,
   integer,
+  isoDateTime,
   nullable,
   number,
   object,
@@ -45,13 +46,8 @@ export const conversationBody = object({
 });
 export type ConversationBody = Infer<typeof conversationBody>;
 
-/** `date_start` / `date_end`: ISO 8601, or Vonage's `2018-01-01 10:00:00` (UTC). */
-export const dateSchema = optional(
-  string({
-    pattern: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/,
-    patternReason: 'must be a valid ISO 8601 date',
-  }),
-);
+/** `date_start` / `date_end`: ISO 8601, or Vonage's `2018-01-01 10:00:00` (UTC); parsed to ISO text. */
+export const dateSchema = optional(isoDateTime());
 
 export const listConversationsQuery = object({
   page_size: pageSizeSchema,
@@ -74,14 +70,21 @@ export const userChannels = object({
   messenger: optional(channelList),
 });
 
-export const userBody = object({
+const userFields = {
   name: optional(string({ max: 200 })),
   display_name: optional(nullable(string({ max: 200 }))),
   image_url: optional(nullable(string({ max: 2048, uri: true }))),
   properties: optional(object({ custom_data: optional(customData) })),
   channels: optional(userChannels),
-});
+};
+export const userBody = object(userFields);
 export type UserBody = Infer<typeof userBody>;
+
+/**
+ * PATCH body: the Vonage SDK's `updateUser` sends back the user it read, read-only `timestamp` included,
+ * so that field is accepted and ignored.
+ */
+export const userUpdateBody = object({ ...userFields, timestamp: optional(anyObject()) });
 
 export const listUsersQuery = object({
   page_size: pageSizeSchema,

@@ -204,12 +204,17 @@ export const listConversations = async (
   query: ListQuery & { cursor?: PageCursor },
 ): Promise<Page<Conversation>> => {
   const values: Record<string, string> = { ':pk': keys.conversationsByCreated.gsi1pk };
-  let range = '';
-  if (query.dateStart || query.dateEnd) {
-    values[':from'] = query.dateStart ?? '';
-    values[':to'] = `${query.dateEnd ?? '9999'}\uffff`;
-    range = ' AND gsi1sk BETWEEN :from AND :to';
-  }
+  // Sort keys are `<created>#<id>`: an end bound takes every id created at that instant.
+  if (query.dateStart) values[':from'] = query.dateStart;
+  if (query.dateEnd) values[':to'] = `${query.dateEnd}\uffff`;
+  const range =
+    query.dateStart && query.dateEnd
+      ? ' AND gsi1sk BETWEEN :from AND :to'
+      : query.dateStart
+        ? ' AND gsi1sk >= :from'
+        : query.dateEnd
+          ? ' AND gsi1sk <= :to'
+          : '';
   const page = await queryPage<Record<string, unknown>>({
     query: {
       IndexName: 'gsi1',
