@@ -13,7 +13,6 @@ import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { conversationRepository, listConversations } from '../store/conversations-repo.ts';
 import { retryOnConversationChange } from '../store/timeline.ts';
-import { isoDate } from './dates.ts';
 import { presentConversation, presentConversationLite } from './present.ts';
 import { conversationBody, listConversationsQuery } from './schemas.ts';
 import { listConversationsOfUser } from './user-conversations.ts';

@@ -16,7 +16,6 @@ import { getConversations, userIdOfName } from '../store/context-repo.ts';
 import { listMembershipsOfUser, type MembershipQuery } from '../store/members-repo.ts';
 import type { Page, PageCursor } from '../store/paging.ts';
 import { getUserById } from '../store/users-repo.ts';
-import { isoDate } from './dates.ts';
 import { presentUserConversation } from './present.ts';
 import { userConversationsQuery } from './schemas.ts';
 
@@ -73,7 +72,7 @@ export const list = route({ query: userConversationsQuery }, async ({ event, par
     pageSize,
     cursor: decodeCursor(query.cursor),
     state: query.state as MemberState | undefined,
-    dateStart: isoDate(query.date_start),
+    dateStart: query.date_start,
   });
   if (page.items.length === 0 && !known && !(await getUserById(userId))) throw notFound.user();
   const b = base(event);
