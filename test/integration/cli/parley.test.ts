@@ -197,4 +197,40 @@ describe('parley CLI', () => {
       'conversation:error:not-found: Conversation does not exist, or you do not have access.',
     );
   });
+  it('follows the seed: create a conversation, add Tony (join) and alice (invite), list them with -v', async () => {
+    const conversation = (await cli(['conversation:create', 'display_name=Nexmo Chat'])).out[0];
+    const tony = (await cli(['user:create', 'name=Tony'])).out[0];
+    const alice = (await cli(['user:create', 'name=alice'])).out[0];
+
+    const joined = await cli([
+      'member:add',
+      conversation,
+      'action=join',
+      'channel={"type":"app"}',
+      `user_id=${tony}`,
+    ]);
+    const invited = await cli([
+      'member:add',
+      conversation,
+      'action=invite',
+      'channel={"type":"app"}',
+      `user_id=${alice}`,
+    ]);
+    expect(joined).toMatchObject({ code: 0, err: [] });
+    expect(invited).toMatchObject({ code: 0, err: [] });
+    expect(joined.out[0]).toMatch(/^MEM-[0-9a-f-]{36}$/);
+
+    const ids = await cli(['member:list', conversation]);
+    expect(ids.out.sort()).toEqual([joined.out[0], invited.out[0]].sort());
+
+    const table = await cli(['member:list', conversation, '-v']);
+    expect(table.code).toBe(0);
+    const rows = table.out.map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(rows[0]).toEqual(['name', 'user_id', 'user_name', 'state']);
+    expect(table.out[1]).toMatch(/^-+$/);
+    expect(rows.slice(2).sort((a, b) => (a[0] < b[0] ? -1 : 1))).toEqual([
+      ['Tony', tony, 'Tony', 'JOINED'],
+      ['alice', alice, 'alice', 'INVITED'],
+    ]);
+  });
 });
