@@ -3,7 +3,7 @@
  * the same patterns; keep the two in step.
  *
  * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, number, idempotency.
+ * leg, leg-of-conversation, number.
  */
 export interface Key {
   pk: string;
@@ -44,7 +44,7 @@ export const keys = {
     pk: `CON#${conversationId}`,
     sk: `USRMEM#${userId}`,
   }),
-  /** GSI1 on member items: a user's memberships, sorted by when the member was created. */
+  /** GSI1 on the per-user pointer items: a user's conversations, sorted by when the membership began. */
   membershipsOfUser: (userId: string): { gsi1pk: string } => ({ gsi1pk: `USR#${userId}` }),
   membershipSort: (created: string, conversationId: string): string => `${created}#${conversationId}`,
 
@@ -71,8 +71,6 @@ export const keys = {
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
-  /** Idempotency record of a retried request. */
-  idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
 } as const;
 
 /** The partition of one conversation: its item, its members, its events, its legs. */
