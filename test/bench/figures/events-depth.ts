@@ -107,7 +107,8 @@ export const eventsDepthRatio = (bench: Bench, scene: Scene): Promise<Figure> =>
     const seeded = `seeded ${deepSize.toLocaleString('en')} + ${shallowSize} events in ${((Date.now() - started) / 1000).toFixed(1)} s`;
 
     const deepStart = Math.floor(deepSize / 2) + 1;
-    const shallowStart = Math.floor(shallowSize / 4) + 1;
+    // Two whole pages fit in the small conversation: 1–100 by start_id, 101–200 by cursor.
+    const shallowStart = 1;
     const byStart = (id: string, start: number) => ({
       method: 'GET',
       url: `/v1/conversations/${id}/events?start_id=${start}&page_size=${PAGE}`,

@@ -5,8 +5,8 @@ import { keys } from '../../../functions/store/keys.ts';
 import { EndpointMissingError, UnexpectedResponseError } from '../api.ts';
 import type { Bench } from '../context.ts';
 import { type Figure, judge } from '../figure.ts';
-import { describe, sideBySide } from '../stats.ts';
-import { guarded, requestProbe, transactFloor } from './common.ts';
+import { describe, ms, sideBySide } from '../stats.ts';
+import { callsOf, callsText, guarded, replicaProbe, requestProbe, transactFloor } from './common.ts';
 
 export interface Scene {
   conversationId: string;
@@ -50,23 +50,23 @@ export const postMessageRatio = (bench: Bench, scene: Scene): Promise<Figure> =>
   guarded('post_message_ratio', 1.5, 'max', async () => {
     if (!scene.memberId) throw new EndpointMissingError(scene.memberMissing ?? 'members are missing');
     const url = `/v1/conversations/${scene.conversationId}/events`;
-    const r = await sideBySide(
-      requestProbe(
-        bench,
-        () => ({
-          method: 'POST',
-          url,
-          token: scene.user.token,
-          body: { type: 'message', from: scene.memberId, body: { message_type: 'text', text: 'hello' } },
-        }),
-        201,
-      ),
+    const post = () => ({
+      method: 'POST',
+      url,
+      token: scene.user.token,
+      body: { type: 'message', from: scene.memberId, body: { message_type: 'text', text: 'hello' } },
+    });
+    const calls = await callsOf(bench, post());
+    const r = await sideBySide(requestProbe(bench, post, 201), transactFloor(bench, 2), bench.latency);
+    const own = await sideBySide(
       transactFloor(bench, 2),
+      replicaProbe(bench, calls, keys.conversation(scene.conversationId)),
       bench.latency,
     );
     return judge('post_message_ratio', r.ratio, 1.5, 'max', [
       describe('POST /v1/conversations/{id}/events (text message, user token)', r.subject),
       describe('raw TransactWriteItems of 2 puts', r.floor),
+      `its DynamoDB calls: ${callsText(calls)}; the same calls made raw: p50 ${ms(own.floor.p50)} = ${(own.floor.p50 / own.subject.p50).toFixed(2)} × the floor`,
     ]);
   });
 

@@ -66,6 +66,25 @@ const recipes = (bench: Bench, scene: Scene): Recipe[] => {
     });
     return number;
   };
+  /** A forwarded call as the provider starts it: the inbound leg id and Parley's conversation id. */
+  const call = async () => {
+    const url = answerUrl(await routed());
+    const leg = new URL(url, 'http://x').searchParams.get('uuid') as string;
+    const r = await bench.api.ok({ method: 'GET', url });
+    const eventUrl = new URL(String(r.body?.[0]?.eventUrl?.[0] ?? 'http://x/'));
+    const conversationId = eventUrl.searchParams.get('conversation_id');
+    if (!conversationId) throw new Error('the answer NCCO carries no conversation_id');
+    return { leg, conversationId, eventUrl: `${eventUrl.pathname}${eventUrl.search}` };
+  };
+  const status = (leg: string, direction: string, value: string) => ({
+    uuid: leg,
+    conversation_uuid: `CON-${randomUUID()}`,
+    status: value,
+    direction,
+    from: '447700900001',
+    to: '447700900200',
+    timestamp: new Date().toISOString(),
+  });
   const get = (url: string, token = admin) => ({ method: 'GET', url, token });
   return [
     // reads
@@ -162,6 +181,30 @@ const recipes = (bench: Bench, scene: Scene): Recipe[] => {
       kind: 'read',
       required: false,
       make: async () => get(`/v1/numbers/${await routed()}`),
+    },
+    {
+      route: 'GET /v1/legs/{leg_id}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v1/legs/${(await call()).leg}`),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/legs',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v1/conversations/${(await call()).conversationId}/legs`),
+    },
+    {
+      route: 'GET /beta/conversations/{id}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/beta/conversations/${(await call()).conversationId}`),
+    },
+    {
+      route: 'GET /v0.1/conversations/{id}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v0.1/conversations/${(await call()).conversationId}`),
     },
     // writes
     {
@@ -322,6 +365,27 @@ const recipes = (bench: Bench, scene: Scene): Recipe[] => {
       kind: 'write',
       required: true,
       make: async () => ({ method: 'GET', url: answerUrl(await routed()) }),
+    },
+    {
+      route: 'POST /voice/vonage/event',
+      variant: 'callee answered',
+      kind: 'write',
+      required: false,
+      make: async () => {
+        const c = await call();
+        return { method: 'POST', url: c.eventUrl, body: status(randomUUID(), 'outbound', 'answered') };
+      },
+    },
+    {
+      route: 'POST /voice/vonage/event',
+      variant: 'caller hung up',
+      kind: 'write',
+      required: false,
+      make: async () => ({
+        method: 'POST',
+        url: '/voice/vonage/event',
+        body: status((await call()).leg, 'inbound', 'completed'),
+      }),
     },
   ] satisfies Recipe[] as Recipe[];
 };
