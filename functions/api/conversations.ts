@@ -1,5 +1,6 @@
 import { config } from '../config.ts';
 import {
+  assertDateRange,
   createConversation,
   deleteConversation,
   getConversation,
@@ -11,20 +12,13 @@ import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { conversationRepository, listConversations } from '../store/conversations-repo.ts';
+import { retryOnConversationChange } from '../store/timeline.ts';
+import { isoDate } from './dates.ts';
 import { presentConversation, presentConversationLite } from './present.ts';
 import { conversationBody, listConversationsQuery } from './schemas.ts';
 import { listConversationsOfUser } from './user-conversations.ts';
 
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
-
-/** Vonage accepts `2018-01-01 10:00:00` (UTC) as well as ISO 8601; both become ISO for comparison. */
-const isoDate = (value: string | undefined): string | undefined => {
-  if (value === undefined) return undefined;
-  const normalised = value.includes('T') ? value : value.replace(' ', 'T');
-  const withZone =
-    /(Z|[+-]\d{2}:?\d{2})$/.test(normalised) || normalised.length === 10 ? normalised : `${normalised}Z`;
-  return new Date(withZone).toISOString();
-};
 
 export const create = route({ body: conversationBody }, async ({ event, body }) => {
   const conversation = await createConversation(conversationRepository, body, nowIso());
@@ -35,6 +29,7 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
   const order = (query.order ?? 'asc') as 'asc' | 'desc';
   const pageSize = query.page_size ?? 10;
   const cursor = decodeCursor(query.cursor);
+  assertDateRange(query.date_start, query.date_end);
   const caller = callerOf(event);
   const b = base(event);
   const page =
@@ -43,8 +38,8 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
           order,
           pageSize,
           cursor,
-          dateStart: isoDate(query.date_start),
-          dateEnd: isoDate(query.date_end),
+          dateStart: query.date_start,
+          dateEnd: query.date_end,
         })
       : await listConversationsOfUser(caller.userName, { order, pageSize, cursor });
   return json(200, {
@@ -60,11 +55,9 @@ export const get = route({}, async ({ event, params }) => {
 });
 
 export const update = route({ body: conversationBody }, async ({ event, params, body }) => {
-  const conversation = await updateConversation(
-    conversationRepository,
-    params.conversation_id,
-    body,
-    nowIso(),
+  // The update appends `conversation:updated`: a race with another event is read again and retried.
+  const conversation = await retryOnConversationChange(() =>
+    updateConversation(conversationRepository, params.conversation_id, body, nowIso()),
   );
   return json(200, presentConversation(base(event), conversation));
 });

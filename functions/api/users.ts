@@ -1,14 +1,14 @@
 import { config } from '../config.ts';
 import { nowIso } from '../domain/ids.ts';
 import { createUser, deleteUser, findUser, updateUser } from '../domain/users.ts';
-import { requireAdmin } from '../http/auth.ts';
+import { callerOf, requireAdmin } from '../http/auth.ts';
 import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import type { Page } from '../store/paging.ts';
 import { getUserByName, listUsers, userRepository } from '../store/users-repo.ts';
 import { presentUser, presentUserLite } from './present.ts';
-import { listUsersQuery, userBody } from './schemas.ts';
+import { listUsersQuery, userBody, userUpdateBody } from './schemas.ts';
 
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
@@ -42,9 +42,11 @@ export const get = route({}, async ({ event, params }) => {
   return json(200, presentUser(base(event), user));
 });
 
-export const update = route({ body: userBody }, async ({ event, params, body }) => {
-  requireAdmin(event);
-  const user = await updateUser(userRepository, params.user_id, body, nowIso());
+export const update = route({ body: userUpdateBody }, async ({ event, params, body }) => {
+  const { timestamp: _readOnly, ...input } = body;
+  // An admin may change any user; a user token only its own user.
+  const caller = callerOf(event);
+  const user = await updateUser(userRepository, params.user_id, input, nowIso(), caller);
   return json(200, presentUser(base(event), user));
 });
 

@@ -1,4 +1,4 @@
-import { ApiError, notFound } from './errors.ts';
+import { ApiError, notFound, validationError } from './errors.ts';
 import { newId } from './ids.ts';
 
 export type ConversationState = 'ACTIVE' | 'INACTIVE' | 'DELETED';
@@ -43,6 +43,14 @@ export interface ListQuery {
   dateStart?: string;
   dateEnd?: string;
 }
+
+/** A list's date range must not end before it starts (both ISO text, so they compare as strings). */
+export const assertDateRange = (dateStart: string | undefined, dateEnd: string | undefined): void => {
+  if (dateStart !== undefined && dateEnd !== undefined && dateEnd < dateStart)
+    throw validationError([
+      { name: 'date_end', reason: '"date_end" must be greater than or equal to "date_start"' },
+    ]);
+};
 
 /** What the conversation rules need from storage. */
 export interface ConversationRepository {

@@ -1,4 +1,6 @@
 /** Conversation events: what is stored per event, and the system events Parley writes itself. */
+import type { Conversation } from './conversations.ts';
+import { ApiError } from './errors.ts';
 import type { Member } from './members.ts';
 
 export interface EventUser {
@@ -70,3 +72,107 @@ export const memberEvent = (
   if (which === 'left' && member.reason) body.reason = member.reason;
   return { type: `member:${which}`, from: from ?? member.id, body, timestamp: now };
 };
+
+/** Delivered to whoever listens, never stored: answered without joining the timeline. */
+export const EPHEMERAL_TYPES: ReadonlySet<string> = new Set([
+  'ephemeral',
+  'text:typing:on',
+  'text:typing:off',
+]);
+
+/** Receipts about a message: their body names it in `event_id`. */
+export const RECEIPT_TYPES: ReadonlySet<string> = new Set([
+  'message:submitted',
+  'message:delivered',
+  'message:seen',
+  'message:rejected',
+  'message:undeliverable',
+]);
+
+export const CUSTOM_TYPE = /^custom:[\w\-:]+$/;
+
+/** Vonage: "Only message and custom events can be deleted". */
+export const isDeletable = (type: string): boolean => type === 'message' || CUSTOM_TYPE.test(type);
+
+export const eventErrors = {
+  notJoined: () =>
+    new ApiError(
+      400,
+      'event:error:not-joined',
+      "The request failed due to the member not being in a 'JOINED' state. Please update the member state and try again.",
+    ),
+  notYourMember: () =>
+    new ApiError(
+      403,
+      'event:error:permission-denied',
+      'A user token may only send events as its own member.',
+    ),
+  deleteType: () =>
+    new ApiError(
+      400,
+      'event:error:delete-not-allowed',
+      'The request failed because the event is not allowed to be deleted. Only message and custom events are allowed.',
+    ),
+  deleteNotSender: () =>
+    new ApiError(
+      403,
+      'event:error:delete-not-allowed',
+      'The request failed because the event is not allowed to be deleted. Only its sender or an admin token may delete it.',
+    ),
+  notAMessage: () =>
+    new ApiError(
+      404,
+      'event:error:not-found',
+      'The event named by "event_id" does not exist or is not a message.',
+    ),
+};
+
+/** The sender's user as events embed it. */
+export const eventUserOf = (u: {
+  id: string;
+  name: string;
+  display_name?: string | null;
+  image_url?: string | null;
+  properties?: { custom_data?: Record<string, unknown> };
+}): EventUser => ({
+  id: u.id,
+  name: u.name,
+  display_name: u.display_name ?? undefined,
+  image_url: u.image_url ?? undefined,
+  custom_data: u.properties?.custom_data,
+});
+
+export const memberEventUser = (m: Member): EventUser => ({
+  id: m.user_id,
+  name: m.user_name,
+  display_name: m.user_display_name ?? undefined,
+});
+
+/** `conversation:updated`, appended by `PUT /v1/conversations/{id}`. */
+export const conversationUpdatedEvent = (c: Conversation, now: string, from?: string): NewEvent => ({
+  type: 'conversation:updated',
+  from,
+  body: {
+    id: c.id,
+    name: c.name,
+    display_name: c.display_name ?? undefined,
+    image_url: c.image_url ?? undefined,
+    state: c.state,
+    timestamp: c.timestamp,
+  },
+  timestamp: now,
+});
+
+/** `event:delete`, appended when a message or custom event is deleted. */
+export const eventDeletedEvent = (
+  eventId: number,
+  now: string,
+  from?: string,
+  fromUser?: EventUser,
+): NewEvent => ({
+  type: 'event:delete',
+  from,
+  body: { event_id: eventId },
+  timestamp: now,
+  from_user: fromUser,
+});

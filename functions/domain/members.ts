@@ -125,3 +125,52 @@ export const buildMember = (m: NewMember): Member => ({
 /** Unread messages of a member, given the conversation's message count. */
 export const unreadCount = (member: Member, conversationMessageCount: number): number =>
   Math.max(0, conversationMessageCount - member.seen_message_count);
+
+/** The error for adding a member to a user that already has a live one here, by the state it is in. */
+export const memberExistsError = (existing: MemberState): ApiError => memberStateError(existing, existing);
+
+export const isLive = (m: Pick<Member, 'state'>): boolean => m.state === 'INVITED' || m.state === 'JOINED';
+
+export interface MemberMove {
+  to: MemberState;
+  initiator: Initiator;
+  reason?: { code?: string; text?: string };
+  /** The conversation's sequence number and message count before this move's own event. */
+  sequenceNumber: number;
+  messageCount: number;
+  now: string;
+}
+
+/**
+ * A member after a state change, or the spec's error for a move the state machine refuses. A member that
+ * joins starts reading at the conversation's current end, like a new member.
+ */
+export const moveMember = (member: Member, move: MemberMove): Member => {
+  if (!canMove(member.state, move.to)) throw memberStateError(member.state, move.to);
+  const which = move.to === 'JOINED' ? 'joined' : 'left';
+  const next: Member = {
+    ...member,
+    state: move.to,
+    initiator: { ...member.initiator, [which]: move.initiator },
+    timestamp: { ...member.timestamp, [which]: move.now },
+  };
+  if (move.to === 'LEFT' && move.reason) next.reason = move.reason;
+  if (move.to === 'JOINED') {
+    next.last_seen_event_id = move.sequenceNumber;
+    next.seen_message_count = move.messageCount;
+  }
+  return next;
+};
+
+/**
+ * The member's read state once it has seen event `eventId`, the `messageIndex`-th message; unchanged when
+ * its horizon is already there or beyond (receipts may arrive out of order).
+ */
+export const seenUpTo = (member: Member, eventId: number, messageIndex: number): Member =>
+  eventId > member.last_seen_event_id
+    ? {
+        ...member,
+        last_seen_event_id: eventId,
+        seen_message_count: Math.max(member.seen_message_count, messageIndex),
+      }
+    : member;

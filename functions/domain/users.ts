@@ -1,4 +1,4 @@
-import { ApiError, notFound } from './errors.ts';
+import { ApiError, authError, notFound } from './errors.ts';
 import { ID_PATTERN, newId } from './ids.ts';
 
 export interface UserChannels {
@@ -84,8 +84,22 @@ export const applyUserUpdate = (current: User, input: UserInput, now: string): U
   };
 };
 
-export const updateUser = async (repo: UserRepository, idOrName: string, input: UserInput, now: string) => {
+/** Who changes a user: an admin, or a user (by name), who may change only itself as Vonage allows. */
+export type UserEditor = { kind: 'admin' } | { kind: 'user'; userName: string };
+
+export const assertMayEdit = (editor: UserEditor, user: User): void => {
+  if (editor.kind === 'user' && editor.userName !== user.name) throw authError.permission();
+};
+
+export const updateUser = async (
+  repo: UserRepository,
+  idOrName: string,
+  input: UserInput,
+  now: string,
+  editor: UserEditor = { kind: 'admin' },
+) => {
   const current = await findUser(repo, idOrName);
+  assertMayEdit(editor, current);
   const next = applyUserUpdate(current, input, now);
   await repo.update(current, next);
   return next;

@@ -17,10 +17,10 @@ export interface RouteOptions<B, Q> {
   query?: Schema<Q>;
 }
 
-const decodeParams = (event: ApiEvent): Record<string, string> => {
+/** HTTP API hands Lambda the path already URL-decoded, so path parameters are used as they come. */
+const paramsOf = (event: ApiEvent): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(event.pathParameters ?? {}))
-    if (v !== undefined) out[k] = decodeURIComponent(v);
+  for (const [k, v] of Object.entries(event.pathParameters ?? {})) if (v !== undefined) out[k] = v;
   return out;
 };
 
@@ -40,7 +40,7 @@ export const route = <B = undefined, Q = Record<string, never>>(
       context,
       body: (options.body ? check(options.body, event.parsedBody) : undefined) as B,
       query: (options.query ? check(options.query, event.queryStringParameters ?? {}) : {}) as Q,
-      params: decodeParams(event),
+      params: paramsOf(event),
     }),
   );
 };

@@ -56,7 +56,7 @@ export const string = (rules: StringRules = {}): Schema<string> => ({
     }
     if (rules.uri && !isUri(value)) return fail(issues, path, `${label(path)} must be a valid uri`);
     if (rules.pattern && !rules.pattern.test(value))
-      return fail(issues, path, rules.patternReason ?? `${label(path)} has an invalid format`);
+      return fail(issues, path, `${label(path)} ${rules.patternReason ?? 'has an invalid format'}`);
     return value;
   },
 });
@@ -101,6 +101,56 @@ export const boolean = (rules: { coerce?: boolean } = {}): Schema<boolean> => ({
     if (typeof value === 'boolean') return value;
     if (rules.coerce && (value === 'true' || value === 'false')) return value === 'true';
     return fail(issues, path, `${label(path)} must be a boolean`);
+  },
+});
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** ISO text (`…Z`, with milliseconds) of a date-time, or undefined when it names no real instant. */
+export const toIsoInstant = (value: string): string | undefined => {
+  const m = DATE_TIME.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m.slice(1, 8);
+  const fields = [y, mo, d, h, mi, s].map(Number);
+  const utc = Date.UTC(
+    fields[0],
+    fields[1] - 1,
+    fields[2],
+    fields[3],
+    fields[4],
+    fields[5],
+    Number(ms.padEnd(3, '0')),
+  );
+  const back = new Date(utc);
+  // Date.UTC rolls 2020-02-30 over to March: a real date reads back the same fields.
+  if (
+    back.getUTCFullYear() !== fields[0] ||
+    back.getUTCMonth() !== fields[1] - 1 ||
+    back.getUTCDate() !== fields[2] ||
+    back.getUTCHours() !== fields[3] ||
+    back.getUTCMinutes() !== fields[4] ||
+    back.getUTCSeconds() !== fields[5]
+  )
+    return undefined;
+  const zone = m[8];
+  let offsetMin = 0;
+  if (zone && zone !== 'Z') {
+    const [, sign, hh, mm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone) ?? [];
+    if (Number(hh) > 23 || Number(mm) > 59) return undefined;
+    offsetMin = (sign === '-' ? -1 : 1) * (Number(hh) * 60 + Number(mm));
+  }
+  return new Date(utc - offsetMin * 60_000).toISOString();
+};
+
+/**
+ * A date-time in ISO 8601 or Vonage's `2018-01-01 10:00:00` form (UTC when no zone is given), returned as
+ * ISO text with milliseconds and `Z` so that it compares with stored timestamps.
+ */
+export const isoDateTime = (): Schema<string> => ({
+  parse(value, path, issues) {
+    const iso = typeof value === 'string' ? toIsoInstant(value) : undefined;
+    return iso ?? fail(issues, path, `${label(path)} must be a valid ISO 8601 date`);
   },
 });
 

@@ -1,10 +1,12 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationRepository, ListQuery } from '../domain/conversations.ts';
 import { conflict, notFound } from '../domain/errors.ts';
+import { conversationUpdatedEvent } from '../domain/events.ts';
 import { db, tableName } from './client.ts';
-import { dataOf, meta } from './item.ts';
+import { dataOf, isExpired, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { ConversationChangedError, commitTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, transact } from './transact.ts';
 
 const ENTITY = 'conversation';
@@ -45,17 +47,19 @@ export const createConversationItems = (c: Conversation): TransactItem[] => [
 ];
 
 /** Writes the user-editable fields of a conversation; the sequence number and state are left to events. */
+const editableFields = (c: Conversation) => ({
+  name: c.name,
+  display_name: c.display_name,
+  image_url: c.image_url,
+  properties: c.properties,
+  numbers: c.numbers,
+  callback: c.callback,
+  timestamp: c.timestamp,
+  updatedAt: c.timestamp.updated ?? c.timestamp.created,
+});
+
 export const conversationUpdateItem = (c: Conversation): TransactItem => {
-  const fields = {
-    name: c.name,
-    display_name: c.display_name,
-    image_url: c.image_url,
-    properties: c.properties,
-    numbers: c.numbers,
-    callback: c.callback,
-    timestamp: c.timestamp,
-    updatedAt: c.timestamp.updated ?? c.timestamp.created,
-  };
+  const fields = editableFields(c);
   const set: string[] = [];
   const remove: string[] = [];
   const names: Record<string, string> = {};
@@ -85,7 +89,7 @@ export const fromConversationItem = (item: Record<string, unknown>): Conversatio
 
 export const getConversationItem = async (id: string): Promise<Conversation | undefined> => {
   const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.conversation(id) }));
-  return out.Item ? fromConversationItem(out.Item) : undefined;
+  return out.Item && !isExpired(out.Item) ? fromConversationItem(out.Item) : undefined;
 };
 
 /** Deletes every item left in a conversation's partition (members, events, legs), in batches of 25. */
@@ -129,8 +133,13 @@ export const conversationRepository: ConversationRepository = {
 
   get: getConversationItem,
 
+  /**
+   * Replaces the editable fields and appends `conversation:updated` in the same transaction. The event
+   * moves the sequence number, so the fields are set by the timeline's own update of the conversation
+   * item (one transaction may not touch an item twice). Retry with `retryOnConversationChange`.
+   */
   async update(previous, next) {
-    const items: TransactItem[] = [conversationUpdateItem(next)];
+    const items: TransactItem[] = [];
     if (previous.name !== next.name) {
       items.push(
         {
@@ -150,12 +159,21 @@ export const conversationRepository: ConversationRepository = {
         },
       );
     }
+    const set: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(editableFields(next))) if (v !== undefined) set[k] = v;
     try {
-      await transact(items);
+      const [event] = await commitTimeline({
+        conversation: previous,
+        events: [conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created)],
+        set,
+        items,
+      });
+      // The caller answers with `next`: it ends at the event just appended.
+      next.sequence_number = event.id;
     } catch (error) {
       if (error instanceof ConditionFailedError) {
-        if (error.index === 2) throw conflict.conversationName();
-        throw notFound.conversation();
+        if (error.index === 1) throw conflict.conversationName();
+        throw new ConversationChangedError();
       }
       throw error;
     }
@@ -186,12 +204,17 @@ export const listConversations = async (
   query: ListQuery & { cursor?: PageCursor },
 ): Promise<Page<Conversation>> => {
   const values: Record<string, string> = { ':pk': keys.conversationsByCreated.gsi1pk };
-  let range = '';
-  if (query.dateStart || query.dateEnd) {
-    values[':from'] = query.dateStart ?? '';
-    values[':to'] = `${query.dateEnd ?? '9999'}\uffff`;
-    range = ' AND gsi1sk BETWEEN :from AND :to';
-  }
+  // Sort keys are `<created>#<id>`: an end bound takes every id created at that instant.
+  if (query.dateStart) values[':from'] = query.dateStart;
+  if (query.dateEnd) values[':to'] = `${query.dateEnd}\uffff`;
+  const range =
+    query.dateStart && query.dateEnd
+      ? ' AND gsi1sk BETWEEN :from AND :to'
+      : query.dateStart
+        ? ' AND gsi1sk >= :from'
+        : query.dateEnd
+          ? ' AND gsi1sk <= :to'
+          : '';
   const page = await queryPage<Record<string, unknown>>({
     query: {
       IndexName: 'gsi1',
@@ -203,5 +226,5 @@ export const listConversations = async (
     pageSize: query.pageSize,
     cursor: query.cursor,
   });
-  return { ...page, items: page.items.map(fromConversationItem) };
+  return { ...page, items: page.items.filter((i) => !isExpired(i)).map(fromConversationItem) };
 };

@@ -19,3 +19,10 @@ export const meta = (entity: string, createdAt: string, updatedAt = createdAt): 
   createdAt,
   updatedAt,
 });
+
+/**
+ * Whether an item's TTL has passed. DynamoDB deletes expired items only eventually (typically within two
+ * days), so readers treat an expired item as gone themselves.
+ */
+export const isExpired = (item: Record<string, unknown>, nowMs = Date.now()): boolean =>
+  typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= nowMs;

@@ -56,10 +56,20 @@ export const keys = {
   eventSort: (eventId: number): string => `EVT#${padEventId(eventId)}`,
   eventsPrefix: 'EVT#',
 
-  /** Call leg by its id (the provider's call id). */
+  /** Call leg by its id (the provider's call id: Vonage `uuid`, Twilio `CallSid`). */
   leg: (legId: string): Key => ({ pk: `LEG#${legId}`, sk: 'LEG' }),
+  /** The copy of a leg inside its conversation's partition (the conversation's legs in one query). */
+  legOfConversation: (conversationId: string, legId: string): Key => ({
+    pk: `CON#${conversationId}`,
+    sk: `LEG#${legId}`,
+  }),
+  legsPrefix: 'LEG#',
+  /** GSI1 partition of the legs that have not ended, sorted by start time (the sweeper's work list). */
+  openLegs: { gsi1pk: 'LEGS#OPEN' },
+  openLegSort: (started: string, legId: string): string => `${started}#${legId}`,
   /** Number route by E.164 digits. */
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
+  /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
   /** Idempotency record of a retried request. */
   idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),

@@ -1,25 +1,36 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Member } from '../domain/members.ts';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MemberStore } from '../domain/member-service.ts';
+import type { Member, MemberState } from '../domain/members.ts';
+import { memberExistsError } from '../domain/members.ts';
+import type { StoredMember } from '../domain/timeline-context.ts';
 import { db, tableName } from './client.ts';
+import { loadContext } from './context-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
-import type { TransactItem } from './transact.ts';
+import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { ConversationChangedError, commitTimeline } from './timeline.ts';
+import { ConditionFailedError, type TransactItem } from './transact.ts';
 
-/** A member item: in its conversation's partition, and on GSI1 under its user (the user's conversations). */
+/** A member item, in its conversation's partition. */
 export const memberItem = (m: Member, createdAt: string, updatedAt = createdAt) => ({
   ...keys.member(m.conversation_id, m.id),
-  ...keys.membershipsOfUser(m.user_id),
-  gsi1sk: keys.membershipSort(createdAt, m.conversation_id),
   ...meta('member', createdAt, updatedAt),
   ...m,
 });
 
-/** The pointer from (conversation, user) to the user's current member there. */
-export const memberOfUserItem = (m: Member, at: string) => ({
+/**
+ * The user's current member in one conversation: a full copy of that member, written in the same
+ * transaction as the member item, so that a user's memberships (GSI1, with state and read state) and a
+ * token's own member (`members/me`, the default `from` of an event) are one read. It is the user's one
+ * entry on GSI1 per conversation, so a user who left and came back is listed once.
+ */
+export const memberOfUserItem = (m: Member, at: string, createdAt = at) => ({
   ...keys.memberOfUser(m.conversation_id, m.user_id),
-  ...meta('member-of-user', at),
+  ...keys.membershipsOfUser(m.user_id),
+  gsi1sk: keys.membershipSort(createdAt, m.conversation_id),
+  ...meta('member-of-user', createdAt, at),
+  ...m,
   member_id: m.id,
-  state: m.state,
 });
 
 /**
@@ -47,31 +58,87 @@ export const newMemberItems = (m: Member, createdAt: string): TransactItem[] => 
 ];
 
 /**
- * Transaction items that replace a member after a state change, conditioned on the state it was read in,
- * and keep the user's pointer in step.
+ * Transaction items that replace a member after a state change, conditioned on the state (and read
+ * horizon) it was read in, and keep the user's pointer in step.
  */
 export const changedMemberItems = (
   previous: Member,
   next: Member,
   createdAt: string,
   now: string,
-): TransactItem[] => [
-  {
-    Put: {
-      TableName: tableName(),
-      Item: memberItem(next, createdAt, now),
-      ConditionExpression: '#state = :prev',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':prev': previous.state },
+): TransactItem[] => {
+  const seen = previous.last_seen_event_id !== undefined;
+  return [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: memberItem(next, createdAt, now),
+        ConditionExpression: seen ? '#state = :prev AND #seen = :seen' : '#state = :prev',
+        ExpressionAttributeNames: { '#state': 'state', ...(seen ? { '#seen': 'last_seen_event_id' } : {}) },
+        ExpressionAttributeValues: {
+          ':prev': previous.state,
+          ...(seen ? { ':seen': previous.last_seen_event_id } : {}),
+        },
+      },
     },
-  },
-  { Put: { TableName: tableName(), Item: memberOfUserItem(next, now) } },
-];
+    { Put: { TableName: tableName(), Item: memberOfUserItem(next, now, createdAt) } },
+  ];
+};
 
-export const fromMemberItem = (item: Record<string, unknown>): Member & { createdAt: string } => ({
-  ...dataOf<Member>(item),
-  createdAt: String(item.createdAt),
+/**
+ * Transaction items that move a JOINED member's read horizon, on the member and on its user's pointer;
+ * both must still be JOINED (the pointer must still point at it).
+ */
+export const readStateItems = (next: Member, now: string): TransactItem[] => {
+  // A horizon only moves forward: a receipt that lost a race with a later one is decided again.
+  const ahead = '(attribute_not_exists(last_seen_event_id) OR last_seen_event_id < :seen)';
+  const update = {
+    UpdateExpression: 'SET last_seen_event_id = :seen, seen_message_count = :count, updatedAt = :now',
+    ExpressionAttributeNames: { '#state': 'state' },
+  };
+  const values = {
+    ':seen': next.last_seen_event_id,
+    ':count': next.seen_message_count,
+    ':now': now,
+    ':joined': 'JOINED',
+  };
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.member(next.conversation_id, next.id),
+        ...update,
+        ConditionExpression: `#state = :joined AND ${ahead}`,
+        ExpressionAttributeValues: values,
+      },
+    },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.memberOfUser(next.conversation_id, next.user_id),
+        ...update,
+        ConditionExpression: `#state = :joined AND member_id = :id AND ${ahead}`,
+        ExpressionAttributeValues: { ...values, ':id': next.id },
+      },
+    },
+  ];
+};
+
+/** A check, inside a transaction, that a member is still JOINED. */
+export const joinedCheckItem = (m: Member): TransactItem => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: keys.member(m.conversation_id, m.id),
+    ConditionExpression: '#state = :joined',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':joined': 'JOINED' },
+  },
 });
+
+export const fromMemberItem = (item: Record<string, unknown>): StoredMember => {
+  const { member_id: _pointer, ...member } = dataOf<Member & { member_id?: string }>(item);
+  return { ...member, createdAt: String(item.createdAt) };
+};
 
 /** Every member of a conversation, in creation order of their ids' items (for views that show them all). */
 export const allMembers = async (conversationId: string): Promise<Member[]> => {
@@ -93,4 +160,127 @@ export const allMembers = async (conversationId: string): Promise<Member[]> => {
     start = out.LastEvaluatedKey;
   } while (start);
   return members;
+};
+
+/** `GET …/members`: one page of a conversation's members, by member id. */
+export const listMembers = async (
+  conversationId: string,
+  query: { order: 'asc' | 'desc'; pageSize: number; cursor?: PageCursor },
+): Promise<Page<StoredMember>> => {
+  const page = await queryPage<Record<string, unknown>>({
+    query: {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': conversationPartition(conversationId),
+        ':prefix': keys.membersPrefix,
+      },
+    },
+    keyAttributes: ['pk', 'sk'],
+    ...query,
+  });
+  return { ...page, items: page.items.map(fromMemberItem) };
+};
+
+export interface MembershipQuery {
+  order: 'asc' | 'desc';
+  pageSize: number;
+  cursor?: PageCursor;
+  /** Only memberships in this state. */
+  state?: MemberState;
+  /** Leave out memberships that ended (a user token's own conversation list). */
+  liveOnly?: boolean;
+  /** Only memberships created at or after this ISO time. */
+  dateStart?: string;
+}
+
+/** A user's memberships, one per conversation, by when they started: GSI1 `USR#<user id>`. */
+export const listMembershipsOfUser = async (
+  userId: string,
+  query: MembershipQuery,
+): Promise<Page<StoredMember>> => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': keys.membershipsOfUser(userId).gsi1pk };
+  const filters: string[] = [];
+  let range = '';
+  if (query.dateStart) {
+    values[':from'] = query.dateStart;
+    range = ' AND gsi1sk >= :from';
+  }
+  if (query.state) {
+    names['#state'] = 'state';
+    values[':state'] = query.state;
+    filters.push('#state = :state');
+  }
+  if (query.liveOnly) {
+    names['#state'] = 'state';
+    values[':left'] = 'LEFT';
+    filters.push('#state <> :left');
+  }
+  const page = await queryPage<Record<string, unknown>>({
+    query: {
+      IndexName: 'gsi1',
+      KeyConditionExpression: `gsi1pk = :pk${range}`,
+      ExpressionAttributeValues: values,
+      ...(filters.length > 0
+        ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+        : {}),
+    },
+    keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    order: query.order,
+    pageSize: query.pageSize,
+    cursor: query.cursor,
+  });
+  return { ...page, items: page.items.map(fromMemberItem) };
+};
+
+const readPointer = async (conversationId: string, userId: string): Promise<StoredMember | undefined> => {
+  const out = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.memberOfUser(conversationId, userId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? fromMemberItem(out.Item) : undefined;
+};
+
+/** The member rules' storage: every write appends its event through the timeline, in one transaction. */
+export const memberStore: MemberStore = {
+  load: (request) => loadContext(request),
+
+  async add({ conversation, member, event, maxMembers }) {
+    const createdAt = member.timestamp.invited ?? member.timestamp.joined ?? event.timestamp;
+    try {
+      await commitTimeline({
+        conversation,
+        events: [event],
+        counters: { member_count: 1 },
+        maxMembers,
+        items: newMemberItems(member, createdAt),
+      });
+    } catch (error) {
+      if (error instanceof ConditionFailedError && error.index === 1) {
+        const existing = await readPointer(conversation.id, member.user_id);
+        // The live member may have left in between: then the next attempt succeeds.
+        if (existing && existing.state !== 'LEFT') throw memberExistsError(existing.state);
+        throw new ConversationChangedError();
+      }
+      throw error;
+    }
+  },
+
+  async change({ conversation, previous, next, event, memberDelta }) {
+    try {
+      await commitTimeline({
+        conversation,
+        events: [event],
+        counters: { member_count: memberDelta },
+        items: changedMemberItems(previous, next, previous.createdAt, event.timestamp),
+      });
+    } catch (error) {
+      // The member moved on since it was read: read again and decide again.
+      if (error instanceof ConditionFailedError) throw new ConversationChangedError();
+      throw error;
+    }
+  },
 };

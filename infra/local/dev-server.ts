@@ -26,6 +26,15 @@ export interface RawRequest {
   sourceIp?: string;
 }
 
+/** HTTP API decodes the path it hands Lambda; a malformed escape is kept as it came. */
+const decodePath = (path: string): string => {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+};
+
 /** Builds the HTTP API v2 event of one request, as API Gateway's `$default` stage does. */
 export const toEventV2 = (req: RawRequest, now = new Date()): APIGatewayProxyEventV2 => {
   const url = new URL(req.url, 'http://localhost');
@@ -48,7 +57,7 @@ export const toEventV2 = (req: RawRequest, now = new Date()): APIGatewayProxyEve
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
+    rawPath: decodePath(url.pathname),
     rawQueryString: url.search.slice(1),
     ...(cookies ? { cookies } : {}),
     headers,
@@ -60,7 +69,7 @@ export const toEventV2 = (req: RawRequest, now = new Date()): APIGatewayProxyEve
       domainPrefix: host.split('.')[0],
       http: {
         method: req.method.toUpperCase(),
-        path: decodeURIComponent(url.pathname),
+        path: decodePath(url.pathname),
         protocol: 'HTTP/1.1',
         sourceIp: req.sourceIp ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
@@ -116,20 +125,23 @@ export const lambdaContext = (requestId: string, functionName: string): Context 
   succeed: () => undefined,
 });
 
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it keeps draining without keeping the bytes, so
+ * the client finishes sending and can read the 413 (destroying the socket would leave it a reset instead).
+ */
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((res, rej) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        rej(Object.assign(new Error('payload too large'), { tooLarge: true }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => res(Buffer.concat(chunks)));
+    req.on('end', () =>
+      size > limit
+        ? rej(Object.assign(new Error('payload too large'), { tooLarge: true }))
+        : res(Buffer.concat(chunks)),
+    );
     req.on('error', rej);
   });
 

@@ -1,39 +1,63 @@
 /**
- * `npm start`: DynamoDB Local (data kept under .parley/dynamodb), the table, and the dev server running the
- * same handlers as Lambda. Ctrl-C stops both.
+ * `npm start`: DynamoDB Local (data kept under .parley/dynamodb, or PARLEY_DATA_DIR), the table, and the dev
+ * server running the same handlers as Lambda. Ctrl-C stops both.
  */
 import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { mintToken } from '../../cli/token.ts';
 import { loadDevApplication } from './dev-application.ts';
 import { ensureTable, portInUse, startDynamoDbLocal } from './dynamodb-local.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const dataDir = join(root, '.parley');
+const dataDir = resolve(process.env.PARLEY_DATA_DIR || join(root, '.parley'));
 
-const fail = (message: string): never => {
+/** A path as short as it can be shown: relative to the working directory when it lies under it. */
+const shown = (path: string): string => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+};
+
+/** Stops DynamoDB Local once it runs; a no-op before that and after the first call. */
+let stopDynamo = async () => {};
+
+/** One line on stderr, DynamoDB Local stopped, exit 1: a failed start leaves nothing running. */
+const fail = async (message: string): Promise<never> => {
   console.error(`parley: ${message}`);
+  await stopDynamo();
   process.exit(1);
 };
 
+const portFrom = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const port = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`${name} must be a port number, got "${raw}"`);
+  return port;
+};
+
 const main = async () => {
-  const port = Number(process.env.PORT ?? 3000);
-  const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
-  if (!Number.isInteger(port) || port <= 0) fail(`PORT must be a port number, got "${process.env.PORT}"`);
-  if (await portInUse(port)) fail(`port ${port} is already in use; stop what uses it or set PORT`);
+  const port = portFrom('PORT', 3000);
+  if (await portInUse(port)) return fail(`port ${port} is already in use; stop what uses it or set PORT`);
 
   const tableName = process.env.TABLE_NAME || 'parley';
-  let stopDynamo = async () => {};
   if (process.env.DYNAMODB_ENDPOINT) {
     console.log(`Using DynamoDB at ${process.env.DYNAMODB_ENDPOINT}`);
   } else {
+    const dynamoPort = portFrom('DYNAMODB_PORT', 8000);
     if (await portInUse(dynamoPort))
-      fail(`port ${dynamoPort} (DynamoDB Local) is already in use; stop what uses it or set DYNAMODB_PORT`);
-    mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-    const ddb = await startDynamoDbLocal({ port: dynamoPort, dataDir: join(dataDir, 'dynamodb') });
-    stopDynamo = ddb.stop;
+      return fail(
+        `port ${dynamoPort} (DynamoDB Local) is already in use; stop what uses it or set DYNAMODB_PORT`,
+      );
+    const dynamoDir = join(dataDir, 'dynamodb');
+    mkdirSync(dynamoDir, { recursive: true });
+    const ddb = await startDynamoDbLocal({ port: dynamoPort, dataDir: dynamoDir });
+    let stopping: Promise<void> | undefined;
+    stopDynamo = () => {
+      stopping ??= ddb.stop();
+      return stopping;
+    };
     process.env.DYNAMODB_ENDPOINT = ddb.endpoint;
-    console.log(`DynamoDB Local on ${ddb.endpoint} (data in ${relative(root, join(dataDir, 'dynamodb'))})`);
+    console.log(`DynamoDB Local on ${ddb.endpoint} (data in ${shown(dynamoDir)})`);
   }
   const app = loadDevApplication(dataDir);
   process.env.TABLE_NAME = tableName;
@@ -49,32 +73,29 @@ const main = async () => {
   console.log(`Table ${tableName} ${created}`);
 
   const server = createDevServer(mounts());
-  const stop = async (code = 0) => {
+  const stop = async () => {
     server.close();
+    server.closeAllConnections();
     await stopDynamo();
-    process.exit(code);
+    process.exit(0);
   };
-  server.on('error', async (error: NodeJS.ErrnoException) => {
-    console.error(
-      `parley: ${error.code === 'EADDRINUSE' ? `port ${port} is already in use` : error.message}`,
-    );
-    await stop(1);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    void fail(error.code === 'EADDRINUSE' ? `port ${port} is already in use` : error.message);
   });
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  server.listen(port, () => {
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  server.listen(port, async () => {
     console.log(`Parley listening on http://localhost:${port}`);
     console.log(`Application id: ${app.applicationId}`);
     if (app.source === 'dev' && app.privateKeyPem) {
-      console.log(`Private key:    ${relative(process.cwd(), app.privateKeyPath ?? '')}`);
-      void mintToken({
+      console.log(`Private key:    ${shown(app.privateKeyPath ?? '')}`);
+      const token = await mintToken({
         applicationId: app.applicationId,
         privateKeyPem: app.privateKeyPem,
         ttlSeconds: 24 * 60 * 60 - 60,
-      }).then((token) => {
-        console.log('Admin token (valid 24 h):');
-        console.log(token);
       });
+      console.log('Admin token (valid 24 h):');
+      console.log(token);
     } else {
       console.log(
         'Using APPLICATION_ID / APPLICATION_PUBLIC_KEY from the environment: mint tokens with your key.',

@@ -1,0 +1,161 @@
+/** Events: posting one to a conversation's timeline, and deleting a message or custom event. */
+import { assertWritable, type Conversation } from './conversations.ts';
+import { notFound } from './errors.ts';
+import {
+  type ConversationEvent,
+  EPHEMERAL_TYPES,
+  type EventUser,
+  eventDeletedEvent,
+  eventErrors,
+  eventUserOf,
+  isDeletable,
+  memberEventUser,
+  type NewEvent,
+  RECEIPT_TYPES,
+} from './events.ts';
+import { type Member, seenUpTo } from './members.ts';
+import {
+  type Actor,
+  type ContextReader,
+  requireCallerUser,
+  requireConversation,
+  type StoredMember,
+  type TimelineContext,
+} from './timeline-context.ts';
+
+export interface EventStore extends ContextReader {
+  /**
+   * Appends one event. `sender` must still be JOINED when it commits; when `senderNext` is given its read
+   * state is written in the same transaction. Retryable when the conversation or the sender moved on.
+   */
+  append(write: {
+    conversation: Conversation;
+    event: NewEvent;
+    messageDelta: number;
+    sender?: StoredMember;
+    senderNext?: Member;
+  }): Promise<ConversationEvent>;
+  /** Leaves a tombstone of `target` and appends `event`; retryable when the conversation moved on. */
+  remove(write: { conversation: Conversation; target: ConversationEvent; event: NewEvent }): Promise<void>;
+}
+
+export interface EventInput {
+  type: string;
+  from?: string;
+  body: Record<string, unknown>;
+}
+
+/** An event as answered: stored ones carry their id; ephemeral ones have none. */
+export type PostedEvent = Omit<ConversationEvent, 'id'> & { id?: number };
+
+/** Who sends: the member named by `from`, else the caller's own member (user tokens); admins may send as the system. */
+const senderOf = (actor: Actor, ctx: TimelineContext, from: string | undefined): StoredMember | undefined => {
+  if (actor.kind === 'user') {
+    const user = requireCallerUser(ctx);
+    const sender = from === undefined || from === ctx.callerMember?.id ? ctx.callerMember : ctx.member;
+    if (from !== undefined && !sender) throw notFound.member();
+    if (sender && sender.user_id !== user.id) throw eventErrors.notYourMember();
+    if (sender?.state !== 'JOINED') throw eventErrors.notJoined();
+    return sender;
+  }
+  if (from === undefined) return undefined;
+  if (!ctx.member) throw notFound.member();
+  if (ctx.member.state !== 'JOINED') throw eventErrors.notJoined();
+  return ctx.member;
+};
+
+const senderUser = (
+  actor: Actor,
+  ctx: TimelineContext,
+  sender: Member | undefined,
+): EventUser | undefined => {
+  if (!sender) return undefined;
+  if (actor.kind === 'user' && ctx.callerUser?.id === sender.user_id) return eventUserOf(ctx.callerUser);
+  return memberEventUser(sender);
+};
+
+export const receiptTarget = (input: EventInput): number | undefined =>
+  RECEIPT_TYPES.has(input.type) ? Number(input.body.event_id) : undefined;
+
+export const postEvent = async (
+  store: EventStore,
+  actor: Actor,
+  conversationId: string,
+  input: EventInput,
+  now: string,
+): Promise<PostedEvent> => {
+  const targetId = receiptTarget(input);
+  const ctx = await store.load({
+    conversationId,
+    callerName: actor.kind === 'user' ? actor.name : undefined,
+    memberId: input.from,
+    eventId: targetId,
+  });
+  const conversation = requireConversation(ctx);
+  assertWritable(conversation);
+  const sender = senderOf(actor, ctx, input.from);
+  const event: NewEvent = {
+    type: input.type,
+    from: sender?.id,
+    body: input.body,
+    timestamp: now,
+    from_user: senderUser(actor, ctx, sender),
+  };
+  if (EPHEMERAL_TYPES.has(input.type)) return event;
+
+  let senderNext: Member | undefined;
+  let messageDelta = 0;
+  if (targetId !== undefined) {
+    const target = ctx.event;
+    if (target?.type !== 'message') throw eventErrors.notAMessage();
+    event.body = { ...input.body, event_id: target.id };
+    if (input.type === 'message:seen' && sender)
+      senderNext = seenUpTo(sender, target.id, target.message_index ?? 0);
+  } else if (input.type === 'message') {
+    messageDelta = 1;
+    event.message_index = (conversation.message_count ?? 0) + 1;
+    // Whoever sends a message has read the conversation up to it.
+    if (sender) senderNext = seenUpTo(sender, conversation.sequence_number + 1, event.message_index);
+  }
+  if (senderNext === sender) senderNext = undefined;
+  return store.append({ conversation, event, messageDelta, sender, senderNext });
+};
+
+export const deleteEvent = async (
+  store: EventStore,
+  actor: Actor,
+  conversationId: string,
+  eventId: number,
+  now: string,
+): Promise<void> => {
+  const ctx = await store.load({
+    conversationId,
+    callerName: actor.kind === 'user' ? actor.name : undefined,
+    eventId,
+  });
+  const conversation = requireConversation(ctx);
+  const target = ctx.event;
+  if (!target || target.deleted) throw notFound.event();
+  if (!isDeletable(target.type)) throw eventErrors.deleteType();
+  let from: string | undefined;
+  let fromUser: EventUser | undefined;
+  if (actor.kind === 'user') {
+    const user = requireCallerUser(ctx);
+    // The sender is a user, not a member: a user who left and came back still owns its old messages.
+    if (target.from_user?.id !== user.id) throw eventErrors.deleteNotSender();
+    from = ctx.callerMember?.state === 'JOINED' ? ctx.callerMember.id : undefined;
+    fromUser = eventUserOf(user);
+  }
+  await store.remove({ conversation, target, event: eventDeletedEvent(target.id, now, from, fromUser) });
+};
+
+export const getEvent = async (
+  store: ContextReader,
+  conversationId: string,
+  eventId: number,
+): Promise<ConversationEvent> => {
+  const ctx = await store.load({ conversationId, eventId });
+  requireConversation(ctx);
+  if (!ctx.event) throw notFound.event();
+  return ctx.event;
+};

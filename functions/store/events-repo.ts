@@ -1,0 +1,105 @@
+import type { EventStore } from '../domain/event-service.ts';
+import type { ConversationEvent } from '../domain/events.ts';
+import { tableName } from './client.ts';
+import { loadContext } from './context-repo.ts';
+import { dataOf } from './item.ts';
+import { conversationPartition, keys } from './keys.ts';
+import { joinedCheckItem, readStateItems } from './members-repo.ts';
+import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { ConversationChangedError, commitTimeline } from './timeline.ts';
+import { ConditionFailedError, type TransactItem } from './transact.ts';
+
+export interface EventQuery {
+  order: 'asc' | 'desc';
+  pageSize: number;
+  cursor?: PageCursor;
+  startId?: number;
+  endId?: number;
+  types?: string[];
+  excludeDeleted?: boolean;
+}
+
+/** `GET …/events`: one page of a conversation's timeline, by id, optionally within ids and of some types. */
+export const listEvents = async (
+  conversationId: string,
+  query: EventQuery,
+): Promise<Page<ConversationEvent>> => {
+  const values: Record<string, unknown> = {
+    ':pk': conversationPartition(conversationId),
+    ':from': keys.eventSort(query.startId ?? 1),
+    ':to': keys.eventSort(query.endId ?? 9_999_999_999),
+  };
+  const names: Record<string, string> = {};
+  const filters: string[] = [];
+  if (query.types && query.types.length > 0) {
+    names['#type'] = 'type';
+    const placeholders = query.types.map((t, i) => {
+      values[`:t${i}`] = t;
+      return `:t${i}`;
+    });
+    filters.push(`#type IN (${placeholders.join(', ')})`);
+  }
+  if (query.excludeDeleted) filters.push('attribute_not_exists(deleted)');
+  const page = await queryPage<Record<string, unknown>>({
+    query: {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: values,
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    },
+    keyAttributes: ['pk', 'sk'],
+    order: query.order,
+    pageSize: query.pageSize,
+    cursor: query.cursor,
+  });
+  return { ...page, items: page.items.map((i) => dataOf<ConversationEvent>(i)) };
+};
+
+/** The tombstone of a deleted event: its body goes, its id, type, sender and time stay. */
+const tombstoneItem = (conversationId: string, target: ConversationEvent, now: string): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.event(conversationId, target.id),
+    UpdateExpression: 'SET deleted = :now, body = :empty, updatedAt = :now',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleted)',
+    ExpressionAttributeValues: { ':now': now, ':empty': {} },
+  },
+});
+
+export const eventStore: EventStore = {
+  load: (request) => loadContext(request),
+
+  async append({ conversation, event, messageDelta, sender, senderNext }) {
+    const items: TransactItem[] = senderNext
+      ? readStateItems(senderNext, event.timestamp)
+      : sender
+        ? [joinedCheckItem(sender)]
+        : [];
+    try {
+      const [stored] = await commitTimeline({
+        conversation,
+        events: [event],
+        counters: { message_count: messageDelta },
+        items,
+      });
+      return stored;
+    } catch (error) {
+      // The sender left, or its horizon moved: read again and decide again.
+      if (error instanceof ConditionFailedError) throw new ConversationChangedError();
+      throw error;
+    }
+  },
+
+  async remove({ conversation, target, event }) {
+    try {
+      await commitTimeline({
+        conversation,
+        events: [event],
+        items: [tombstoneItem(conversation.id, target, event.timestamp)],
+      });
+    } catch (error) {
+      if (error instanceof ConditionFailedError) throw new ConversationChangedError();
+      throw error;
+    }
+  },
+};

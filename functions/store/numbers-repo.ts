@@ -1,0 +1,56 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { NumberRoute } from '../domain/numbers.ts';
+import { db, tableName } from './client.ts';
+import { dataOf, meta } from './item.ts';
+import { keys } from './keys.ts';
+import { type Page, type PageCursor, queryPage } from './paging.ts';
+
+const numberItem = (r: NumberRoute) => ({
+  ...keys.number(r.number),
+  ...keys.numbersByDigits,
+  gsi1sk: r.number,
+  ...meta('number', r.timestamp.created, r.timestamp.updated ?? r.timestamp.created),
+  ...r,
+});
+
+/** The route of a number (E.164 digits), read by the answer webhook. */
+export const getNumberRoute = async (digits: string): Promise<NumberRoute | undefined> => {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.number(digits) }));
+  return out.Item ? dataOf<NumberRoute>(out.Item) : undefined;
+};
+
+/** Creates or replaces a route; says whether it existed before. */
+export const putNumberRoute = async (route: NumberRoute): Promise<{ created: boolean }> => {
+  const out = await db().send(
+    new PutCommand({ TableName: tableName(), Item: numberItem(route), ReturnValues: 'ALL_OLD' }),
+  );
+  return { created: !out.Attributes };
+};
+
+/** Removes a route; says whether there was one. */
+export const deleteNumberRoute = async (digits: string): Promise<boolean> => {
+  const out = await db().send(
+    new DeleteCommand({ TableName: tableName(), Key: keys.number(digits), ReturnValues: 'ALL_OLD' }),
+  );
+  return Boolean(out.Attributes);
+};
+
+/** `GET /v1/numbers`: every route, by number. */
+export const listNumberRoutes = async (query: {
+  order: 'asc' | 'desc';
+  pageSize: number;
+  cursor?: PageCursor;
+}): Promise<Page<NumberRoute>> => {
+  const page = await queryPage<Record<string, unknown>>({
+    query: {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.numbersByDigits.gsi1pk },
+    },
+    keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    order: query.order,
+    pageSize: query.pageSize,
+    cursor: query.cursor,
+  });
+  return { ...page, items: page.items.map((i) => dataOf<NumberRoute>(i)) };
+};

@@ -1,0 +1,139 @@
+/**
+ * Vonage Voice: the answer webhook (GET query string or POST JSON) gets an NCCO; the event webhook gets
+ * call statuses. Signed webhooks carry an HS256 JWT whose `payload_hash` is the SHA-256 of the raw body.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { config } from '../../config.ts';
+import type { AnswerRenderer, Bridge, Instructions } from '../../domain/calls.ts';
+import { isLegStatus } from '../../domain/legs.ts';
+import { invalidSignature, type Provider, type Webhook } from '../provider.ts';
+import { bodyFieldsOf, headerOf, isoOr, queryOf, requireFields, text } from '../webhook.ts';
+
+const NAME = 'vonage';
+
+/** Vonage's own statuses that are no leg status of a phone call (transfer, input, record, …) are ignored. */
+const AMD_STATUSES = new Set(['machine', 'human']);
+
+const sha256Hex = (raw: string): string => createHash('sha256').update(raw, 'utf8').digest('hex');
+
+const sameText = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Verifies a Vonage signed-webhook JWT against the signature secret and the raw body. */
+export const verifyVonageSignature = async (
+  authorization: string | undefined,
+  raw: string,
+  secret: string,
+): Promise<boolean> => {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (!token) return false;
+  let claims: Record<string, unknown>;
+  try {
+    ({ payload: claims } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError) return false;
+    throw error;
+  }
+  const hash = claims.payload_hash;
+  // A body is only trusted with its hash; a bodiless GET may come without one.
+  if (hash === undefined) return raw === '';
+  return typeof hash === 'string' && sameText(hash.toLowerCase(), sha256Hex(raw));
+};
+
+/** Fields of a webhook: the query string for GET, the JSON (or form) body for POST. */
+const fieldsOf = (hook: Webhook): Record<string, unknown> =>
+  hook.event.requestContext.http.method.toUpperCase() === 'GET'
+    ? queryOf(hook.event)
+    : bodyFieldsOf(hook.event, hook.raw);
+
+const renderer = (base: string): AnswerRenderer => ({
+  bridge(b: Bridge): Instructions {
+    const eventUrl = new URL(`${base}/voice/vonage/event`);
+    eventUrl.searchParams.set('conversation_id', b.conversationId);
+    eventUrl.searchParams.set('member_id', b.calleeMemberId);
+    const ncco = [
+      {
+        action: 'connect',
+        ...(b.callerId ? { from: b.callerId } : {}),
+        timeout: b.ringTimeoutSeconds,
+        limit: Math.min(b.maxCallSeconds, 7200),
+        eventUrl: [eventUrl.toString()],
+        eventMethod: 'POST',
+        endpoint: [{ type: 'phone', number: b.forwardTo }],
+      },
+    ];
+    return { content_type: 'application/json', body: JSON.stringify(ncco) };
+  },
+  reject: () => ({
+    content_type: 'application/json',
+    body: JSON.stringify([{ action: 'talk', text: 'The number you have called is not in service.' }]),
+  }),
+  // Vonage shows only numbers of the account; without one set on the route the target sees "Unknown".
+  presentedCallerId: (b) => b.callerId,
+});
+
+export const vonage: Provider = {
+  name: NAME,
+
+  async verify(hook) {
+    const secret = config().vonageSignatureSecret;
+    if (!secret) return;
+    if (!(await verifyVonageSignature(headerOf(hook.event, 'authorization'), hook.raw, secret)))
+      throw invalidSignature();
+  },
+
+  parseAnswer(hook) {
+    const f = fieldsOf(hook);
+    const callId = text(f, 'uuid');
+    const from = text(f, 'from') ?? text(f, 'from_user');
+    const to = text(f, 'to');
+    requireFields({ uuid: callId, from, to });
+    return {
+      provider: NAME,
+      callId: callId as string,
+      from: from as string,
+      to: to as string,
+      providerParentId: text(f, 'conversation_uuid'),
+    };
+  },
+
+  parseStatus(hook, now) {
+    const f = fieldsOf(hook);
+    const query = queryOf(hook.event);
+    const status = text(f, 'status');
+    // Answering-machine results name the call `call_uuid`.
+    const callId = text(f, 'uuid') ?? text(f, 'call_uuid');
+    const amd = status !== undefined && AMD_STATUSES.has(status);
+    const from = text(f, 'from');
+    const to = text(f, 'to');
+    requireFields(amd ? { uuid: callId, status } : { uuid: callId, status, from, to });
+    if (!isLegStatus(status as string)) return { kind: 'ignored', callId, status: status as string };
+    const at = isoOr((status === 'completed' ? text(f, 'end_time') : undefined) ?? text(f, 'timestamp'), now);
+    const duration = text(f, 'duration');
+    return {
+      kind: 'status',
+      report: {
+        provider: NAME,
+        callId: callId as string,
+        status: status as never,
+        providerStatus: status,
+        at,
+        detail: text(f, 'detail') ?? text(f, 'reason'),
+        ...(duration !== undefined && /^\d+$/.test(duration) ? { duration: Number(duration) } : {}),
+        from,
+        to,
+        providerParentId: text(f, 'conversation_uuid'),
+        conversationId: query.conversation_id,
+        memberId: query.member_id,
+      },
+    };
+  },
+
+  renderer,
+};

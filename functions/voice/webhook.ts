@@ -1,0 +1,69 @@
+/** What every provider webhook needs from the HTTP API v2 event: raw body, fields, header, own URL. */
+import { type InvalidParameter, validationError } from '../domain/errors.ts';
+import type { ApiEvent } from '../http/types.ts';
+
+export const rawBodyOf = (event: ApiEvent): string => {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+};
+
+export const headerOf = (event: ApiEvent, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+};
+
+const contentTypeOf = (event: ApiEvent): string =>
+  (headerOf(event, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+
+export const queryOf = (event: ApiEvent): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(event.rawQueryString ?? '')) out[k] = v;
+  return out;
+};
+
+export const formOf = (raw: string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
+  return out;
+};
+
+/** The fields of a webhook body: JSON, or form-encoded; anything else is a 400. */
+export const bodyFieldsOf = (event: ApiEvent, raw: string): Record<string, unknown> => {
+  if (raw.trim() === '') return {};
+  const type = contentTypeOf(event);
+  if (type === 'application/x-www-form-urlencoded') return formOf(raw);
+  try {
+    const parsed = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw validationError([{ name: 'body', reason: '"body" must be a JSON object or a form' }]);
+};
+
+/** A field as a non-empty string, or undefined. */
+export const text = (fields: Record<string, unknown>, name: string): string | undefined => {
+  const v = fields[name];
+  if (typeof v === 'number') return String(v);
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+};
+
+/** Throws the Vonage 400 naming every required field that is missing. */
+export const requireFields = (fields: Record<string, string | undefined>): void => {
+  const issues: InvalidParameter[] = Object.entries(fields)
+    .filter(([, v]) => v === undefined)
+    .map(([name]) => ({ name, reason: `"${name}" is required` }));
+  if (issues.length > 0) throw validationError(issues);
+};
+
+/** A provider timestamp as ISO 8601 with ms and `Z`, or `fallback` when absent or unreadable. */
+export const isoOr = (value: string | undefined, fallback: string): string => {
+  if (!value) return fallback;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
+};
+
+/** The URL the provider requested, as it signs it: the public base, the path and the query string. */
+export const requestedUrl = (event: ApiEvent, base: string): string =>
+  `${base}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;

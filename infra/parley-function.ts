@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLE } from '../functions/store/table.ts';
+
+/** The repository root: entries, the lock file and the tsconfig are resolved from here, whatever the cwd. */
+export const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+/**
+ * Lets the ESM bundle load CommonJS dependencies that call `require` (some AWS SDK internals do):
+ * esbuild's ESM output has no `require`, so one is made from `import.meta.url`.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);";
+
+export interface ParleyFunctionProps {
+  /** Entry file, relative to the repository root (e.g. `functions/api/router.ts`); it exports `handler`. */
+  entry: string;
+  description: string;
+  /** @default 512 */
+  memorySize?: number;
+  /** @default 10 seconds */
+  timeout?: Duration;
+  environment?: Record<string, string>;
+  /** @default one month */
+  logRetention?: RetentionDays;
+  /** Applied to the log group. @default RETAIN */
+  removalPolicy?: RemovalPolicy;
+  /** Asynchronous invocations (schedules) retried on error. @default 2 (the Lambda default) */
+  retryAttempts?: number;
+}
+
+/**
+ * A Parley Lambda with the defaults fixed once: Node.js 22 on arm64, one minified ESM bundle that carries
+ * its own AWS SDK (the pinned version we test with, not the runtime's), source maps switched on, and an
+ * explicit log group with a retention. Its role may write only to that log group (no managed policy).
+ */
+export class ParleyFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: IRole;
+
+  constructor(scope: Construct, id: string, props: ParleyFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    // The function's own log group only, instead of AWSLambdaBasicExecutionRole's logs on every group.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.role = role;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup: this.logGroup,
+      retryAttempts: props.retryAttempts,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings, not a second copy of every source file.
+        sourcesContent: false,
+        bundleAwsSDK: true,
+        externalModules: [],
+        tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime Parley is built and tested for (engines, esbuild target, dev server); moving to a newer runtime is a deliberate, tested change.',
+    });
+  }
+
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+}
+
+/**
+ * Every DynamoDB action the functions' code uses, and no other: the item reads and writes, `Query`, the
+ * batch calls, and `ConditionCheckItem`. `TransactWriteItems` is not an IAM action of its own: each of its
+ * parts is authorised as the matching item action (Put/Update/Delete/ConditionCheckItem). Never `Scan`.
+ */
+export const TABLE_ITEM_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
+/** The only action that reaches an index. */
+export const TABLE_INDEX_ACTIONS = ['dynamodb:Query'] as const;
+
+/**
+ * Gives a function the table: the item actions on the table itself, `Query` on each named index (by its
+ * exact ARN, no `index/*` wildcard), and `TABLE_NAME` in its environment.
+ */
+export const bindTable = (fn: ParleyFunction, table: ITableV2): void => {
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: [...TABLE_ITEM_ACTIONS], resources: [table.tableArn] }),
+  );
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...TABLE_INDEX_ACTIONS],
+      resources: Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
+    }),
+  );
+  fn.addEnvironment('TABLE_NAME', table.tableName);
+};

@@ -1,0 +1,202 @@
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { TABLE } from '../functions/store/table.ts';
+import { bindTable, ParleyFunction } from './parley-function.ts';
+import type { ParleySettings, Setting } from './settings.ts';
+
+export interface ParleyStackProps extends StackProps {
+  settings: ParleySettings;
+}
+
+/** How often the sweeper looks for call legs that outlived MAX_CALL_SECONDS. */
+export const SWEEP_SCHEDULE = Schedule.rate(Duration.minutes(5));
+
+/** Longest call leg by default, in seconds; the same default as `functions/config.ts`. */
+export const DEFAULT_MAX_CALL_SECONDS = 7200;
+
+/**
+ * Parley in one stack: the single DynamoDB table, three Lambdas (REST API router, voice webhooks, call
+ * sweeper) and an HTTP API whose `$default` stage sends `/voice/*` to the voice Lambda and everything else
+ * to the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the
+ * dev server) and the voice Lambda verifies the provider's signature.
+ */
+export class ParleyStack extends Stack {
+  readonly table: TableV2;
+  readonly httpApi: HttpApi;
+  readonly apiFunction: ParleyFunction;
+  readonly voiceFunction: ParleyFunction;
+  readonly sweeperFunction: ParleyFunction;
+
+  constructor(scope: Construct, id: string, props: ParleyStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const removalPolicy = settings.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    if (settings.devApplicationNotice)
+      Annotations.of(this).addWarningV2('parley:dev-application', settings.devApplicationNotice);
+
+    // The key schema comes from the same definition DynamoDB Local and the tests use.
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: Object.values(TABLE.indexes).map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // For the event dispatcher to come; costs nothing until something reads it.
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      removalPolicy,
+      // A retained table is production data: guard it against a console or API delete as well.
+      deletionProtection: !settings.destroyOnRemoval,
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Parley: Vonage-compatible Conversation API and voice webhooks',
+      // The $default stage is created below, with access logging.
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No query string and no headers: tokens never reach the access log.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            ip: AccessLogField.contextIdentitySourceIp(),
+            time: AccessLogField.contextRequestTime(),
+            method: AccessLogField.contextHttpMethod(),
+            path: AccessLogField.contextPath(),
+            routeKey: AccessLogField.contextRouteKey(),
+            status: AccessLogField.contextStatus(),
+            responseLength: AccessLogField.contextResponseLength(),
+            latency: AccessLogField.contextResponseLatency(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
+            integrationError: AccessLogField.contextIntegrationErrorMessage(),
+          }),
+        ),
+      },
+    });
+
+    // The functions only need the API's id for this, and nothing the API holds refers back to a function's
+    // configuration, so there is no dependency cycle. A custom domain overrides it.
+    const publicBaseUrl = settings.publicBaseUrl ?? this.httpApi.apiEndpoint;
+    const applicationEnvironment = {
+      APPLICATION_ID: this.settingValue(settings.applicationId),
+      APPLICATION_PUBLIC_KEY: this.settingValue(settings.applicationPublicKey),
+      PUBLIC_BASE_URL: publicBaseUrl,
+      ...(settings.maxMembersPerConversation
+        ? { MAX_MEMBERS_PER_CONVERSATION: String(settings.maxMembersPerConversation) }
+        : {}),
+    };
+    const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
+    const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy };
+
+    this.apiFunction = new ParleyFunction(this, 'Api', {
+      ...common,
+      entry: 'functions/api/router.ts',
+      description: 'Parley REST API (Vonage Conversation API v1)',
+      environment: { ...applicationEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+    });
+    bindTable(this.apiFunction, this.table);
+
+    this.voiceFunction = new ParleyFunction(this, 'Voice', {
+      ...common,
+      entry: 'functions/voice/handler.ts',
+      description: 'Parley voice webhooks (answer and call status)',
+      environment: {
+        ...applicationEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        ...this.secret('VONAGE_SIGNATURE_SECRET', settings.vonageSignatureSecretParameter),
+        ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
+      },
+    });
+    bindTable(this.voiceFunction, this.table);
+
+    this.sweeperFunction = new ParleyFunction(this, 'Sweeper', {
+      ...common,
+      entry: 'functions/voice/sweeper.ts',
+      description: 'Parley call sweeper: closes call legs that outlived MAX_CALL_SECONDS',
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      // The next sweep comes in five minutes and does the same work; retries would only overlap it.
+      retryAttempts: 0,
+      environment: { MAX_CALL_SECONDS: maxCallSeconds },
+    });
+    bindTable(this.sweeperFunction, this.table);
+
+    const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
+    const routes = [
+      ...this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration: apiIntegration }),
+      // One catch-all route keeps the invoke permission small (aws/aws-cdk#19535); the router does the rest.
+      ...this.httpApi.addRoutes({
+        path: '/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: apiIntegration,
+      }),
+      ...this.httpApi.addRoutes({
+        path: '/voice/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: new HttpLambdaIntegration('VoiceIntegration', this.voiceFunction.function),
+      }),
+    ];
+    for (const route of routes)
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature.',
+      });
+
+    new Rule(this, 'SweepSchedule', {
+      description: 'Runs the Parley call sweeper',
+      schedule: SWEEP_SCHEDULE,
+      targets: [new LambdaFunction(this.sweeperFunction.function, { retryAttempts: 0 })],
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the Parley API (the apiHost for @vonage/server-sdk)',
+      value: this.httpApi.apiEndpoint,
+    });
+    new CfnOutput(this, 'TableName', {
+      description: 'The Parley DynamoDB table',
+      value: this.table.tableName,
+    });
+  }
+
+  /** A literal setting as is, or an SSM String parameter resolved by CloudFormation at deploy time. */
+  private settingValue(setting: Setting): string {
+    return 'value' in setting
+      ? setting.value
+      : StringParameter.valueForStringParameter(this, setting.ssmParameter);
+  }
+
+  /** An optional secret: only ever an SSM parameter name in the template, resolved at deploy time. */
+  private secret(envName: string, parameterName: string | undefined): Record<string, string> {
+    return parameterName ? { [envName]: StringParameter.valueForStringParameter(this, parameterName) } : {};
+  }
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { loadDevApplication } from './local/dev-application.ts';
+import { PROJECT_ROOT } from './parley-function.ts';
+
+/** A setting given literally, or the name of an SSM String parameter CloudFormation resolves at deploy time. */
+export type Setting = { value: string } | { ssmParameter: string };
+
+/** What a deployment is configured with; every field comes from CDK context (`-c key=value` or cdk.json). */
+export interface ParleySettings {
+  applicationId: Setting;
+  /** PEM text of the application's public key. */
+  applicationPublicKey: Setting;
+  /** Base of the absolute `_links` (a custom domain); by default the HTTP API's own endpoint. */
+  publicBaseUrl?: string;
+  maxMembersPerConversation?: number;
+  maxCallSeconds?: number;
+  /** SSM parameter names only: a secret never appears literally in the template. */
+  vonageSignatureSecretParameter?: string;
+  twilioAuthTokenParameter?: string;
+  /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
+  destroyOnRemoval: boolean;
+  /** Set when the settings fell back to the local dev application; the stack warns about it. */
+  devApplicationNotice?: string;
+}
+
+type Context = (key: string) => unknown;
+
+/** A deployment setting that is missing or malformed; the app prints its message as one line. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+const text = (context: Context, key: string): string | undefined => {
+  const v = context(key);
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new SettingsError(`context ${key} must be a string`);
+  return String(v);
+};
+
+const positiveInt = (context: Context, key: string): number | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new SettingsError(`context ${key} must be a positive integer, got "${raw}"`);
+  return n;
+};
+
+const readKeyFile = (path: string): string => {
+  try {
+    return readFileSync(isAbsolute(path) ? path : join(process.cwd(), path), 'utf8');
+  } catch (error) {
+    throw new SettingsError(
+      `context applicationPublicKeyFile: cannot read ${path} (${(error as Error).message})`,
+    );
+  }
+};
+
+const flag = (context: Context, key: string): boolean => {
+  const v = context(key);
+  return v === true || v === 'true' || v === '1';
+};
+
+/**
+ * Reads the deployment settings from CDK context. The application comes from, in order:
+ * `applicationId` / `applicationIdParameter` plus `applicationPublicKey` / `applicationPublicKeyFile` /
+ * `applicationPublicKeyParameter`; else the APPLICATION_ID + APPLICATION_PUBLIC_KEY environment; else the
+ * local dev application under `.parley/` (the one `npm start` uses, created on first use), so that
+ * `npm run synth` works from a fresh clone.
+ */
+export const settingsFromContext = (
+  context: Context,
+  {
+    devDir = join(PROJECT_ROOT, '.parley'),
+    env = process.env,
+  }: { devDir?: string; env?: NodeJS.ProcessEnv } = {},
+): ParleySettings => {
+  const idValue = text(context, 'applicationId');
+  const idParameter = text(context, 'applicationIdParameter');
+  const keyValue = text(context, 'applicationPublicKey');
+  const keyFile = text(context, 'applicationPublicKeyFile');
+  const keyParameter = text(context, 'applicationPublicKeyParameter');
+
+  let applicationId: Setting | undefined = idParameter
+    ? { ssmParameter: idParameter }
+    : idValue
+      ? { value: idValue }
+      : undefined;
+  let applicationPublicKey: Setting | undefined = keyParameter
+    ? { ssmParameter: keyParameter }
+    : keyFile
+      ? { value: readKeyFile(keyFile) }
+      : keyValue
+        ? { value: keyValue }
+        : undefined;
+
+  if ((applicationId === undefined) !== (applicationPublicKey === undefined))
+    throw new SettingsError(
+      applicationId
+        ? 'applicationId is set but no public key: add -c applicationPublicKeyFile=<path> (or applicationPublicKey / applicationPublicKeyParameter)'
+        : 'a public key is set but no applicationId: add -c applicationId=<id> (or applicationIdParameter)',
+    );
+
+  let devApplicationNotice: string | undefined;
+  if (applicationId === undefined || applicationPublicKey === undefined) {
+    const dev = loadDevApplication(devDir, env);
+    applicationId = { value: dev.applicationId };
+    applicationPublicKey = { value: dev.publicKeyPem };
+    devApplicationNotice =
+      dev.source === 'environment'
+        ? 'Parley uses APPLICATION_ID and APPLICATION_PUBLIC_KEY from the environment.'
+        : `Parley uses the local dev application ${dev.applicationId} (key pair in .parley/): pass -c applicationId=<id> -c applicationPublicKeyFile=<public key PEM> for your own application.`;
+  }
+
+  return {
+    applicationId,
+    applicationPublicKey,
+    publicBaseUrl: text(context, 'publicBaseUrl'),
+    maxMembersPerConversation: positiveInt(context, 'maxMembersPerConversation'),
+    maxCallSeconds: positiveInt(context, 'maxCallSeconds'),
+    vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
+    twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
+    destroyOnRemoval: flag(context, 'destroyOnRemoval'),
+    devApplicationNotice,
+  };
+};

@@ -1,0 +1,45 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './support.ts';
+
+describe('Bundling (esbuild, no Docker)', () => {
+  it('bundles the API Lambda into a self-contained ESM file that loads and answers', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare: the only test that really runs esbuild (all stacks bundled).
+    const { app, stack } = testApp({}, {});
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess: the function's code is an asset directory holding index.mjs and its source map.
+    const apiId = stack.getLogicalId(stack.apiFunction.function.node.defaultChild as CfnFunction);
+    const s3Key: string = template.findResources('AWS::Lambda::Function')[apiId].Properties.Code.S3Key;
+    const bundle = join(app.outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+    expect(existsSync(bundle)).toBe(true);
+    expect(existsSync(`${bundle}.map`)).toBe(true);
+    expect(statSync(bundle).size).toBeGreaterThan(10_000);
+
+    // The bundle carries its own dependencies (AWS SDK included) and runs as ESM: a request without a
+    // token gets the Vonage 401 without touching DynamoDB.
+    const { handler } = await import(bundle);
+    const result = (await handler(
+      {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/v1/conversations',
+        rawQueryString: '',
+        headers: {},
+        requestContext: { http: { method: 'GET', path: '/v1/conversations' }, requestId: 'bundle-test' },
+        isBase64Encoded: false,
+      },
+      {},
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body as string)).toMatchObject({ code: 'system:error:missing-token' });
+  });
+});

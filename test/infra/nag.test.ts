@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import type { ParleyApp } from '../../infra/parley-app.ts';
+import { testApp } from './support.ts';
+
+interface Violation {
+  ruleName: string;
+  severity?: string;
+  violatingConstructs?: { constructPath: string }[];
+  violatingResources?: { constructPath?: string; resourceLogicalId?: string }[];
+}
+interface Report {
+  pluginReports: { pluginName: string; violations: Violation[] }[];
+}
+
+/** Synthesizes the app and returns its validation report (the app throws when a plugin reports errors). */
+const validationReport = (change: (parley: ParleyApp) => void = () => {}): Report => {
+  const parley = testApp();
+  change(parley);
+  const { app } = parley;
+  try {
+    app.synth();
+  } catch (error) {
+    if (!/validation ?failed/i.test(String(error))) throw error;
+  }
+  return JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8'));
+};
+
+const describeViolation = (v: Violation): string =>
+  `${v.severity ?? ''} ${v.ruleName} at ${[
+    ...(v.violatingConstructs ?? []).map((c) => c.constructPath),
+    ...(v.violatingResources ?? []).map((r) => r.constructPath ?? r.resourceLogicalId),
+  ].join(', ')}`;
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('reports no finding that is not acknowledged, at any level', { timeout: 120_000 }, () => {
+    // Act
+    const report = validationReport();
+
+    // Assess
+    const findings = report.pluginReports.flatMap((p) => p.violations).map(describeViolation);
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('cdk-nag (AwsSolutions) control', () => {
+  it('does report a finding nobody acknowledged (the check is live)', () => {
+    // Act
+    const report = validationReport(({ stack }) => {
+      stack.apiFunction.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }),
+      );
+    });
+
+    // Assess
+    const findings = report.pluginReports.flatMap((p) => p.violations).map(describeViolation);
+    expect(findings.sort()).toEqual([
+      'error AwsSolutions-IAM5[Action::s3:*] at Parley/Api/Role/DefaultPolicy/Resource',
+      'error AwsSolutions-IAM5[Resource::*] at Parley/Api/Role/DefaultPolicy/Resource',
+    ]);
+  });
+});
+
+describe('cdk-nag acknowledgements', () => {
+  it('each name one AwsSolutions rule, carry a reason and sit on a resource, not on the app or stack', () => {
+    // Prepare
+    const { app, stack } = testApp();
+
+    // Act
+    // Metadata data is `{ 'Annotation::<rule id>': reason }`; cdk-nag reads it on the resource and its parents.
+    const acknowledgements = app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>))
+        .map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+    );
+
+    // Assess
+    expect(acknowledgements.map((a) => a.id).sort()).toEqual([
+      ...Array(3).fill('AwsSolutions-APIG4'),
+      ...Array(3).fill('AwsSolutions-L1'),
+    ]);
+    for (const a of acknowledgements) {
+      expect(a.path).not.toBe(stack.node.path);
+      expect(a.path).not.toBe(app.node.path);
+      expect(a.reason.length).toBeGreaterThan(40);
+    }
+  });
+});

@@ -1,0 +1,350 @@
+import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE } from '../../functions/store/table.ts';
+import type { ParleyApp } from '../../infra/parley-app.ts';
+import type { ParleyFunction } from '../../infra/parley-function.ts';
+import {
+  allowedPairs,
+  functionId,
+  roleId,
+  TEST_PUBLIC_KEY,
+  templateOf,
+  testApp,
+  testSettings,
+} from './support.ts';
+
+// Every DynamoDB action the code uses, and where: the exact least-privilege contract of each Lambda.
+const ITEM_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
+
+describe('Class: ParleyStack', () => {
+  let app: ParleyApp;
+  let template: Template;
+  let tableId: string;
+  let apiId: string;
+
+  beforeAll(() => {
+    app = testApp();
+    template = templateOf(app);
+    tableId = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0];
+    apiId = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+  });
+
+  const environmentOf = (fn: ParleyFunction): Record<string, unknown> =>
+    template.findResources('AWS::Lambda::Function')[functionId(app, fn)].Properties.Environment.Variables;
+
+  describe('Table', () => {
+    it('is one on-demand table with the shared key schema, gsi1, TTL, PITR and a stream', () => {
+      // Assess
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+      template.resourceCountIs('AWS::DynamoDB::Table', 0);
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+          { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      });
+    });
+
+    it('is retained when the stack is deleted, by default', () => {
+      // Assess
+      template.hasResource('AWS::DynamoDB::GlobalTable', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    it('is deleted with the stack, and unprotected, for a dev stack (destroyOnRemoval)', () => {
+      // Prepare
+      const dev = templateOf(testApp({ destroyOnRemoval: true }));
+
+      // Assess
+      dev.hasResource('AWS::DynamoDB::GlobalTable', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({
+          Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
+        }),
+      });
+      expect(Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy)).toEqual([
+        'Delete',
+        'Delete',
+        'Delete',
+        'Delete',
+      ]);
+    });
+  });
+
+  describe('Functions', () => {
+    it('are three Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+      // Assess
+      template.resourceCountIs('AWS::Lambda::Function', 3);
+      for (const fn of [app.stack.apiFunction, app.stack.voiceFunction, app.stack.sweeperFunction]) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: Match.absent(),
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+          Role: { 'Fn::GetAtt': [roleId(app, fn), 'Arn'] },
+        });
+      }
+    });
+
+    it('answer requests within 10 s with 512 MB; the sweeper gets a minute and 256 MB', () => {
+      // Assess
+      const fns = template.findResources('AWS::Lambda::Function');
+      const sizing = (fn: ParleyFunction) => {
+        const { Timeout, MemorySize } = fns[functionId(app, fn)].Properties;
+        return { Timeout, MemorySize };
+      };
+      expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
+    });
+
+    it('each log to their own log group, kept for a month', () => {
+      // Assess
+      const groups = template.findResources('AWS::Logs::LogGroup');
+      expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
+      for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
+      for (const fn of [app.stack.apiFunction, app.stack.voiceFunction, app.stack.sweeperFunction]) {
+        const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
+        expect(
+          template.findResources('AWS::Lambda::Function')[functionId(app, fn)].Properties.LoggingConfig,
+        ).toEqual({ LogGroup: { Ref: logGroupId } });
+      }
+    });
+
+    it('give the API Lambda the configuration of DESIGN §7, _links based on the API endpoint', () => {
+      // Assess
+      expect(environmentOf(app.stack.apiFunction)).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: { Ref: tableId },
+        APPLICATION_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+        APPLICATION_PUBLIC_KEY: TEST_PUBLIC_KEY,
+        PUBLIC_BASE_URL: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
+        MAX_CALL_SECONDS: '7200',
+      });
+    });
+
+    it('give the voice Lambda the same configuration, and the sweeper only the table and call limit', () => {
+      // Assess
+      expect(environmentOf(app.stack.voiceFunction)).toEqual(environmentOf(app.stack.apiFunction));
+      expect(environmentOf(app.stack.sweeperFunction)).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: { Ref: tableId },
+        MAX_CALL_SECONDS: '7200',
+      });
+    });
+
+    it('take optional limits, a custom base URL, and secrets only as SSM parameters, only on the voice Lambda', () => {
+      // Prepare
+      const configured = testApp({
+        publicBaseUrl: 'https://parley.example.com',
+        maxMembersPerConversation: 50,
+        maxCallSeconds: 600,
+        vonageSignatureSecretParameter: '/parley/vonage-signature-secret',
+        twilioAuthTokenParameter: '/parley/twilio-auth-token',
+      });
+
+      // Act
+      const t = templateOf(configured);
+      const env = (fn: ParleyFunction) =>
+        t.findResources('AWS::Lambda::Function')[functionId(configured, fn)].Properties.Environment.Variables;
+
+      // Assess
+      const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+      const parameterFor = (name: string) =>
+        Object.keys(parameters).find((id) => parameters[id].Default === name) as string;
+      expect(env(configured.stack.voiceFunction)).toMatchObject({
+        PUBLIC_BASE_URL: 'https://parley.example.com',
+        MAX_MEMBERS_PER_CONVERSATION: '50',
+        MAX_CALL_SECONDS: '600',
+        VONAGE_SIGNATURE_SECRET: { Ref: parameterFor('/parley/vonage-signature-secret') },
+        TWILIO_AUTH_TOKEN: { Ref: parameterFor('/parley/twilio-auth-token') },
+      });
+      expect(env(configured.stack.apiFunction)).toMatchObject({ MAX_MEMBERS_PER_CONVERSATION: '50' });
+      expect(env(configured.stack.apiFunction)).not.toHaveProperty('VONAGE_SIGNATURE_SECRET');
+      expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_AUTH_TOKEN');
+      expect(env(configured.stack.sweeperFunction)).toMatchObject({ MAX_CALL_SECONDS: '600' });
+    });
+
+    it('read the application id and public key from SSM when given parameter names', () => {
+      // Prepare
+      const fromSsm = testApp(
+        testSettings({
+          applicationId: { ssmParameter: '/parley/application-id' },
+          applicationPublicKey: { ssmParameter: '/parley/application-public-key' },
+        }),
+      );
+
+      // Act
+      const t = templateOf(fromSsm);
+
+      // Assess
+      const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+      const byName = Object.fromEntries(Object.entries(parameters).map(([id, p]) => [p.Default, id]));
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'Parley REST API (Vonage Conversation API v1)',
+        Environment: {
+          Variables: Match.objectLike({
+            APPLICATION_ID: { Ref: byName['/parley/application-id'] },
+            APPLICATION_PUBLIC_KEY: { Ref: byName['/parley/application-public-key'] },
+          }),
+        },
+      });
+    });
+
+    it.each([
+      ['api', (a: ParleyApp) => a.stack.apiFunction],
+      ['voice', (a: ParleyApp) => a.stack.voiceFunction],
+      ['sweeper', (a: ParleyApp) => a.stack.sweeperFunction],
+    ])('allow the %s Lambda exactly its log group and the table actions the code uses', (_, pick) => {
+      // Prepare
+      const fn = pick(app);
+      const statements = new Capture();
+
+      // Act
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId(app, fn) }],
+        PolicyDocument: { Statement: statements },
+      });
+
+      // Assess
+      const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
+      const table = { 'Fn::GetAtt': [tableId, 'Arn'] };
+      const gsi1 = { 'Fn::Join': ['', [table, '/index/gsi1']] };
+      expect(allowedPairs(statements.asArray())).toEqual(
+        [
+          ...ITEM_ACTIONS.map((a) => `Allow ${a} on ${JSON.stringify(table)}`),
+          `Allow dynamodb:Query on ${JSON.stringify(gsi1)}`,
+          `Allow logs:CreateLogStream on ${JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] })}`,
+          `Allow logs:PutLogEvents on ${JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] })}`,
+        ].sort(),
+      );
+      // And no managed policy (AWSLambdaBasicExecutionRole would allow every log group).
+      template.hasResourceProperties('AWS::IAM::Role', {
+        ManagedPolicyArns: Match.absent(),
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+      });
+      expect(template.findResources('AWS::IAM::Role')[roleId(app, fn)].Properties.ManagedPolicyArns).toBe(
+        undefined,
+      );
+    });
+
+    it('never allow Scan or a wildcard action', () => {
+      // Assess
+      const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+        p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
+      );
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions.filter((a: string) => a.includes('*'))).toEqual([]);
+    });
+  });
+
+  describe('HTTP API', () => {
+    const integrationTarget = (routeKey: string): unknown => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+        (r) => r.Properties.RouteKey === routeKey,
+      );
+      expect(routes, routeKey).toHaveLength(1);
+      const [route] = routes;
+      expect(route.Properties.AuthorizationType).toBe('NONE');
+      expect(route.Properties.AuthorizerId).toBeUndefined();
+      const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref;
+      return template.findResources('AWS::ApiGatewayV2::Integration')[integrationId].Properties
+        .IntegrationUri;
+    };
+
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
+      // Assess
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+      const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
+      const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
+      expect(integrationTarget('ANY /')).toEqual(api);
+      expect(integrationTarget('ANY /{proxy+}')).toEqual(api);
+      expect(integrationTarget('ANY /voice/{proxy+}')).toEqual(voice);
+      template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
+    });
+
+    it('serves them on an auto-deployed $default stage with access logs', () => {
+      // Assess
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        ApiId: { Ref: apiId },
+        StageName: '$default',
+        AutoDeploy: true,
+        AccessLogSettings: {
+          DestinationArn: Match.anyValue(),
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+    });
+
+    it('outputs the API URL', () => {
+      // Assess
+      template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } });
+    });
+  });
+
+  describe('Sweeper schedule', () => {
+    it('invokes the sweeper every 5 minutes, without retries', () => {
+      // Assess
+      const sweeper = functionId(app, app.stack.sweeperFunction);
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeper, 'Arn'] } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [sweeper, 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: sweeper },
+        MaximumRetryAttempts: 0,
+      });
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation } from '../../../functions/domain/conversations.ts';
+import type { ApiError } from '../../../functions/domain/errors.ts';
+import { deleteEvent, type EventStore, postEvent } from '../../../functions/domain/event-service.ts';
+import type { ConversationEvent } from '../../../functions/domain/events.ts';
+import type { StoredMember, TimelineContext } from '../../../functions/domain/timeline-context.ts';
+
+const conversation: Conversation = {
+  id: 'CON-1',
+  name: 'n',
+  state: 'ACTIVE',
+  sequence_number: 10,
+  message_count: 3,
+  properties: {},
+  timestamp: { created: 't' },
+};
+const alice: StoredMember = {
+  id: 'MEM-A',
+  conversation_id: 'CON-1',
+  user_id: 'USR-A',
+  user_name: 'alice',
+  state: 'JOINED',
+  channel: { type: 'app' },
+  initiator: {},
+  timestamp: {},
+  last_seen_event_id: 2,
+  seen_message_count: 0,
+  createdAt: 't',
+};
+const message: ConversationEvent = {
+  id: 8,
+  type: 'message',
+  from: 'MEM-B',
+  body: { message_type: 'text', text: 'x' },
+  timestamp: 't',
+  message_index: 2,
+  from_user: { id: 'USR-B', name: 'bob' },
+};
+
+/** An in-memory store: the context it is given, and the writes it was asked for. */
+const fakeStore = (ctx: TimelineContext) => {
+  const appended: Parameters<EventStore['append']>[0][] = [];
+  const removed: Parameters<EventStore['remove']>[0][] = [];
+  const store: EventStore = {
+    load: async () => ctx,
+    append: async (w) => {
+      appended.push(w);
+      return { ...w.event, id: w.conversation.sequence_number + 1 };
+    },
+    remove: async (w) => {
+      removed.push(w);
+    },
+  };
+  return { store, appended, removed };
+};
+
+const aliceCtx: TimelineContext = {
+  conversation,
+  callerUser: { id: 'USR-A', name: 'alice', properties: {}, timestamp: { created: 't' } },
+  callerMember: alice,
+  event: message,
+};
+const asAlice = { kind: 'user', name: 'alice' } as const;
+const errorOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (error) {
+    return (error as ApiError).code;
+  }
+  return undefined;
+};
+
+describe('Function: postEvent', () => {
+  it("counts a message and moves its sender's horizon to it", async () => {
+    const { store, appended } = fakeStore(aliceCtx);
+    const posted = await postEvent(store, asAlice, 'CON-1', { type: 'message', body: { text: 'hi' } }, 'now');
+    expect(posted).toMatchObject({ id: 11, from: 'MEM-A', message_index: 4 });
+    expect(appended[0].messageDelta).toBe(1);
+    expect(appended[0].senderNext).toMatchObject({ last_seen_event_id: 11, seen_message_count: 4 });
+  });
+
+  it('moves the horizon on message:seen and writes nothing for an ephemeral event', async () => {
+    const { store, appended } = fakeStore(aliceCtx);
+    await postEvent(store, asAlice, 'CON-1', { type: 'message:seen', body: { event_id: 8 } }, 'now');
+    expect(appended[0]).toMatchObject({
+      messageDelta: 0,
+      senderNext: { last_seen_event_id: 8, seen_message_count: 2 },
+    });
+    const typing = await postEvent(store, asAlice, 'CON-1', { type: 'text:typing:on', body: {} }, 'now');
+    expect(typing.id).toBeUndefined();
+    expect(appended).toHaveLength(1);
+  });
+
+  it('refuses a sender that is not JOINED', async () => {
+    const { store, appended } = fakeStore({ ...aliceCtx, callerMember: { ...alice, state: 'INVITED' } });
+    expect(await errorOf(postEvent(store, asAlice, 'CON-1', { type: 'message', body: {} }, 'now'))).toBe(
+      'event:error:not-joined',
+    );
+    expect(appended).toHaveLength(0);
+  });
+});
+
+describe('Function: deleteEvent', () => {
+  it("lets only the sender's user or an admin delete", async () => {
+    const { store, removed } = fakeStore(aliceCtx);
+    expect(await errorOf(deleteEvent(store, asAlice, 'CON-1', 8, 'now'))).toBe(
+      'event:error:delete-not-allowed',
+    );
+    await deleteEvent(store, { kind: 'admin' }, 'CON-1', 8, 'now');
+    expect(removed[0].event).toMatchObject({ type: 'event:delete', body: { event_id: 8 } });
+  });
+});
