@@ -116,8 +116,10 @@ export const commitTimeline = async (write: TimelineWrite): Promise<Conversation
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs `attempt` (read, decide, commit) until it commits without losing a race, with a short jittered
- * back-off. Each attempt must read the conversation afresh, so it also sees why a write cannot happen
+ * Runs `attempt` (read, decide, commit) until it commits without losing a race, with an exponential
+ * back-off and full jitter (4, 8, 16 … 250 ms at most): with many writers in one conversation, a linear
+ * back-off kept them colliding until some ran out of attempts (the benchmark's hot conversation saw
+ * 500s). Each attempt must read the conversation afresh, so it also sees why a write cannot happen
  * (gone, full, ended) and throws that error instead.
  */
 export const retryOnConversationChange = async <T>(
@@ -129,7 +131,7 @@ export const retryOnConversationChange = async <T>(
       return await attempt();
     } catch (error) {
       if (!(error instanceof ConversationChangedError) || i >= maxAttempts) throw error;
-      await sleep(Math.random() * Math.min(50, 2 * i));
+      await sleep(Math.random() * Math.min(250, 4 * 2 ** i));
     }
   }
 };

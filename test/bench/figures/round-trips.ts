@@ -1,0 +1,471 @@
+/**
+ * DynamoDB round trips per request, endpoint by endpoint: each request below runs once with the counter on,
+ * after its own untimed set-up. Every route the API Lambda registers must have a recipe here.
+ */
+import { randomUUID } from 'node:crypto';
+import { routes } from '../../../functions/api/routes.ts';
+import { EndpointMissingError, isMissing, type RequestSpec } from '../api.ts';
+import type { Bench } from '../context.ts';
+import { type Figure, judge } from '../figure.ts';
+import { answerUrl, type Scene } from './latency.ts';
+
+type Kind = 'read' | 'write';
+
+interface Recipe {
+  /** `METHOD /path/{param}` as registered (parameter names do not matter). */
+  route: string;
+  /** What this variant does, when a route has several. */
+  variant?: string;
+  kind: Kind;
+  /** Part of the documented API: missing, it leaves the figure unproven. */
+  required: boolean;
+  make(): Promise<RequestSpec>;
+}
+
+export interface RoundTripRow {
+  route: string;
+  variant?: string;
+  kind: Kind;
+  required: boolean;
+  calls: number | null;
+  commands: string;
+  status: 'ok' | 'missing' | 'error' | 'no recipe';
+  note?: string;
+}
+
+const shape = (route: string) => route.replace(/\{[^}]+\}/g, '{}').replace(/\/+$/, '');
+
+const recipes = (bench: Bench, scene: Scene): Recipe[] => {
+  const admin = bench.adminToken;
+  const user = scene.user.token;
+  const f = bench.fixtures;
+  const conv = scene.conversationId;
+  const member = async () => {
+    if (scene.memberId) return scene.memberId;
+    throw new Error('members are missing');
+  };
+  const event = async () => f.postMessage(conv, await member(), user, 'round trip');
+  /** A conversation with a member and a message, as a conversation to delete usually is. */
+  const busyConversation = async () => {
+    const id = await f.createConversation();
+    try {
+      const m = await f.join(id, scene.user.id);
+      await f.postMessage(id, m, user);
+    } catch {
+      // members or events not there yet: an empty conversation
+    }
+    return id;
+  };
+  const number = `4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+  const routed = async () => {
+    await bench.api.send({
+      method: 'PUT',
+      url: `/v1/numbers/${number}`,
+      token: admin,
+      body: { forward_to: '447700900200' },
+    });
+    return number;
+  };
+  /** A forwarded call as the provider starts it: the inbound leg id and Parley's conversation id. */
+  const call = async () => {
+    const url = answerUrl(await routed());
+    const leg = new URL(url, 'http://x').searchParams.get('uuid') as string;
+    const r = await bench.api.ok({ method: 'GET', url });
+    const eventUrl = new URL(String(r.body?.[0]?.eventUrl?.[0] ?? 'http://x/'));
+    const conversationId = eventUrl.searchParams.get('conversation_id');
+    if (!conversationId) throw new Error('the answer NCCO carries no conversation_id');
+    return { leg, conversationId, eventUrl: `${eventUrl.pathname}${eventUrl.search}` };
+  };
+  const status = (leg: string, direction: string, value: string) => ({
+    uuid: leg,
+    conversation_uuid: `CON-${randomUUID()}`,
+    status: value,
+    direction,
+    from: '447700900001',
+    to: '447700900200',
+    timestamp: new Date().toISOString(),
+  });
+  const get = (url: string, token = admin) => ({ method: 'GET', url, token });
+  return [
+    // reads
+    {
+      route: 'GET /v1/conversations',
+      variant: 'admin',
+      kind: 'read',
+      required: true,
+      make: async () => get('/v1/conversations?page_size=10'),
+    },
+    {
+      route: 'GET /v1/conversations',
+      variant: 'user token',
+      kind: 'read',
+      required: true,
+      make: async () => get('/v1/conversations?page_size=10', user),
+    },
+    {
+      route: 'GET /v1/conversations/{id}',
+      variant: 'user token',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}`, user),
+    },
+    { route: 'GET /v1/users', kind: 'read', required: true, make: async () => get('/v1/users?page_size=10') },
+    {
+      route: 'GET /v1/users',
+      variant: 'by name',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/users?name=${scene.user.name}`),
+    },
+    {
+      route: 'GET /v1/users/{id}',
+      variant: 'by id',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/users/${scene.user.id}`),
+    },
+    {
+      route: 'GET /v1/users/{id}',
+      variant: 'by name',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/users/${scene.user.name}`),
+    },
+    {
+      route: 'GET /v1/users/{id}/conversations',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/users/${scene.user.id}/conversations`),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/members',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}/members`, user),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/members/me',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}/members/me`, user),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/members/{id}',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}/members/${await member()}`, user),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/events',
+      variant: 'first page',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}/events?page_size=10`, user),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/events',
+      variant: 'start_id',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}/events?start_id=2&page_size=10`, user),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/events/{id}',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v1/conversations/${conv}/events/${await event()}`, user),
+    },
+    { route: 'GET /v1/numbers', kind: 'read', required: false, make: async () => get('/v1/numbers') },
+    {
+      route: 'GET /v1/numbers/{number}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v1/numbers/${await routed()}`),
+    },
+    {
+      route: 'GET /v1/legs/{leg_id}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v1/legs/${(await call()).leg}`),
+    },
+    {
+      route: 'GET /v1/conversations/{id}/legs',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v1/conversations/${(await call()).conversationId}/legs`),
+    },
+    {
+      route: 'GET /beta/conversations/{id}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/beta/conversations/${(await call()).conversationId}`),
+    },
+    {
+      route: 'GET /v0.1/conversations/{id}',
+      kind: 'read',
+      required: false,
+      make: async () => get(`/v0.1/conversations/${(await call()).conversationId}`),
+    },
+    // writes
+    {
+      route: 'POST /v1/conversations',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: '/v1/conversations',
+        token: admin,
+        body: { display_name: 'rt' },
+      }),
+    },
+    {
+      route: 'PUT /v1/conversations/{id}',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'PUT',
+        url: `/v1/conversations/${conv}`,
+        token: admin,
+        body: { display_name: 'renamed' },
+      }),
+    },
+    {
+      route: 'DELETE /v1/conversations/{id}',
+      variant: 'with a member and a message',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'DELETE',
+        url: `/v1/conversations/${await busyConversation()}`,
+        token: admin,
+      }),
+    },
+    {
+      route: 'POST /v1/users',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: '/v1/users',
+        token: admin,
+        body: { name: `rt-${randomUUID()}` },
+      }),
+    },
+    {
+      route: 'PATCH /v1/users/{id}',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'PATCH',
+        url: `/v1/users/${(await f.createUser()).id}`,
+        token: admin,
+        body: { display_name: 'Renamed' },
+      }),
+    },
+    {
+      route: 'DELETE /v1/users/{id}',
+      kind: 'write',
+      required: true,
+      make: async () => ({ method: 'DELETE', url: `/v1/users/${(await f.createUser()).id}`, token: admin }),
+    },
+    {
+      route: 'POST /v1/conversations/{id}/members',
+      variant: 'join',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: `/v1/conversations/${conv}/members`,
+        token: admin,
+        body: { state: 'joined', user: { id: (await f.createUser()).id }, channel: { type: 'app' } },
+      }),
+    },
+    {
+      route: 'POST /v1/conversations/{id}/members',
+      variant: 'invite',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: `/v1/conversations/${conv}/members`,
+        token: admin,
+        body: { state: 'invited', user: { id: (await f.createUser()).id }, channel: { type: 'app' } },
+      }),
+    },
+    {
+      route: 'PATCH /v1/conversations/{id}/members/{id}',
+      variant: 'leave',
+      kind: 'write',
+      required: true,
+      make: async () => {
+        const u = await f.createUser();
+        const m = await f.join(conv, u.id);
+        return {
+          method: 'PATCH',
+          url: `/v1/conversations/${conv}/members/${m}`,
+          token: u.token,
+          body: { state: 'left' },
+        };
+      },
+    },
+    {
+      route: 'POST /v1/conversations/{id}/events',
+      variant: 'text message',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: `/v1/conversations/${conv}/events`,
+        token: user,
+        body: { type: 'message', from: await member(), body: { message_type: 'text', text: 'rt' } },
+      }),
+    },
+    {
+      route: 'POST /v1/conversations/{id}/events',
+      variant: 'message:seen',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: `/v1/conversations/${conv}/events`,
+        token: user,
+        body: { type: 'message:seen', from: await member(), body: { event_id: await event() } },
+      }),
+    },
+    {
+      route: 'DELETE /v1/conversations/{id}/events/{id}',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'DELETE',
+        url: `/v1/conversations/${conv}/events/${await event()}`,
+        token: user,
+      }),
+    },
+    {
+      route: 'PUT /v1/numbers/{number}',
+      kind: 'write',
+      required: false,
+      make: async () => ({
+        method: 'PUT',
+        url: `/v1/numbers/4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
+        token: admin,
+        body: { forward_to: '447700900200' },
+      }),
+    },
+    {
+      route: 'DELETE /v1/numbers/{number}',
+      kind: 'write',
+      required: false,
+      make: async () => ({ method: 'DELETE', url: `/v1/numbers/${await routed()}`, token: admin }),
+    },
+    {
+      route: 'GET /voice/vonage/answer',
+      variant: 'new call',
+      kind: 'write',
+      required: true,
+      make: async () => ({ method: 'GET', url: answerUrl(await routed()) }),
+    },
+    {
+      route: 'POST /voice/vonage/event',
+      variant: 'callee answered',
+      kind: 'write',
+      required: false,
+      make: async () => {
+        const c = await call();
+        return { method: 'POST', url: c.eventUrl, body: status(randomUUID(), 'outbound', 'answered') };
+      },
+    },
+    {
+      route: 'POST /voice/vonage/event',
+      variant: 'caller hung up',
+      kind: 'write',
+      required: false,
+      make: async () => ({
+        method: 'POST',
+        url: '/voice/vonage/event',
+        body: status((await call()).leg, 'inbound', 'completed'),
+      }),
+    },
+  ] satisfies Recipe[] as Recipe[];
+};
+
+export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<RoundTripRow[]> => {
+  const rows: RoundTripRow[] = [];
+  const list = recipes(bench, scene);
+  for (const { make, ...recipe } of list) {
+    let spec: RequestSpec;
+    try {
+      spec = await make();
+    } catch (error) {
+      rows.push({
+        ...recipe,
+        calls: null,
+        commands: '',
+        status: 'missing',
+        note: `set-up: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    bench.counter.reset();
+    bench.counter.recording = true;
+    let r: Awaited<ReturnType<typeof bench.api.send>>;
+    try {
+      r = await bench.api.send(spec);
+    } catch (error) {
+      if (!(error instanceof EndpointMissingError)) throw error;
+      rows.push({ ...recipe, calls: null, commands: '', status: 'missing' });
+      continue;
+    } finally {
+      bench.counter.recording = false;
+    }
+    const commands = bench.counter.calls
+      .map((c) => (c.items ? `${c.command}(${c.items})` : c.command))
+      .join(' + ');
+    if (isMissing(r)) rows.push({ ...recipe, calls: null, commands, status: 'missing' });
+    else if (r.status >= 400)
+      rows.push({
+        ...recipe,
+        calls: bench.counter.calls.length,
+        commands,
+        status: 'error',
+        note: `${r.status} ${r.body?.code ?? ''}`,
+      });
+    else rows.push({ ...recipe, calls: bench.counter.calls.length, commands, status: 'ok' });
+  }
+  // Routes the API registers that no recipe covers.
+  const covered = new Set(list.map((r) => shape(r.route)));
+  for (const r of routes) {
+    const route = `${r.method} ${r.path}`;
+    if (!covered.has(shape(route)))
+      rows.push({
+        route,
+        kind: r.method === 'GET' ? 'read' : 'write',
+        required: true,
+        calls: null,
+        commands: '',
+        status: 'no recipe',
+      });
+  }
+  return rows;
+};
+
+export const roundTripFigures = (rows: RoundTripRow[], scans: number): Figure[] =>
+  (['read', 'write'] as const).map((kind) => {
+    const name = `round_trips_max_${kind}`;
+    const target = kind === 'read' ? 1 : 2;
+    const mine = rows.filter((r) => r.kind === kind);
+    const measured = mine.filter((r) => r.status === 'ok');
+    const worst = Math.max(0, ...measured.map((r) => r.calls ?? 0));
+    const problems: string[] = [];
+    if (scans > 0) problems.push(`${scans} Scan call(s) seen during the run`);
+    const required = mine.filter((r) => r.status === 'missing' && r.required);
+    if (required.length > 0) problems.push(`${required.length} documented endpoint(s) missing`);
+    const errors = mine.filter((r) => r.status === 'error');
+    if (errors.length > 0) problems.push(`${errors.length} request(s) failed`);
+    const uncovered = mine.filter((r) => r.status === 'no recipe');
+    if (uncovered.length > 0) problems.push(`${uncovered.length} route(s) without a recipe`);
+    const f = judge(name, worst, target, 'max', problems, problems.length === 0);
+    if (required.length > 0 && measured.length > 0) f.shown = `${worst} (incomplete)`;
+    return f;
+  });
