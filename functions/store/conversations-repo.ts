@@ -3,6 +3,7 @@ import type { Conversation, ConversationRepository, ListQuery } from '../domain/
 import { conflict } from '../domain/errors.ts';
 import { conversationUpdatedEvent } from '../domain/events.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
+import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, isExpired, meta } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
@@ -140,6 +141,23 @@ export const getConversationWithMembers = async (
   const head = items[0];
   if (!head || head.sk !== keys.conversation(id).sk || isExpired(head)) return undefined;
   return { conversation: fromConversationItem(head), members: items.slice(1).map(fromMemberItem) };
+};
+
+/**
+ * Conversations by id, and one more item read in the same BatchGet (the user a list is read for, to
+ * confirm the user id the list was queried by); conversations that are gone or expired are left out.
+ */
+export const getConversationsWith = async (
+  ids: string[],
+  also: Key,
+): Promise<{ conversations: Map<string, Conversation>; also?: Record<string, unknown> }> => {
+  const found = await batchGetItems([also, ...ids.map((id) => keys.conversation(id))]);
+  const conversations = new Map<string, Conversation>();
+  for (const id of ids) {
+    const item = found.get(keys.conversation(id));
+    if (item && !isExpired(item)) conversations.set(id, fromConversationItem(item));
+  }
+  return { conversations, also: found.get(also) };
 };
 
 /** The most items one TransactWriteItems may hold. */

@@ -4,10 +4,11 @@
  * conversation's legs in one query). While a leg is open its item sits on GSI1 under `LEGS#OPEN`, sorted
  * by start time, so the sweeper finds the legs that outlived the longest call without a Scan.
  */
-import { BatchGetCommand, type BatchGetCommandInput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallMember, CallStore, LegChange, NewCall } from '../domain/calls.ts';
 import { isTerminal, type Leg } from '../domain/legs.ts';
 import type { NumberRoute } from '../domain/numbers.ts';
+import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
 import {
   createConversationItems,
@@ -141,18 +142,9 @@ const findRouteAndLeg = async (
   digits: string | undefined,
   callId: string,
 ): Promise<{ route?: NumberRoute; leg?: Leg }> => {
-  const wanted = [keys.leg(callId), ...(digits ? [keys.number(digits)] : [])];
-  const found: Record<string, unknown>[] = [];
-  let request: BatchGetCommandInput['RequestItems'] = {
-    [tableName()]: { Keys: wanted, ConsistentRead: true },
-  };
-  while (request && Object.keys(request).length > 0) {
-    const out = await db().send(new BatchGetCommand({ RequestItems: request }));
-    found.push(...(out.Responses?.[tableName()] ?? []));
-    request = out.UnprocessedKeys as BatchGetCommandInput['RequestItems'];
-  }
-  const leg = found.find((i) => i.pk === keys.leg(callId).pk);
-  const route = digits ? found.find((i) => i.pk === keys.number(digits).pk) : undefined;
+  const found = await batchGetItems([keys.leg(callId), ...(digits ? [keys.number(digits)] : [])]);
+  const leg = found.get(keys.leg(callId));
+  const route = digits ? found.get(keys.number(digits)) : undefined;
   return { leg: leg && fromLegItem(leg), route: route && fromNumberItem(route) };
 };
 
