@@ -95,20 +95,13 @@ export const getConversationItem = async (id: string): Promise<Conversation | un
   return out.Item && !isExpired(out.Item) ? fromConversationItem(out.Item) : undefined;
 };
 
-/**
- * Every item of a conversation's partition whose sort key is within `range`, following the Query's pages.
- * `projection` names the attributes wanted (all when absent).
- */
+/** Every item of a conversation's partition whose sort key is within `range`, following the Query's pages. */
 export const queryConversationRange = async (
   conversationId: string,
   range: { from: string; to: string },
-  options: { consistent?: boolean; projection?: string[] } = {},
+  options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
-  const names: Record<string, string> = {};
-  options.projection?.forEach((a, i) => {
-    names[`#p${i}`] = a;
-  });
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db().send(
@@ -120,9 +113,6 @@ export const queryConversationRange = async (
           ':from': range.from,
           ':to': range.to,
         },
-        ...(options.projection
-          ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
-          : {}),
         ConsistentRead: options.consistent,
         ExclusiveStartKey: start,
       }),
