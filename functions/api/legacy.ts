@@ -4,7 +4,7 @@ import { notFound } from '../domain/errors.ts';
 import { baseUrl } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
-import { loadCall } from '../store/legs-repo.ts';
+import { getConversationWithMembers } from '../store/conversations-repo.ts';
 import { presentLegacyConversation } from './present-voice.ts';
 
 /** Members written together (a call's caller and its target): who joined by itself comes first. */
@@ -12,7 +12,7 @@ const invitedRank = (m: { initiator: { invited?: unknown } }): number => (m.init
 
 const getAt = (prefix: '/beta' | '/v0.1') =>
   route({}, async ({ event, params }) => {
-    const call = await loadCall(params.conversation_id);
+    const call = await getConversationWithMembers(params.conversation_id);
     if (!call) throw notFound.conversation();
     const members = [...call.members].sort(
       (a, b) => a.createdAt.localeCompare(b.createdAt) || invitedRank(a) - invitedRank(b),

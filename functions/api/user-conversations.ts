@@ -1,6 +1,9 @@
 /**
  * A user's conversations: GSI1 holds one entry per (user, conversation) — the user's current member there,
- * with its state and read state — and a BatchGet fetches those conversations: two reads a page.
+ * with its state and read state — and a BatchGet fetches those conversations: two reads a page. The
+ * entries are keyed by user id, which a token (or a name in the path) does not carry: the process's cache
+ * of name → id lets the Query go first, and the user's name item, read in the same BatchGet as the
+ * conversations, confirms the id (a miss or a stale id costs one more read).
  */
 import { config } from '../config.ts';
 import type { Conversation } from '../domain/conversations.ts';
@@ -12,10 +15,11 @@ import { callerOf } from '../http/auth.ts';
 import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
-import { getConversations, userIdOfName } from '../store/context-repo.ts';
+import { cachedUserIdOf, remember, userIdOfName } from '../store/context-repo.ts';
+import { getConversationsWith } from '../store/conversations-repo.ts';
+import { type Key, keys } from '../store/keys.ts';
 import { listMembershipsOfUser, type MembershipQuery } from '../store/members-repo.ts';
 import type { Page, PageCursor } from '../store/paging.ts';
-import { getUserById } from '../store/users-repo.ts';
 import { presentUserConversation } from './present.ts';
 import { userConversationsQuery } from './schemas.ts';
 
@@ -24,16 +28,58 @@ interface Membership {
   member: StoredMember;
 }
 
-const membershipsOf = async (userId: string, query: MembershipQuery): Promise<Page<Membership>> => {
+/**
+ * One page of a user's memberships with their conversations; the BatchGet also reads `user` (the user's
+ * item or name item), and the id it holds is returned, to check that the page is that user's.
+ */
+const membershipsOf = async (
+  userId: string,
+  query: MembershipQuery,
+  user: Key,
+): Promise<{ page: Page<Membership>; userId?: string }> => {
   const page = await listMembershipsOfUser(userId, query);
-  const conversations =
-    page.items.length > 0 ? await getConversations(page.items.map((m) => m.conversation_id)) : new Map();
+  const found = await getConversationsWith(
+    page.items.map((m) => m.conversation_id),
+    user,
+  );
   const items: Membership[] = [];
   for (const member of page.items) {
-    const conversation = conversations.get(member.conversation_id);
+    const conversation = found.conversations.get(member.conversation_id);
     if (conversation) items.push({ conversation, member });
   }
-  return { ...page, items };
+  return { page: { ...page, items }, userId: found.also?.id as string | undefined };
+};
+
+/**
+ * The memberships of the user named `name`, or undefined when there is no such user. `allowed` decides
+ * whether the caller may see that user's list, given its id (a stale cached id is looked up again first).
+ */
+const membershipsOfName = async (
+  name: string,
+  query: MembershipQuery,
+  allowed: (userId: string) => boolean = () => true,
+): Promise<Page<Membership> | undefined> => {
+  let id = cachedUserIdOf(name);
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    let confirmed = false;
+    if (!id) {
+      id = (await userIdOfName(name))?.id;
+      if (!id) return undefined;
+      confirmed = true;
+    }
+    if (!allowed(id)) {
+      if (confirmed) throw authError.permission();
+      id = undefined;
+      continue;
+    }
+    const { page, userId } = await membershipsOf(id, query, keys.userName(name));
+    if (userId === id) return page;
+    // The name now belongs to another user, or to none: the page was someone else's.
+    if (!userId) return undefined;
+    remember(name, userId);
+    id = userId;
+  }
+  throw new Error(`the user name ${name} kept changing owner`);
 };
 
 /** `GET /v1/conversations` with a user token: the conversations its user is a member of (INVITED or JOINED). */
@@ -41,9 +87,8 @@ export const listConversationsOfUser = async (
   userName: string,
   query: { order: 'asc' | 'desc'; pageSize: number; cursor?: PageCursor },
 ): Promise<Page<Conversation>> => {
-  const user = await userIdOfName(userName);
-  if (!user) return { items: [] };
-  const page = await membershipsOf(user.id, { ...query, liveOnly: true });
+  const page = await membershipsOfName(userName, { ...query, liveOnly: true });
+  if (!page) return { items: [] };
   return { ...page, items: page.items.map((m) => m.conversation) };
 };
 
@@ -55,26 +100,26 @@ export const list = route({ query: userConversationsQuery }, async ({ event, par
   const pageSize = query.page_size ?? 10;
   const caller = callerOf(event);
   const ref = params.user_id;
-  let userId: string | undefined;
-  let known = false;
-  if (ID_PATTERN.user.test(ref) && caller.kind === 'admin') userId = ref;
-  else {
-    const named = await userIdOfName(caller.kind === 'user' ? caller.userName : ref);
-    if (caller.kind === 'user') {
-      if (!named) throw notFound.user();
-      if (ref !== named.id && ref !== caller.userName) throw authError.permission();
-    } else if (!named) throw notFound.user();
-    userId = named.id;
-    known = true;
-  }
-  const page = await membershipsOf(userId, {
+  const membershipQuery: MembershipQuery = {
     order,
     pageSize,
     cursor: decodeCursor(query.cursor),
     state: query.state as MemberState | undefined,
     dateStart: query.date_start,
-  });
-  if (page.items.length === 0 && !known && !(await getUserById(userId))) throw notFound.user();
+  };
+  let page: Page<Membership> | undefined;
+  if (ID_PATTERN.user.test(ref) && caller.kind === 'admin') {
+    // The user's own item, read with the conversations, says whether the user exists.
+    const read = await membershipsOf(ref, membershipQuery, keys.user(ref));
+    page = read.userId ? read.page : undefined;
+  } else if (caller.kind === 'user')
+    page = await membershipsOfName(
+      caller.userName,
+      membershipQuery,
+      (id) => ref === id || ref === caller.userName,
+    );
+  else page = await membershipsOfName(ref, membershipQuery);
+  if (!page) throw notFound.user();
   const b = base(event);
   return json(200, {
     page_size: pageSize,

@@ -4,7 +4,7 @@
  * member until the call ends. Nothing here knows a provider or DynamoDB: providers render instructions,
  * the store commits what these rules decide.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { buildConversation, type Conversation } from './conversations.ts';
 import { type ConversationEvent, memberEvent, type NewEvent } from './events.ts';
 import {
@@ -88,14 +88,19 @@ export interface LegChange {
 
 /** What the rules need from storage. */
 export interface CallStore {
-  findRoute(number: string): Promise<NumberRoute | undefined>;
+  /** The route of a number (when there is one to look up) and the leg of a call id, read together. */
+  findRouteAndLeg(number: string | undefined, callId: string): Promise<{ route?: NumberRoute; leg?: Leg }>;
   getLeg(id: string): Promise<Leg | undefined>;
   /**
    * Writes a new call in one transaction; the inbound leg, keyed by the provider call id, is put only if
    * absent. Returns undefined when written, or the leg another request wrote first.
    */
   createCall(call: NewCall): Promise<Leg | undefined>;
-  loadCall(conversationId: string): Promise<Call | undefined>;
+  /**
+   * A conversation with its members, and the leg `legId` if it belongs to that conversation, in one read
+   * (the leg as its conversation's copy holds it, which is written with the leg in every transaction).
+   */
+  loadCall(conversationId: string, legId: string): Promise<{ call?: Call; leg?: Leg }>;
   /** Commits a change conditioned on what was read; when something moved on, `retrying` runs it again. */
   commitLegChange(change: LegChange): Promise<void>;
   retrying<T>(attempt: () => Promise<T>): Promise<T>;
@@ -116,6 +121,20 @@ const phone = (number: string) => ({ type: 'phone', number });
 /** A number as members and legs show it: E.164 digits when it is one, the provider's text otherwise. */
 const shownNumber = (raw: string): string => normalizeNumber(raw) ?? raw;
 
+/**
+ * The conversation id of an inbound call, derived from the provider's call id (a UUID v4 in form, from a
+ * SHA-256 of the two). An inbound leg's status reports carry no id of Parley's, only the call id; knowing
+ * the conversation from it lets one Query read the conversation, its members and the leg together. A
+ * retried answer webhook derives the same id, so it can never make a second conversation either.
+ */
+export const conversationIdOfCall = (provider: string, callId: string): string => {
+  const h = createHash('sha256').update(`parley-call\u0000${provider}\u0000${callId}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x40;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `CON-${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+};
+
 /** The conversation, users, members, leg and first events of a call to a routed number. */
 export const planInboundCall = (
   input: InboundCall,
@@ -125,10 +144,10 @@ export const planInboundCall = (
   const { now } = input;
   const from = shownNumber(input.from);
   const to = route.number;
-  const conversation = buildConversation(
-    { properties: { ttl: VOICE_CONVERSATION_TTL_S, video: false } },
-    now,
-  );
+  const conversation = {
+    ...buildConversation({ properties: { ttl: VOICE_CONVERSATION_TTL_S, video: false } }, now),
+    id: conversationIdOfCall(input.provider, input.callId),
+  };
   const callerUser = buildUser({}, now);
   // Vonage names the users it makes for dialled phones `vapi-user-<hex>`.
   const calleeUser = buildUser({ name: `vapi-user-${randomUUID().replace(/-/g, '')}` }, now);
@@ -217,10 +236,7 @@ export const answerCall = async (
   renderer: AnswerRenderer,
 ): Promise<{ instructions: Instructions; outcome: 'created' | 'replayed' | 'rejected' }> => {
   const to = normalizeNumber(input.to);
-  const [existing, route] = await Promise.all([
-    store.getLeg(input.callId),
-    to ? store.findRoute(to) : Promise.resolve(undefined),
-  ]);
+  const { leg: existing, route } = await store.findRouteAndLeg(to, input.callId);
   if (existing?.instructions) return { instructions: existing.instructions, outcome: 'replayed' };
   if (existing || !route) return { instructions: renderer.reject(), outcome: 'rejected' };
   const call = planInboundCall(input, route, renderer);
@@ -366,21 +382,29 @@ export const planLegChange = (
  * a dialled target's leg (its callback URL names the conversation and member: the leg is attached to that
  * member) or unknown (nothing is written).
  */
-export const recordLegStatus = (store: CallStore, report: LegStatusReport): Promise<LegStatusResult> =>
-  store.retrying(async () => {
+export const recordLegStatus = (store: CallStore, report: LegStatusReport): Promise<LegStatusResult> => {
+  let attempt = 0;
+  return store.retrying(async () => {
+    attempt += 1;
     const hinted = report.conversationId && report.memberId ? report.conversationId : undefined;
-    const [leg, hintedCall] = await Promise.all([
-      store.getLeg(report.callId),
-      hinted ? store.loadCall(hinted) : Promise.resolve(undefined),
+    // Where the leg should be: the conversation its callback URL names, or the one its call id derives.
+    const expected = hinted ?? conversationIdOfCall(report.provider, report.callId);
+    // After a lost race the leg's own item decides: it may belong elsewhere than the hint says.
+    const [read, own] = await Promise.all([
+      store.loadCall(expected, report.callId),
+      attempt > 1 ? store.getLeg(report.callId) : Promise.resolve(undefined),
     ]);
+    let { call, leg } = read;
+    if (attempt > 1) leg = own;
+    // Not in its expected conversation and no hint of a new one: an unknown call id, a conversation
+    // deleted under a live call, or a call older than derived ids. The leg's own item tells.
+    else if (!leg && !hinted) leg = await store.getLeg(report.callId);
+    if (leg && leg.conversation_id !== expected)
+      call = (await store.loadCall(leg.conversation_id, report.callId)).call;
 
     if (leg) {
       const outcome = applyLegStatus(leg, report);
       if (outcome.kind === 'duplicate') return 'duplicate';
-      const call =
-        hintedCall?.conversation.id === leg.conversation_id
-          ? hintedCall
-          : await store.loadCall(leg.conversation_id);
       const member = call?.members.find((m) => m.id === leg.member_id);
       if (!call || !member) {
         // The conversation was deleted under a live call: the leg still ends, so the sweeper lets go of it.
@@ -397,6 +421,7 @@ export const recordLegStatus = (store: CallStore, report: LegStatusReport): Prom
       return outcome.kind;
     }
 
+    const hintedCall = hinted ? call : undefined;
     const member = hintedCall?.members.find((m) => m.id === report.memberId);
     if (!hintedCall || !member) return 'unknown';
     // A member holds one leg: a second call id for it is not ours.
@@ -426,9 +451,11 @@ export const recordLegStatus = (store: CallStore, report: LegStatusReport): Prom
     const outcome = moved
       ? ({ kind: 'moved', leg: started } as const)
       : ({ kind: 'recorded', leg: started } as const);
+    // Written only if no leg has this id yet (anywhere): otherwise the next attempt reads it.
     await store.commitLegChange(planLegChange(hintedCall, member, attached, outcome, undefined, report.now));
     return outcome.kind;
   });
+};
 
 /** Closes a leg that outlived the longest call allowed, as `timeout`. */
 export const expireLeg = (store: CallStore, leg: Leg, now: string): Promise<LegStatusResult> =>

@@ -59,8 +59,8 @@ export interface ConversationRepository {
   get(id: string): Promise<Conversation | undefined>;
   /** Replaces a conversation (moving its name claim if the name changed); throws on a taken name. */
   update(previous: Conversation, next: Conversation): Promise<void>;
-  /** Removes a conversation, its name claim and everything in its partition. */
-  remove(conversation: Conversation): Promise<void>;
+  /** Removes a conversation, its name claim and everything in its partition; false when there is none. */
+  remove(id: string): Promise<boolean>;
 }
 
 export const buildConversation = (input: ConversationInput, now: string): Conversation => ({
@@ -127,7 +127,7 @@ export const updateConversation = async (
   return next;
 };
 
+/** Deletes by id: the store reads what it deletes itself (one read, not a read per layer). */
 export const deleteConversation = async (repo: ConversationRepository, id: string): Promise<void> => {
-  const current = await getConversation(repo, id);
-  await repo.remove(current);
+  if (!(await repo.remove(id))) throw notFound.conversation();
 };

@@ -18,7 +18,10 @@ import { fromMemberItem } from './members-repo.ts';
 const CACHE_LIMIT = 5000;
 const userIds = new Map<string, string>();
 
-const remember = (name: string, id: string): void => {
+/** The id this process last saw for a user name: unconfirmed, so a reader confirms it in its own batch. */
+export const cachedUserIdOf = (name: string): string | undefined => userIds.get(name);
+
+export const remember = (name: string, id: string): void => {
   if (userIds.size >= CACHE_LIMIT) userIds.delete(userIds.keys().next().value as string);
   userIds.set(name, id);
 };

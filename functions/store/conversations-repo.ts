@@ -1,13 +1,16 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationRepository, ListQuery } from '../domain/conversations.ts';
-import { conflict, notFound } from '../domain/errors.ts';
+import { conflict } from '../domain/errors.ts';
 import { conversationUpdatedEvent } from '../domain/events.ts';
+import type { StoredMember } from '../domain/timeline-context.ts';
+import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, isExpired, meta } from './item.ts';
-import { conversationPartition, keys } from './keys.ts';
+import { conversationPartition, type Key, keys } from './keys.ts';
+import { fromMemberItem } from './members-repo.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
 import { ConversationChangedError, commitTimeline } from './timeline.ts';
-import { ConditionFailedError, type TransactItem, transact } from './transact.ts';
+import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 
 const ENTITY = 'conversation';
 
@@ -92,33 +95,141 @@ export const getConversationItem = async (id: string): Promise<Conversation | un
   return out.Item && !isExpired(out.Item) ? fromConversationItem(out.Item) : undefined;
 };
 
-/** Deletes every item left in a conversation's partition (members, events, legs), in batches of 25. */
-const purgePartition = async (conversationId: string): Promise<void> => {
+/** Every item of a conversation's partition whose sort key is within `range`, following the Query's pages. */
+export const queryConversationRange = async (
+  conversationId: string,
+  range: { from: string; to: string },
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const out = await db().send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': conversationPartition(conversationId) },
-        ProjectionExpression: 'pk, sk',
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': conversationPartition(conversationId),
+          ':from': range.from,
+          ':to': range.to,
+        },
+        ConsistentRead: options.consistent,
         ExclusiveStartKey: start,
       }),
     );
-    const items = out.Items ?? [];
-    for (let i = 0; i < items.length; i += 25) {
-      let requests: Record<string, unknown[]> | undefined = {
-        [tableName()]: items
-          .slice(i, i + 25)
-          .map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })),
-      };
-      while (requests && Object.keys(requests).length > 0) {
-        const res = await db().send(new BatchWriteCommand({ RequestItems: requests as never }));
-        requests = res.UnprocessedItems as Record<string, unknown[]> | undefined;
-      }
-    }
+    items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
+  return items;
+};
+
+/** `GET /beta|v0.1/conversations/{id}`: a conversation and its members in one Query (members sort after it). */
+export const getConversationWithMembers = async (
+  id: string,
+): Promise<{ conversation: Conversation; members: StoredMember[] } | undefined> => {
+  const items = await queryConversationRange(id, keys.conversationWithMembers);
+  const head = items[0];
+  if (!head || head.sk !== keys.conversation(id).sk || isExpired(head)) return undefined;
+  return { conversation: fromConversationItem(head), members: items.slice(1).map(fromMemberItem) };
+};
+
+/**
+ * Conversations by id, and one more item read in the same BatchGet (the user a list is read for, to
+ * confirm the user id the list was queried by); conversations that are gone or expired are left out.
+ */
+export const getConversationsWith = async (
+  ids: string[],
+  also: Key,
+): Promise<{ conversations: Map<string, Conversation>; also?: Record<string, unknown> }> => {
+  const found = await batchGetItems([also, ...ids.map((id) => keys.conversation(id))]);
+  const conversations = new Map<string, Conversation>();
+  for (const id of ids) {
+    const item = found.get(keys.conversation(id));
+    if (item && !isExpired(item)) conversations.set(id, fromConversationItem(item));
+  }
+  return { conversations, also: found.get(also) };
+};
+
+/** The most items one TransactWriteItems may hold. */
+const TRANSACTION_LIMIT = 100;
+
+const deleteKeys = async (batch: Key[]): Promise<void> => {
+  let requests: Record<string, unknown[]> | undefined = {
+    [tableName()]: batch.map((k) => ({ DeleteRequest: { Key: k } })),
+  };
+  while (requests && Object.keys(requests).length > 0) {
+    const res = await db().send(new BatchWriteCommand({ RequestItems: requests as never }));
+    requests = res.UnprocessedItems as Record<string, unknown[]> | undefined;
+  }
+};
+
+/** One page of a conversation's partition, keys only (and the conversation item's name and sequence). */
+const partitionKeysPage = (id: string, start?: Record<string, unknown>) =>
+  db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': conversationPartition(id) },
+      ProjectionExpression: 'pk, sk, #name, #seq, expiresAt',
+      ExpressionAttributeNames: { '#name': 'name', '#seq': 'sequence_number' },
+      ConsistentRead: true,
+      ExclusiveStartKey: start,
+    }),
+  );
+
+const keyOf = (i: Record<string, unknown>): Key => ({ pk: String(i.pk), sk: String(i.sk) });
+
+/**
+ * Deletes a conversation: one Query page of its partition, then one transaction that deletes the
+ * conversation, its name claim and up to 98 other items of the partition. The conversation item sorts
+ * first, so it is always on that page. Its delete is conditioned on the sequence number read, so a member
+ * or event added between the Query and the transaction makes it read again rather than leave that item
+ * behind; once it is gone nothing can be added. Only a larger partition needs more writes afterwards, and
+ * those items are unreachable already, since every read of a conversation starts from its item. Returns
+ * false when there is no conversation.
+ */
+const removeConversation = async (id: string): Promise<boolean> => {
+  const head = keys.conversation(id);
+  for (let attempt = 1; ; attempt++) {
+    const first = await partitionKeysPage(id);
+    const items = first.Items ?? [];
+    const conversation = items[0]?.sk === head.sk ? items[0] : undefined;
+    if (!conversation || isExpired(conversation)) return false;
+    const rest = items.slice(1).map(keyOf);
+    const now = rest.slice(0, TRANSACTION_LIMIT - 2);
+    try {
+      await transact([
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: head,
+            ConditionExpression: '#seq = :seq',
+            ExpressionAttributeNames: { '#seq': 'sequence_number' },
+            ExpressionAttributeValues: { ':seq': conversation.sequence_number },
+          },
+        },
+        { Delete: { TableName: tableName(), Key: keys.conversationName(String(conversation.name)) } },
+        ...now.map((Key): TransactItem => ({ Delete: { TableName: tableName(), Key } })),
+      ]);
+    } catch (error) {
+      // Something was added meanwhile (or another request deleted it): read again.
+      const raced = error instanceof ConditionFailedError || error instanceof TransactionConflictError;
+      if (!raced || attempt >= 5) throw error;
+      continue;
+    }
+    let later = rest.slice(now.length);
+    let start = first.LastEvaluatedKey;
+    while (later.length > 0 || start) {
+      for (let i = 0; i < later.length; i += 25) await deleteKeys(later.slice(i, i + 25));
+      later = [];
+      if (start) {
+        const page = await partitionKeysPage(id, start);
+        later = (page.Items ?? []).map(keyOf);
+        start = page.LastEvaluatedKey;
+      }
+    }
+    return true;
+  }
 };
 
 export const conversationRepository: ConversationRepository = {
@@ -179,24 +290,7 @@ export const conversationRepository: ConversationRepository = {
     }
   },
 
-  async remove(c) {
-    try {
-      await transact([
-        {
-          Delete: {
-            TableName: tableName(),
-            Key: keys.conversation(c.id),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        { Delete: { TableName: tableName(), Key: keys.conversationName(c.name) } },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionFailedError) throw notFound.conversation();
-      throw error;
-    }
-    await purgePartition(c.id);
-  },
+  remove: removeConversation,
 };
 
 /** `GET /v1/conversations` (admin): every conversation by creation time, optionally within a date range. */

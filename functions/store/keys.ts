@@ -15,9 +15,26 @@ const EVENT_ID_WIDTH = 10;
 /** Zero-pads an event id so that string order in the sort key is numeric order. */
 export const padEventId = (id: number): string => String(id).padStart(EVENT_ID_WIDTH, '0');
 
+/*
+ * Sort keys inside a conversation's partition, in their order: the conversation (`CON`), its members
+ * (`CON#MEM#…`), its legs (`CON#VOICE#LEG#…`), its events (`EVT#…`), its users' pointers (`USRMEM#…`).
+ * Members and legs share the conversation's prefix so that the reads that need them with the conversation
+ * (the legacy GET, the voice status webhook) are one Query of one contiguous range.
+ */
+const CONVERSATION_SK = 'CON';
+const MEMBERS_PREFIX = 'CON#MEM#';
+const LEGS_PREFIX = 'CON#VOICE#LEG#';
+
 export const keys = {
   /** Conversation by id. */
-  conversation: (id: string): Key => ({ pk: `CON#${id}`, sk: 'CON' }),
+  conversation: (id: string): Key => ({ pk: `CON#${id}`, sk: CONVERSATION_SK }),
+  /**
+   * Sort-key range of a conversation item and its members, which sort right after it: one Query reads a
+   * conversation with its members, and none of its events, legs or pointers.
+   */
+  conversationWithMembers: { from: CONVERSATION_SK, to: `${MEMBERS_PREFIX}\uffff` },
+  /** The same range extended to the conversation's legs, which sort right after its members. */
+  conversationWithMembersAndLegs: { from: CONVERSATION_SK, to: `${LEGS_PREFIX}\uffff` },
   /** Uniqueness guard of a conversation name, written in the same transaction as the conversation. */
   conversationName: (name: string): Key => ({ pk: `CONNAME#${name}`, sk: 'CONNAME' }),
   /** GSI1 partition of all conversations, sorted by creation time. */
@@ -35,10 +52,10 @@ export const keys = {
   /** Member by id, inside its conversation's partition. */
   member: (conversationId: string, memberId: string): Key => ({
     pk: `CON#${conversationId}`,
-    sk: `MEM#${memberId}`,
+    sk: `${MEMBERS_PREFIX}${memberId}`,
   }),
   /** All members of a conversation: `begins_with(sk, membersPrefix)`. */
-  membersPrefix: 'MEM#',
+  membersPrefix: MEMBERS_PREFIX,
   /** The current member of one user in one conversation (at most one that is not LEFT). */
   memberOfUser: (conversationId: string, userId: string): Key => ({
     pk: `CON#${conversationId}`,
@@ -61,9 +78,9 @@ export const keys = {
   /** The copy of a leg inside its conversation's partition (the conversation's legs in one query). */
   legOfConversation: (conversationId: string, legId: string): Key => ({
     pk: `CON#${conversationId}`,
-    sk: `LEG#${legId}`,
+    sk: `${LEGS_PREFIX}${legId}`,
   }),
-  legsPrefix: 'LEG#',
+  legsPrefix: LEGS_PREFIX,
   /** GSI1 partition of the legs that have not ended, sorted by start time (the sweeper's work list). */
   openLegs: { gsi1pk: 'LEGS#OPEN' },
   openLegSort: (started: string, legId: string): string => `${started}#${legId}`,

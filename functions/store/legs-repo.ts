@@ -7,12 +7,18 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallMember, CallStore, LegChange, NewCall } from '../domain/calls.ts';
 import { isTerminal, type Leg } from '../domain/legs.ts';
+import type { NumberRoute } from '../domain/numbers.ts';
+import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
-import { createConversationItems, fromConversationItem } from './conversations-repo.ts';
+import {
+  createConversationItems,
+  fromConversationItem,
+  queryConversationRange,
+} from './conversations-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { changedMemberItems, fromMemberItem, newMemberItems } from './members-repo.ts';
-import { getNumberRoute } from './numbers-repo.ts';
+import { fromNumberItem } from './numbers-repo.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
 import {
   ConversationChangedError,
@@ -33,14 +39,12 @@ const legItem = (leg: Leg) => ({
   ...leg,
 });
 
-const legCopyItem = (leg: Leg) => {
-  const { instructions: _, ...rest } = leg;
-  return {
-    ...keys.legOfConversation(leg.conversation_id, leg.id),
-    ...meta('leg-of-conversation', leg.start_time),
-    ...rest,
-  };
-};
+/** A full copy (the status webhook reads the leg from it, and writes the leg back from what it read). */
+const legCopyItem = (leg: Leg) => ({
+  ...keys.legOfConversation(leg.conversation_id, leg.id),
+  ...meta('leg-of-conversation', leg.start_time),
+  ...leg,
+});
 
 /**
  * The items of a leg: the main one conditioned on the version read (or on being new), and its copy in the
@@ -110,40 +114,38 @@ export const openLegsStartedBefore = async (
   return { legs: (out.Items ?? []).map(fromLegItem), next: out.LastEvaluatedKey };
 };
 
-/** A call's conversation and members, read side by side (one round trip of latency). */
-export const loadCall = async (conversationId: string): Promise<Call | undefined> => {
+/**
+ * A call's conversation, its members and the leg `legId` if it is one of the conversation's: one Query of
+ * the range where they sort together (the conversation, then its members, then its legs).
+ */
+export const loadCall = async (
+  conversationId: string,
+  legId: string,
+): Promise<{ call?: Call; leg?: Leg }> => {
+  const items = await queryConversationRange(conversationId, keys.conversationWithMembersAndLegs, {
+    consistent: true,
+  });
+  const head = items[0];
+  if (!head || head.sk !== keys.conversation(conversationId).sk) return {};
   const members: CallMember[] = [];
-  const readMembers = async () => {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': conversationPartition(conversationId),
-            ':prefix': keys.membersPrefix,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) members.push(fromMemberItem(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  };
-  const [conversationItem] = await Promise.all([
-    db().send(
-      new GetCommand({
-        TableName: tableName(),
-        Key: keys.conversation(conversationId),
-        ConsistentRead: true,
-      }),
-    ),
-    readMembers(),
-  ]);
-  if (!conversationItem.Item) return undefined;
-  return { conversation: fromConversationItem(conversationItem.Item), members };
+  let leg: Leg | undefined;
+  const legSk = keys.legOfConversation(conversationId, legId).sk;
+  for (const item of items.slice(1)) {
+    if (String(item.sk).startsWith(keys.membersPrefix)) members.push(fromMemberItem(item));
+    else if (item.sk === legSk) leg = fromLegItem(item);
+  }
+  return { call: { conversation: fromConversationItem(head), members }, leg };
+};
+
+/** The answer webhook's one read: the number's route and the call id's leg (a retried webhook), together. */
+const findRouteAndLeg = async (
+  digits: string | undefined,
+  callId: string,
+): Promise<{ route?: NumberRoute; leg?: Leg }> => {
+  const found = await batchGetItems([keys.leg(callId), ...(digits ? [keys.number(digits)] : [])]);
+  const leg = found.get(keys.leg(callId));
+  const route = digits ? found.get(keys.number(digits)) : undefined;
+  return { leg: leg && fromLegItem(leg), route: route && fromNumberItem(route) };
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -219,7 +221,7 @@ const commitLegChange = async (change: LegChange): Promise<void> => {
 };
 
 export const callStore: CallStore = {
-  findRoute: getNumberRoute,
+  findRouteAndLeg,
   getLeg: (id) => getLeg(id, true),
   createCall,
   loadCall,

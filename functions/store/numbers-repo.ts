@@ -13,10 +13,12 @@ const numberItem = (r: NumberRoute) => ({
   ...r,
 });
 
-/** The route of a number (E.164 digits), read by the answer webhook. */
+export const fromNumberItem = (item: Record<string, unknown>): NumberRoute => dataOf<NumberRoute>(item);
+
+/** The route of a number (E.164 digits). */
 export const getNumberRoute = async (digits: string): Promise<NumberRoute | undefined> => {
   const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.number(digits) }));
-  return out.Item ? dataOf<NumberRoute>(out.Item) : undefined;
+  return out.Item ? fromNumberItem(out.Item) : undefined;
 };
 
 /** Creates or replaces a route; says whether it existed before. */

@@ -459,6 +459,34 @@ describe('Vonage voice: bad input', () => {
     expect((await legOf(uuid)).status).toBe(404);
   });
 
+  it("a status sent to another call's callback URL is applied to its own call only", async () => {
+    // Prepare: two calls; call A's inbound leg reported under call B's conversation and callee
+    const a = await answer();
+    const b = await answer();
+    const before = (await call('GET', `/v1/conversations/${b.conversationId}`)).body.sequence_number;
+    // Act
+    const res = await vonagePost(b.eventPath, {
+      uuid: a.inbound,
+      from: CALLER,
+      to: VONAGE_NUMBER,
+      status: 'completed',
+      direction: 'inbound',
+      timestamp: at(30),
+    });
+    // Assess: A's caller left and A ended; B and its callee are as they were
+    expect(res.status).toBe(200);
+    expect((await legOf(a.inbound)).body).toMatchObject({
+      status: 'completed',
+      conversation_id: a.conversationId,
+    });
+    expect((await call('GET', `/v1/conversations/${a.conversationId}`)).body.state).toBe('INACTIVE');
+    const bNow = await call('GET', `/v1/conversations/${b.conversationId}`);
+    expect(bNow.body).toMatchObject({ state: 'ACTIVE', sequence_number: before });
+    const calleeOfB = memberOf((await legacy(b.conversationId)).body, b.calleeMemberId);
+    expect(calleeOfB.state).toBe('INVITED');
+    expect(calleeOfB.channel.leg_ids).toEqual([]);
+  });
+
   it('an event that is no leg status (transfer) is accepted and ignored', async () => {
     const c = await answer();
     const seq = (await call('GET', `/v1/conversations/${c.conversationId}`)).body.sequence_number;

@@ -1,0 +1,30 @@
+import { BatchGetCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client.ts';
+import type { Key } from './keys.ts';
+
+const keyId = (k: { pk?: unknown; sk?: unknown }): string => `${k.pk}\u0000${k.sk}`;
+
+/** What a BatchGet found, looked up by the key asked for. */
+export interface Found {
+  get(key: Key): Record<string, unknown> | undefined;
+}
+
+/**
+ * Reads items by key in one BatchGetItem per 100 keys (strongly consistent), following UnprocessedKeys.
+ * Duplicate keys are asked for once.
+ */
+export const batchGetItems = async (wanted: Key[]): Promise<Found> => {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(wanted.map((k) => [keyId(k), k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: BatchGetCommandInput['RequestItems'] = {
+      [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = await db().send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[tableName()] ?? []) found.set(keyId(item), item);
+      request = out.UnprocessedKeys as BatchGetCommandInput['RequestItems'];
+    }
+  }
+  return { get: (key) => found.get(keyId(key)) };
+};
