@@ -94,7 +94,8 @@ const answerFromMemory = (request: ContextRequest): TimelineContext | undefined 
   const facts = callers.get(callerKey(conversationId, callerName));
   if (!facts || (request.memberId !== undefined && request.memberId !== facts.member.id)) return;
   const head = cachedHead(conversationId);
-  if (!head) return;
+  // Memory only ever lets a write through (and the write re-checks); a refusal comes from a read.
+  if (head?.conversation.state !== 'ACTIVE') return;
   const ctx: TimelineContext = {
     conversation: head.conversation,
     callerUser: facts.user,

@@ -87,7 +87,8 @@ export const appendToTimeline = (conversationId: string, planner: Planner): Prom
     }
     const fresh: Lane = { queue: [pending], losses: 0 };
     lanes.set(conversationId, fresh);
-    void drain(conversationId, fresh);
+    // Start after the current tick, so that appends made in the same tick share the first batch.
+    queueMicrotask(() => void drain(conversationId, fresh));
   });
 
 const drain = async (id: string, lane: Lane): Promise<void> => {
