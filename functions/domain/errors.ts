@@ -25,6 +25,8 @@ const TITLES: Record<number, string> = {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly title: string;
+  /** Response headers the error carries (`Retry-After` on a 429). */
+  headers?: Record<string, string>;
 
   constructor(
     readonly status: number,
@@ -118,3 +120,14 @@ export const authError = {
 
 export const internalError = (): ApiError =>
   new ApiError(500, 'system:error:internal-error', 'Something went wrong.');
+
+/** Lost the race for a busy conversation too many times: retryable, the client may try again shortly. */
+export const tooBusy = (retryAfterSeconds = 1): ApiError => {
+  const error = new ApiError(
+    429,
+    'http:error:too-many-request',
+    'The conversation is too busy right now. Please retry after the time given in Retry-After.',
+  );
+  error.headers = { 'retry-after': String(retryAfterSeconds) };
+  return error;
+};

@@ -23,17 +23,24 @@ import {
   type TimelineContext,
 } from './timeline-context.ts';
 
+/** What appending one event writes, decided against the conversation as it is when it commits. */
+export interface EventDecision {
+  event: NewEvent;
+  messageDelta: number;
+  /** The sender's read state after the event, when it moves. */
+  senderNext?: Member;
+}
+
 export interface EventStore extends ContextReader {
   /**
-   * Appends one event. `sender` must still be JOINED when it commits; when `senderNext` is given its read
-   * state is written in the same transaction. Retryable when the conversation or the sender moved on.
+   * Appends one event. `decide` runs against the conversation as it will be when the event commits (it may
+   * run more than once, and throws to refuse). `sender` must still be JOINED when it commits; a moved read
+   * state is written in the same transaction. Retryable when the sender moved on since `ctx` was loaded.
    */
   append(write: {
-    conversation: Conversation;
-    event: NewEvent;
-    messageDelta: number;
+    ctx: TimelineContext;
     sender?: StoredMember;
-    senderNext?: Member;
+    decide: (conversation: Conversation) => EventDecision;
   }): Promise<ConversationEvent>;
   /** Leaves a tombstone of `target` and appends `event`; retryable when the conversation moved on. */
   remove(write: { conversation: Conversation; target: ConversationEvent; event: NewEvent }): Promise<void>;
@@ -85,40 +92,49 @@ export const postEvent = async (
   now: string,
 ): Promise<PostedEvent> => {
   const targetId = receiptTarget(input);
+  const ephemeral = EPHEMERAL_TYPES.has(input.type);
   const ctx = await store.load({
     conversationId,
     callerName: actor.kind === 'user' ? actor.name : undefined,
     memberId: input.from,
     eventId: targetId,
+    // Only a write re-checks what it relies on; an ephemeral event writes nothing, so it reads.
+    reuse: !ephemeral,
   });
-  const conversation = requireConversation(ctx);
-  assertWritable(conversation);
+  assertWritable(requireConversation(ctx));
   const sender = senderOf(actor, ctx, input.from);
-  const event: NewEvent = {
+  const base: NewEvent = {
     type: input.type,
     from: sender?.id,
     body: input.body,
     timestamp: now,
     from_user: senderUser(actor, ctx, sender),
   };
-  if (EPHEMERAL_TYPES.has(input.type)) return event;
+  if (ephemeral) return base;
 
-  let senderNext: Member | undefined;
-  let messageDelta = 0;
+  let target: ConversationEvent | undefined;
   if (targetId !== undefined) {
-    const target = ctx.event;
+    target = ctx.event;
     if (target?.type !== 'message') throw eventErrors.notAMessage();
-    event.body = { ...input.body, event_id: target.id };
-    if (input.type === 'message:seen' && sender)
-      senderNext = seenUpTo(sender, target.id, target.message_index ?? 0);
-  } else if (input.type === 'message') {
-    messageDelta = 1;
-    event.message_index = (conversation.message_count ?? 0) + 1;
-    // Whoever sends a message has read the conversation up to it.
-    if (sender) senderNext = seenUpTo(sender, conversation.sequence_number + 1, event.message_index);
   }
-  if (senderNext === sender) senderNext = undefined;
-  return store.append({ conversation, event, messageDelta, sender, senderNext });
+  const decide = (conversation: Conversation): EventDecision => {
+    assertWritable(conversation);
+    const event: NewEvent = { ...base };
+    let senderNext: Member | undefined;
+    let messageDelta = 0;
+    if (target) {
+      event.body = { ...input.body, event_id: target.id };
+      if (input.type === 'message:seen' && sender)
+        senderNext = seenUpTo(sender, target.id, target.message_index ?? 0);
+    } else if (input.type === 'message') {
+      messageDelta = 1;
+      event.message_index = (conversation.message_count ?? 0) + 1;
+      // Whoever sends a message has read the conversation up to it.
+      if (sender) senderNext = seenUpTo(sender, conversation.sequence_number + 1, event.message_index);
+    }
+    return { event, messageDelta, senderNext: senderNext === sender ? undefined : senderNext };
+  };
+  return store.append({ ctx, sender, decide });
 };
 
 export const deleteEvent = async (

@@ -26,6 +26,11 @@ export interface ContextRequest {
   userName?: string;
   /** An event of the conversation by id. */
   eventId?: number;
+  /**
+   * The request only appends, and its write re-checks what it relies on: the store may answer from what
+   * this process remembers instead of reading.
+   */
+  reuse?: boolean;
 }
 
 export interface TimelineContext {

@@ -53,6 +53,6 @@ export const errorMapper = (): MiddlewareObj<ApiEvent, ApiResult> => ({
       });
       error = internalError();
     }
-    request.response = json(error.status, errorBody(error, instance));
+    request.response = json(error.status, errorBody(error, instance), error.headers);
   },
 });

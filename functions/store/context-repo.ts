@@ -2,18 +2,27 @@
  * Reads what a member or event request needs in one BatchGet: the conversation, the caller's user (its
  * name item is a full copy) and current member, a member, a user, an event. The caller's member is keyed
  * by user id, which a token does not carry: a per-process cache of name → id lets the first batch include
- * it; the name item read in the same batch confirms the id, and only a miss costs a second read.
+ * it; the name item read in the same batch confirms the id, and only a miss costs a second read (none when
+ * the member named in the path is the caller's own live member: a user has at most one).
+ *
+ * A request that will only append (`reuse`) may instead be answered from memory, without a read: the
+ * conversation's cached head and what the last read said about the caller (user, name item version, its
+ * JOINED member). That is safe only because the write re-checks every such fact in its own transaction:
+ * `callerCheckItem` (the name still names that user, unchanged), the member's JOINED condition, and the
+ * head's `sequence_number`; any failure drops the cached caller and the request is decided again on a read.
  */
 import { BatchGetCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
 import type { ConversationEvent } from '../domain/events.ts';
 import { ID_PATTERN } from '../domain/ids.ts';
-import type { ContextRequest, TimelineContext } from '../domain/timeline-context.ts';
+import type { ContextRequest, StoredMember, TimelineContext } from '../domain/timeline-context.ts';
 import type { User } from '../domain/users.ts';
 import { db, tableName } from './client.ts';
+import { cachedHead, headOfItem, rememberHead } from './heads.ts';
 import { dataOf, isExpired } from './item.ts';
 import { type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
+import type { TransactItem } from './transact.ts';
 
 const CACHE_LIMIT = 5000;
 const userIds = new Map<string, string>();
@@ -24,6 +33,80 @@ export const cachedUserIdOf = (name: string): string | undefined => userIds.get(
 export const remember = (name: string, id: string): void => {
   if (userIds.size >= CACHE_LIMIT) userIds.delete(userIds.keys().next().value as string);
   userIds.set(name, id);
+};
+
+/** What the last read said about a caller in a conversation, while its member there is JOINED. */
+interface CallerFacts {
+  user: User;
+  /** `updatedAt` of the user's name item: the write checks the name still names this very version. */
+  version: string;
+  member: StoredMember;
+}
+
+const callers = new Map<string, CallerFacts>();
+const callerKey = (conversationId: string, name: string) => `${conversationId}\u0000${name}`;
+
+const rememberCaller = (conversationId: string, name: string, facts: CallerFacts): void => {
+  const key = callerKey(conversationId, name);
+  callers.delete(key);
+  if (callers.size >= CACHE_LIMIT) callers.delete(callers.keys().next().value as string);
+  callers.set(key, facts);
+};
+
+/** Contexts answered from memory, with the caller facts their write must re-check. */
+const fromMemory = new WeakMap<
+  TimelineContext,
+  { conversationId: string; name: string; facts: CallerFacts }
+>();
+
+/**
+ * The transaction item that re-checks a context answered from memory: the token's name still names the
+ * same user, unchanged since it was read. Undefined for a context that was read.
+ */
+export const callerCheckItem = (ctx: TimelineContext): TransactItem | undefined => {
+  const remembered = fromMemory.get(ctx);
+  if (!remembered) return undefined;
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.userName(remembered.name),
+      ConditionExpression: 'id = :id AND updatedAt = :version',
+      ExpressionAttributeValues: { ':id': remembered.facts.user.id, ':version': remembered.facts.version },
+    },
+  };
+};
+
+/** After a write: the caller's member as it now is (JOINED), or forget it (its write failed a condition). */
+export const updateCaller = (ctx: TimelineContext, member?: StoredMember): void => {
+  const name = ctx.callerUser?.name;
+  const id = ctx.conversation?.id;
+  if (!name || !id) return;
+  const key = callerKey(id, fromMemory.get(ctx)?.name ?? name);
+  const known = callers.get(key);
+  if (member?.state !== 'JOINED') {
+    callers.delete(key);
+    return;
+  }
+  if (known && known.member.id === member.id) known.member = member;
+};
+
+const answerFromMemory = (request: ContextRequest): TimelineContext | undefined => {
+  const { conversationId, callerName } = request;
+  if (callerName === undefined || request.userId !== undefined || request.userName !== undefined) return;
+  if (request.eventId !== undefined) return;
+  const facts = callers.get(callerKey(conversationId, callerName));
+  if (!facts || (request.memberId !== undefined && request.memberId !== facts.member.id)) return;
+  const head = cachedHead(conversationId);
+  // Memory only ever lets a write through (and the write re-checks); a refusal comes from a read.
+  if (head?.conversation.state !== 'ACTIVE') return;
+  const ctx: TimelineContext = {
+    conversation: head.conversation,
+    callerUser: facts.user,
+    callerMember: facts.member,
+    ...(request.memberId !== undefined ? { member: facts.member } : {}),
+  };
+  fromMemory.set(ctx, { conversationId, name: callerName, facts });
+  return ctx;
 };
 
 const keyId = (k: Key): string => `${k.pk}\u0000${k.sk}`;
@@ -50,6 +133,10 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const cid = request.conversationId;
   // Ids that cannot exist are not looked up (they would only cost a read, or be refused as keys).
   if (!ID_PATTERN.conversation.test(cid)) return {};
+  if (request.reuse) {
+    const remembered = answerFromMemory(request);
+    if (remembered) return remembered;
+  }
   const conversationKey = keys.conversation(cid);
   const wanted: Key[] = [conversationKey];
   const callerNameKey = request.callerName !== undefined ? keys.userName(request.callerName) : undefined;
@@ -80,21 +167,35 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const conversation = get(conversationKey);
   if (!conversation || isExpired(conversation)) return ctx;
   ctx.conversation = dataOf<Conversation>(conversation);
+  rememberHead(headOfItem(conversation));
 
+  const member = get(memberKey);
+  if (member) ctx.member = fromMemberItem(member);
   const callerItem = get(callerNameKey);
   if (callerItem && request.callerName !== undefined) {
     ctx.callerUser = dataOf<User>(callerItem);
     const callerId = ctx.callerUser.id;
     remember(request.callerName, callerId);
-    let pointer = cachedCallerId === callerId ? get(callerPointerKey) : undefined;
-    if (cachedCallerId !== callerId) {
+    if (cachedCallerId === callerId) {
+      const pointer = get(callerPointerKey);
+      if (pointer) ctx.callerMember = fromMemberItem(pointer);
+    } else if (ctx.member && ctx.member.user_id === callerId && ctx.member.state !== 'LEFT') {
+      // The member named in the path is the caller's live one, so it is the caller's current member.
+      ctx.callerMember = ctx.member;
+    } else {
       callerPointerKey = keys.memberOfUser(cid, callerId);
-      pointer = get(callerPointerKey) ?? (await batchGet([callerPointerKey])).get(keyId(callerPointerKey));
+      const pointer = (await batchGet([callerPointerKey])).get(keyId(callerPointerKey));
+      if (pointer) ctx.callerMember = fromMemberItem(pointer);
     }
-    if (pointer) ctx.callerMember = fromMemberItem(pointer);
+    const key = callerKey(cid, request.callerName);
+    if (ctx.callerMember?.state === 'JOINED')
+      rememberCaller(cid, request.callerName, {
+        user: ctx.callerUser,
+        version: String(callerItem.updatedAt),
+        member: ctx.callerMember,
+      });
+    else callers.delete(key);
   }
-  const member = get(memberKey);
-  if (member) ctx.member = fromMemberItem(member);
   const user = get(userKey);
   if (user) ctx.user = dataOf<User>(user);
   const userPointer = get(userPointerKey);

@@ -1,13 +1,14 @@
 import type { EventStore } from '../domain/event-service.ts';
 import type { ConversationEvent } from '../domain/events.ts';
 import { tableName } from './client.ts';
-import { loadContext } from './context-repo.ts';
+import { callerCheckItem, loadContext, updateCaller } from './context-repo.ts';
+import { appendToTimeline } from './group-commit.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { joinedCheckItem, readStateItems } from './members-repo.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
-import { ConversationChangedError, commitTimeline } from './timeline.ts';
-import { ConditionFailedError, type TransactItem } from './transact.ts';
+import { ConversationChangedError } from './timeline.ts';
+import type { TransactItem } from './transact.ts';
 
 export interface EventQuery {
   order: 'asc' | 'desc';
@@ -69,37 +70,41 @@ const tombstoneItem = (conversationId: string, target: ConversationEvent, now: s
 export const eventStore: EventStore = {
   load: (request) => loadContext(request),
 
-  async append({ conversation, event, messageDelta, sender, senderNext }) {
-    const items: TransactItem[] = senderNext
-      ? readStateItems(senderNext, event.timestamp)
-      : sender
-        ? [joinedCheckItem(sender)]
-        : [];
-    try {
-      const [stored] = await commitTimeline({
-        conversation,
+  async append({ ctx, sender, decide }) {
+    const conversation = ctx.conversation;
+    if (!conversation) throw new Error('append without a conversation');
+    const callerCheck = callerCheckItem(ctx);
+    const [stored] = await appendToTimeline(conversation.id, (head) => {
+      const { event, messageDelta, senderNext } = decide(head);
+      const items: TransactItem[] = senderNext
+        ? readStateItems(senderNext, event.timestamp)
+        : sender
+          ? [joinedCheckItem(sender)]
+          : [];
+      if (callerCheck) items.push(callerCheck);
+      return {
         events: [event],
-        counters: { message_count: messageDelta },
+        messageDelta,
         items,
-      });
-      return stored;
-    } catch (error) {
-      // The sender left, or its horizon moved: read again and decide again.
-      if (error instanceof ConditionFailedError) throw new ConversationChangedError();
-      throw error;
-    }
+        // The sender left, its horizon moved or the caller's name changed hands: read again, decide again.
+        failed: () => {
+          updateCaller(ctx);
+          return new ConversationChangedError();
+        },
+        committed: () => {
+          if (senderNext && sender) updateCaller(ctx, { ...sender, ...senderNext });
+        },
+      };
+    });
+    return stored;
   },
 
   async remove({ conversation, target, event }) {
-    try {
-      await commitTimeline({
-        conversation,
-        events: [event],
-        items: [tombstoneItem(conversation.id, target, event.timestamp)],
-      });
-    } catch (error) {
-      if (error instanceof ConditionFailedError) throw new ConversationChangedError();
-      throw error;
-    }
+    await appendToTimeline(conversation.id, () => ({
+      events: [event],
+      items: [tombstoneItem(conversation.id, target, event.timestamp)],
+      // Deleted meanwhile (or gone): read again, and the rules answer.
+      failed: () => new ConversationChangedError(),
+    }));
   },
 };

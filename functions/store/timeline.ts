@@ -5,8 +5,10 @@
  * commit, so event ids are strictly increasing and gap-free; the loser re-reads and tries again.
  */
 import type { Conversation } from '../domain/conversations.ts';
+import { tooBusy } from '../domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../domain/events.ts';
 import { tableName } from './client.ts';
+import { forgetHead } from './heads.ts';
 import { meta } from './item.ts';
 import { keys } from './keys.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
@@ -100,8 +102,11 @@ export const timelineItems = (
 export const commitTimeline = async (write: TimelineWrite): Promise<ConversationEvent[]> => {
   const { items, events } = timelineItems(write);
   if (items.length > 100) throw new Error(`a timeline write of ${items.length} items exceeds a transaction`);
+  // The conversation item changes here behind the back of the cached head: the next append reads it.
+  forgetHead(write.conversation.id);
   try {
     await transact(items);
+    forgetHead(write.conversation.id);
   } catch (error) {
     if (error instanceof ConditionFailedError) {
       if (error.index <= events.length) throw new ConversationChangedError();
@@ -113,25 +118,29 @@ export const commitTimeline = async (write: TimelineWrite): Promise<Conversation
   return events;
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Capped exponential back-off with full jitter: a random wait in [0, min(cap, base · 2^attempt)). */
+export const backoff = (attempt: number, base = 4, cap = 200): number =>
+  Math.random() * Math.min(cap, base * 2 ** Math.min(attempt, 16));
 
 /**
- * Runs `attempt` (read, decide, commit) until it commits without losing a race, with an exponential
- * back-off and full jitter (4, 8, 16 … 250 ms at most): with many writers in one conversation, a linear
- * back-off kept them colliding until some ran out of attempts (the benchmark's hot conversation saw
- * 500s). Each attempt must read the conversation afresh, so it also sees why a write cannot happen
- * (gone, full, ended) and throws that error instead.
+ * Runs `attempt` (read, decide, commit) until it commits without losing a race, with a capped exponential
+ * back-off and full jitter between attempts. Each attempt must read the conversation afresh, so it also
+ * sees why a write cannot happen (gone, full, ended) and throws that error instead. A writer that still
+ * loses after `maxAttempts` gets a retryable 429 with `Retry-After`, never a 500: contention is not a bug.
  */
 export const retryOnConversationChange = async <T>(
   attempt: () => Promise<T>,
-  maxAttempts = 50,
+  maxAttempts = 80,
 ): Promise<T> => {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ConversationChangedError) || i >= maxAttempts) throw error;
-      await sleep(Math.random() * Math.min(250, 4 * 2 ** i));
+      if (!(error instanceof ConversationChangedError)) throw error;
+      if (i >= maxAttempts) throw tooBusy();
+      await sleep(backoff(i));
     }
   }
 };

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../functions/domain/conversations.ts';
 import type { ApiError } from '../../../functions/domain/errors.ts';
-import { deleteEvent, type EventStore, postEvent } from '../../../functions/domain/event-service.ts';
+import {
+  deleteEvent,
+  type EventDecision,
+  type EventStore,
+  postEvent,
+} from '../../../functions/domain/event-service.ts';
 import type { ConversationEvent } from '../../../functions/domain/events.ts';
 import type { StoredMember, TimelineContext } from '../../../functions/domain/timeline-context.ts';
 
@@ -37,15 +42,19 @@ const message: ConversationEvent = {
   from_user: { id: 'USR-B', name: 'bob' },
 };
 
-/** An in-memory store: the context it is given, and the writes it was asked for. */
-const fakeStore = (ctx: TimelineContext) => {
-  const appended: Parameters<EventStore['append']>[0][] = [];
+/**
+ * An in-memory store: the context it is given, and the writes it was asked for, decided against `head`
+ * (the conversation as it is when the write commits; by default the one loaded).
+ */
+const fakeStore = (ctx: TimelineContext, head = ctx.conversation as Conversation) => {
+  const appended: EventDecision[] = [];
   const removed: Parameters<EventStore['remove']>[0][] = [];
   const store: EventStore = {
     load: async () => ctx,
     append: async (w) => {
-      appended.push(w);
-      return { ...w.event, id: w.conversation.sequence_number + 1 };
+      const decision = w.decide(head);
+      appended.push(decision);
+      return { ...decision.event, id: head.sequence_number + 1 };
     },
     remove: async (w) => {
       removed.push(w);
@@ -77,6 +86,21 @@ describe('Function: postEvent', () => {
     expect(posted).toMatchObject({ id: 11, from: 'MEM-A', message_index: 4 });
     expect(appended[0].messageDelta).toBe(1);
     expect(appended[0].senderNext).toMatchObject({ last_seen_event_id: 11, seen_message_count: 4 });
+  });
+
+  it('decides against the conversation as it is at commit, not as it was loaded', async () => {
+    const later = { ...conversation, sequence_number: 20, message_count: 7 };
+    const { store, appended } = fakeStore(aliceCtx, later);
+    const posted = await postEvent(store, asAlice, 'CON-1', { type: 'message', body: { text: 'hi' } }, 'now');
+    expect(posted).toMatchObject({ id: 21, message_index: 8 });
+    expect(appended[0].senderNext).toMatchObject({ last_seen_event_id: 21, seen_message_count: 8 });
+  });
+
+  it('refuses at commit when the conversation became INACTIVE meanwhile', async () => {
+    const { store } = fakeStore(aliceCtx, { ...conversation, state: 'INACTIVE' });
+    expect(await errorOf(postEvent(store, asAlice, 'CON-1', { type: 'message', body: {} }, 'now'))).toBe(
+      'conversation:error:not-allowed',
+    );
   });
 
   it('moves the horizon on message:seen and writes nothing for an ephemeral event', async () => {

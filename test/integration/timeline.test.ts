@@ -1,0 +1,221 @@
+/**
+ * The timeline under load and behind the process's back: group commit of concurrent posts, one append of a
+ * batch failing its own condition, and the cached conversation head and caller going stale.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { db, tableName } from '../../functions/store/client.ts';
+import { appendToTimeline } from '../../functions/store/group-commit.ts';
+import { keys } from '../../functions/store/keys.ts';
+import { call } from '../support/api.ts';
+import { userToken } from '../support/tokens.ts';
+
+const newUser = async (name: string) =>
+  (await call('POST', '/v1/users', { body: { name } })).body as { id: string };
+const conversation = async (cid: string) => (await call('GET', `/v1/conversations/${cid}`)).body;
+const post = (cid: string, body: Record<string, unknown>, token?: string) =>
+  call('POST', `/v1/conversations/${cid}/events`, { body, ...(token ? { token } : {}) });
+const text = (t: string) => ({ type: 'message', body: { message_type: 'text', text: t } });
+const storedIds = async (cid: string) =>
+  (await call('GET', `/v1/conversations/${cid}/events?page_size=100`)).body._embedded.map(
+    (e: { id: number }) => e.id,
+  );
+
+let n = 0;
+/** A conversation with `count` users JOINED, each with its member id and token. */
+const room = async (count: number) => {
+  n++;
+  const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id as string;
+  const people = [];
+  for (let i = 0; i < count; i++) {
+    const name = `tl-${n}-${i}`;
+    const user = await newUser(name);
+    const member = await call('POST', `/v1/conversations/${cid}/members`, {
+      body: { state: 'joined', user: { id: user.id }, channel: { type: 'app' } },
+    });
+    people.push({ name, userId: user.id, member: member.body.id as string, token: await userToken(name) });
+  }
+  return { cid, people };
+};
+
+describe('group commit', () => {
+  it('commits many concurrent posts of one process: none fails, ids gap-free, read state right', async () => {
+    // Prepare: 8 members, each posting 8 messages at once (the same sender's posts cannot share a batch).
+    const { cid, people } = await room(8);
+    const k = (await conversation(cid)).sequence_number;
+    // Act
+    const results = await Promise.all(
+      people.flatMap((p, i) =>
+        Array.from({ length: 8 }, (_, j) => post(cid, { ...text(`${i}.${j}`), from: p.member }, p.token)),
+      ),
+    );
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    const ids = results.map((r) => r.body.id as number).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: 64 }, (_, i) => k + 1 + i));
+    expect((await conversation(cid)).sequence_number).toBe(k + 64);
+    const stored = await storedIds(cid);
+    expect(stored.slice(-64)).toEqual(ids);
+    for (const [i, p] of people.entries()) {
+      const own = results.slice(i * 8, i * 8 + 8).map((r) => r.body.id as number);
+      const last = Math.max(...own);
+      const unread = ids.filter((id) => id > last).length;
+      const byId = await call('GET', `/v1/conversations/${cid}/members/${p.member}`);
+      const me = await call('GET', `/v1/conversations/${cid}/members/me`, { token: p.token });
+      for (const m of [byId.body, me.body])
+        expect(m).toMatchObject({ last_seen_event_id: last, unread_count: unread });
+    }
+    // message_index counts every message once, in id order (the unread counts above rely on it).
+    const indexes: unknown[] = [];
+    for (const id of ids)
+      indexes.push(
+        (await db().send(new GetCommand({ TableName: tableName(), Key: keys.event(cid, id) }))).Item
+          ?.message_index,
+      );
+    expect(indexes[0]).toEqual(expect.any(Number));
+    expect(indexes).toEqual(Array.from({ length: 64 }, (_, i) => (indexes[0] as number) + i));
+  });
+
+  it('refuses only the append whose own item fails its condition; the rest of the batch commits', async () => {
+    // Prepare
+    const { cid } = await room(1);
+    const k = (await conversation(cid)).sequence_number;
+    const missing = { pk: `CON#${cid}`, sk: 'MEM#MEM-00000000-0000-4000-8000-000000000000' };
+    const event = (t: string) => ({ type: 'custom:test', body: { t }, timestamp: new Date().toISOString() });
+    // Act: three appends made in the same tick share one batch.
+    const outcomes = await Promise.allSettled([
+      appendToTimeline(cid, () => ({ events: [event('a')] })),
+      appendToTimeline(cid, () => ({
+        events: [event('b')],
+        items: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: missing,
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+        ],
+        failed: (index) => new Error(`own item ${index} failed`),
+      })),
+      appendToTimeline(cid, () => ({ events: [event('c'), event('d')] })),
+    ]);
+    // Assess
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { message: 'own item 0 failed' } });
+    expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: [{ id: k + 1, body: { t: 'a' } }] });
+    expect(outcomes[2]).toMatchObject({
+      status: 'fulfilled',
+      value: [
+        { id: k + 2, body: { t: 'c' } },
+        { id: k + 3, body: { t: 'd' } },
+      ],
+    });
+    expect((await conversation(cid)).sequence_number).toBe(k + 3);
+    expect((await storedIds(cid)).slice(-3)).toEqual([k + 1, k + 2, k + 3]);
+  });
+
+  it("answers a post whose sender left behind the process's back with not-joined, and commits the others", async () => {
+    // Prepare: both post once, so the process remembers the conversation and both callers.
+    const { cid, people } = await room(2);
+    const [alice, bob] = people;
+    expect((await post(cid, text('warm'), alice.token)).status).toBe(201);
+    expect((await post(cid, text('warm'), bob.token)).status).toBe(201);
+    const k = (await conversation(cid)).sequence_number;
+    // Another process makes alice LEFT (state on both of her items, no event: as if its event were elsewhere).
+    for (const key of [keys.member(cid, alice.member), keys.memberOfUser(cid, alice.userId)])
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET #s = :left',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':left': 'LEFT' },
+        }),
+      );
+    // Act
+    const [a, b] = await Promise.all([post(cid, text('a'), alice.token), post(cid, text('b'), bob.token)]);
+    // Assess
+    expect(a.status).toBe(400);
+    expect(a.body.code).toBe('event:error:not-joined');
+    expect(b.status).toBe(201);
+    expect(b.body.id).toBe(k + 1);
+    expect((await conversation(cid)).sequence_number).toBe(k + 1);
+  });
+});
+
+describe('cached head', () => {
+  it('survives another writer moving the conversation: the next post lands after it, no gap', async () => {
+    // Prepare
+    const { cid, people } = await room(1);
+    const [alice] = people;
+    const first = await post(cid, text('one'), alice.token);
+    expect(first.status).toBe(201);
+    // Another process appends an event: sequence number and event item, as its transaction would.
+    const foreign = first.body.id + 1;
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.conversation(cid),
+        UpdateExpression: 'SET sequence_number = :n',
+        ExpressionAttributeValues: { ':n': foreign },
+      }),
+    );
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.event(cid, foreign), id: foreign, type: 'custom:x', body: {}, timestamp: 'now' },
+      }),
+    );
+    // Act
+    const next = await post(cid, text('two'), alice.token);
+    // Assess
+    expect(next.status).toBe(201);
+    expect(next.body.id).toBe(foreign + 1);
+    const ids = await storedIds(cid);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+  });
+
+  it('sees a conversation that ended or was deleted meanwhile', async () => {
+    // Prepare
+    const { cid, people } = await room(1);
+    const [alice] = people;
+    expect((await post(cid, text('one'), alice.token)).status).toBe(201);
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.conversation(cid),
+        UpdateExpression: 'SET #s = :inactive, sequence_number = sequence_number + :one',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':inactive': 'INACTIVE', ':one': 1 },
+      }),
+    );
+    // Act / Assess
+    const ended = await post(cid, text('two'), alice.token);
+    expect(ended.status).toBe(400);
+    expect(ended.body.code).toBe('conversation:error:not-allowed');
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.conversation(cid) }));
+    const gone = await post(cid, text('three'), alice.token);
+    expect(gone.status).toBe(404);
+    expect(gone.body.code).toBe('conversation:error:not-found');
+  });
+
+  it('never lets a remembered caller outlive its name: a new user with that name is not the old one', async () => {
+    // Prepare: alice posts (the process remembers alice → her user), then her user is renamed and a new
+    // user takes the name "alice".
+    const { cid, people } = await room(1);
+    const [alice] = people;
+    expect((await post(cid, { ...text('one'), from: alice.member }, alice.token)).status).toBe(201);
+    const renamed = await call('PATCH', `/v1/users/${alice.userId}`, { body: { name: `${alice.name}-old` } });
+    expect(renamed.status).toBe(200);
+    const impostor = await newUser(alice.name);
+    const before = (await conversation(cid)).sequence_number;
+    // Act: the same token (its sub is the name) now names the new user.
+    const r = await post(cid, { ...text('two'), from: alice.member }, alice.token);
+    // Assess
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('event:error:permission-denied');
+    expect((await conversation(cid)).sequence_number).toBe(before);
+    const name = await db().send(new GetCommand({ TableName: tableName(), Key: keys.userName(alice.name) }));
+    expect(name.Item?.id).toBe(impostor.id);
+  });
+});

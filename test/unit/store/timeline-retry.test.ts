@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../functions/domain/errors.ts';
+import {
+  backoff,
+  ConversationChangedError,
+  retryOnConversationChange,
+} from '../../../functions/store/timeline.ts';
+
+describe('Function: retryOnConversationChange', () => {
+  it('retries a lost race until it commits', async () => {
+    // Prepare
+    let calls = 0;
+    // Act
+    const out = await retryOnConversationChange(async () => {
+      calls++;
+      if (calls < 4) throw new ConversationChangedError();
+      return 'done';
+    });
+    // Assess
+    expect(out).toBe('done');
+    expect(calls).toBe(4);
+  });
+
+  it('answers a writer that keeps losing with a retryable 429 and Retry-After, not a 500', async () => {
+    // Act
+    const error = await retryOnConversationChange(async () => {
+      throw new ConversationChangedError();
+    }, 3).catch((e) => e);
+    // Assess
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 429, code: 'http:error:too-many-request' });
+    expect(error.headers).toEqual({ 'retry-after': '1' });
+  });
+
+  it('passes any other error through at once', async () => {
+    let calls = 0;
+    const error = await retryOnConversationChange(async () => {
+      calls++;
+      throw new Error('boom');
+    }).catch((e) => e);
+    expect(error.message).toBe('boom');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('Function: backoff', () => {
+  it('grows exponentially with full jitter, up to its cap', () => {
+    for (let i = 0; i < 200; i++) {
+      expect(backoff(1)).toBeLessThan(8);
+      expect(backoff(3)).toBeLessThan(32);
+      expect(backoff(40)).toBeLessThan(200);
+      expect(backoff(40)).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
