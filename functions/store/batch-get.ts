@@ -6,7 +6,8 @@ const keyId = (k: { pk?: unknown; sk?: unknown }): string => `${k.pk}\u0000${k.s
 
 /** What a BatchGet found, looked up by the key asked for. */
 export interface Found {
-  get(key: Key): Record<string, unknown> | undefined;
+  get(key: Key | undefined): Record<string, unknown> | undefined;
+  values(): IterableIterator<Record<string, unknown>>;
 }
 
 /**
@@ -26,5 +27,5 @@ export const batchGetItems = async (wanted: Key[]): Promise<Found> => {
       request = out.UnprocessedKeys as BatchGetCommandInput['RequestItems'];
     }
   }
-  return { get: (key) => found.get(keyId(key)) };
+  return { get: (key) => (key ? found.get(keyId(key)) : undefined), values: () => found.values() };
 };

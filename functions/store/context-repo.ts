@@ -11,13 +11,14 @@
  * `callerCheckItem` (the name still names that user, unchanged), the member's JOINED condition, and the
  * head's `sequence_number`; any failure drops the cached caller and the request is decided again on a read.
  */
-import { BatchGetCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+
 import type { Conversation } from '../domain/conversations.ts';
 import type { ConversationEvent } from '../domain/events.ts';
 import { ID_PATTERN } from '../domain/ids.ts';
 import type { ContextRequest, StoredMember, TimelineContext } from '../domain/timeline-context.ts';
 import type { User } from '../domain/users.ts';
-import { db, tableName } from './client.ts';
+import { batchGetItems } from './batch-get.ts';
+import { tableName } from './client.ts';
 import { cachedHead, headOfItem, rememberHead } from './heads.ts';
 import { dataOf, isExpired } from './item.ts';
 import { type Key, keys } from './keys.ts';
@@ -109,26 +110,6 @@ const answerFromMemory = (request: ContextRequest): TimelineContext | undefined 
   return ctx;
 };
 
-const keyId = (k: Key): string => `${k.pk}\u0000${k.sk}`;
-
-/** Reads items by key (strongly consistent), following UnprocessedKeys; returns them by key. */
-export const batchGet = async (wanted: Key[]): Promise<Map<string, Record<string, unknown>>> => {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(wanted.map((k) => [keyId(k), k])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: BatchGetCommandInput['RequestItems'] = {
-      [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await db().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[tableName()] ?? [])
-        found.set(keyId({ pk: String(item.pk), sk: String(item.sk) }), item);
-      request = out.UnprocessedKeys as BatchGetCommandInput['RequestItems'];
-    }
-  }
-  return found;
-};
-
 export const loadContext = async (request: ContextRequest): Promise<TimelineContext> => {
   const cid = request.conversationId;
   // Ids that cannot exist are not looked up (they would only cost a read, or be refused as keys).
@@ -161,8 +142,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   for (const k of [callerNameKey, callerPointerKey, memberKey, userKey, userPointerKey, eventKey])
     if (k) wanted.push(k);
 
-  const items = await batchGet(wanted);
-  const get = (k: Key | undefined) => (k ? items.get(keyId(k)) : undefined);
+  const { get } = await batchGetItems(wanted);
   const ctx: TimelineContext = {};
   const conversation = get(conversationKey);
   if (!conversation || isExpired(conversation)) return ctx;
@@ -184,7 +164,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
       ctx.callerMember = ctx.member;
     } else {
       callerPointerKey = keys.memberOfUser(cid, callerId);
-      const pointer = (await batchGet([callerPointerKey])).get(keyId(callerPointerKey));
+      const pointer = (await batchGetItems([callerPointerKey])).get(callerPointerKey);
       if (pointer) ctx.callerMember = fromMemberItem(pointer);
     }
     const key = callerKey(cid, request.callerName);
@@ -208,7 +188,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
 /** The id of the user a token names, with the same cache (one read on a miss); undefined if none. */
 export const userIdOfName = async (name: string): Promise<{ id: string; user?: User } | undefined> => {
   const key = keys.userName(name);
-  const item = (await batchGet([key])).get(keyId(key));
+  const item = (await batchGetItems([key])).get(key);
   if (!item) return undefined;
   const user = dataOf<User>(item);
   remember(name, user.id);
@@ -217,7 +197,7 @@ export const userIdOfName = async (name: string): Promise<{ id: string; user?: U
 
 /** Conversations by id, in the order asked; the ones that no longer exist are left out. */
 export const getConversations = async (ids: string[]): Promise<Map<string, Conversation>> => {
-  const items = await batchGet(ids.map((id) => keys.conversation(id)));
+  const items = await batchGetItems(ids.map((id) => keys.conversation(id)));
   const out = new Map<string, Conversation>();
   for (const item of items.values()) {
     if (isExpired(item)) continue;
