@@ -8,7 +8,7 @@ import {
 } from '../domain/conversations.ts';
 import { nowIso } from '../domain/ids.ts';
 import { callerOf } from '../http/auth.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { conversationRepository, listConversations } from '../store/conversations-repo.ts';
@@ -25,9 +25,7 @@ export const create = route({ body: conversationBody }, async ({ event, body }) 
 });
 
 export const list = route({ query: listConversationsQuery }, async ({ event, query }) => {
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
-  const cursor = decodeCursor(query.cursor);
+  const { order, pageSize, cursor } = pageRequest(query);
   assertDateRange(query.date_start, query.date_end);
   const caller = callerOf(event);
   const b = base(event);

@@ -2,7 +2,7 @@ import { config } from '../config.ts';
 import { notFound } from '../domain/errors.ts';
 import { deleteEvent, getEvent, postEvent } from '../domain/event-service.ts';
 import { nowIso } from '../domain/ids.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { getConversationItem } from '../store/conversations-repo.ts';
@@ -29,12 +29,11 @@ export const create = route({ body: eventBody }, async ({ event, params, body })
 });
 
 export const list = route({ query: listEventsQuery }, async ({ event, params, query }) => {
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
+  const { order, pageSize, cursor } = pageRequest(query);
   const page = await listEvents(params.conversation_id, {
     order,
     pageSize,
-    cursor: decodeCursor(query.cursor),
+    cursor,
     startId: query.start_id,
     endId: query.end_id,
     types: query.event_type,

@@ -1,7 +1,7 @@
 /** Call legs: one leg by its id (the provider's call id), and the legs of a conversation. */
 import { config } from '../config.ts';
 import { notFound } from '../domain/errors.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { getConversationItem } from '../store/conversations-repo.ts';
@@ -18,9 +18,7 @@ export const get = route({}, async ({ event, params }) => {
 });
 
 export const listOfConversation = route({ query: listLegsQuery }, async ({ event, params, query }) => {
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
-  const cursor = decodeCursor(query.cursor);
+  const { order, pageSize, cursor } = pageRequest(query);
   const page = await listLegsOfConversation(params.conversation_id, { order, pageSize, cursor });
   // An empty first page may mean no such conversation: only then is it worth a second read.
   if (page.items.length === 0 && !cursor && !(await getConversationItem(params.conversation_id)))

@@ -2,7 +2,7 @@ import { config } from '../config.ts';
 import { notFound, validationError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { addMember, changeMemberState, getMember, getMyMember } from '../domain/member-service.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { getConversationItem } from '../store/conversations-repo.ts';
@@ -39,12 +39,11 @@ export const create = route({ body: memberBody }, async ({ event, params, body }
 });
 
 export const list = route({ query: listMembersQuery }, async ({ event, params, query }) => {
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
+  const { order, pageSize, cursor } = pageRequest(query);
   const page = await listMembers(params.conversation_id, {
     order,
     pageSize,
-    cursor: decodeCursor(query.cursor),
+    cursor,
   });
   // A conversation always has a member once anyone joined; an empty page may mean there is none.
   if (page.items.length === 0 && !(await getConversationItem(params.conversation_id)))

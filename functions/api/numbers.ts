@@ -3,7 +3,7 @@ import { config } from '../config.ts';
 import { nowIso } from '../domain/ids.ts';
 import { buildNumberRoute, numberRouteNotFound, requireNumber } from '../domain/numbers.ts';
 import { requireAdmin } from '../http/auth.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import {
@@ -41,10 +41,9 @@ export const remove = route({}, async ({ event, params }) => {
 
 export const list = route({ query: listNumbersQuery }, async ({ event, query }) => {
   requireAdmin(event);
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
+  const { order, pageSize, cursor } = pageRequest(query);
   const b = base(event);
-  const page = await listNumberRoutes({ order, pageSize, cursor: decodeCursor(query.cursor) });
+  const page = await listNumberRoutes({ order, pageSize, cursor });
   return json(200, {
     page_size: pageSize,
     _embedded: { numbers: page.items.map((r) => presentNumberRoute(b, r)) },

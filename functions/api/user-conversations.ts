@@ -12,7 +12,7 @@ import { ID_PATTERN } from '../domain/ids.ts';
 import type { MemberState } from '../domain/members.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { callerOf } from '../http/auth.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { cachedUserIdOf, remember, userIdOfName } from '../store/context-repo.ts';
@@ -96,14 +96,13 @@ const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().p
 
 /** `GET /v1/users/{user_id}/conversations` (id or name); a user token lists only its own. */
 export const list = route({ query: userConversationsQuery }, async ({ event, params, query }) => {
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
+  const { order, pageSize, cursor } = pageRequest(query);
   const caller = callerOf(event);
   const ref = params.user_id;
   const membershipQuery: MembershipQuery = {
     order,
     pageSize,
-    cursor: decodeCursor(query.cursor),
+    cursor,
     state: query.state as MemberState | undefined,
     dateStart: query.date_start,
   };

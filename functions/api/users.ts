@@ -2,7 +2,7 @@ import { config } from '../config.ts';
 import { nowIso } from '../domain/ids.ts';
 import { createUser, deleteUser, findUser, updateUser } from '../domain/users.ts';
 import { callerOf, requireAdmin } from '../http/auth.ts';
-import { baseUrl, decodeCursor, pageLinks } from '../http/paging.ts';
+import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import type { Page } from '../store/paging.ts';
@@ -19,8 +19,7 @@ export const create = route({ body: userBody }, async ({ event, body }) => {
 });
 
 export const list = route({ query: listUsersQuery }, async ({ event, query }) => {
-  const order = (query.order ?? 'asc') as 'asc' | 'desc';
-  const pageSize = query.page_size ?? 10;
+  const { order, pageSize, cursor } = pageRequest(query);
   const b = base(event);
   let page: Page<Awaited<ReturnType<typeof getUserByName>> & object>;
   if (query.name !== undefined) {
@@ -28,7 +27,7 @@ export const list = route({ query: listUsersQuery }, async ({ event, query }) =>
     const user = await getUserByName(query.name);
     page = { items: user ? [user] : [] };
   } else {
-    page = await listUsers({ order, pageSize, cursor: decodeCursor(query.cursor) });
+    page = await listUsers({ order, pageSize, cursor });
   }
   return json(200, {
     page_size: pageSize,

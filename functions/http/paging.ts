@@ -36,6 +36,13 @@ export const decodeCursor = (raw: string | undefined): PageCursor | undefined =>
   throw invalidCursor();
 };
 
+/** The paging parameters of a list request, with Vonage's defaults (`asc`, 10 a page). */
+export const pageRequest = (query: { order?: string; page_size?: number; cursor?: string }) => ({
+  order: (query.order === 'desc' ? 'desc' : 'asc') as 'asc' | 'desc',
+  pageSize: query.page_size ?? 10,
+  cursor: decodeCursor(query.cursor),
+});
+
 /** The absolute base URL of this deployment: PUBLIC_BASE_URL, else the host the request came to. */
 export const baseUrl = (event: ApiEvent, configured: string | undefined): string => {
   if (configured) return configured;
