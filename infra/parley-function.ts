@@ -127,19 +127,35 @@ export const TABLE_ITEM_ACTIONS = [
 /** The only action that reaches an index. */
 export const TABLE_INDEX_ACTIONS = ['dynamodb:Query'] as const;
 
+/** The table actions the reaper uses: Query its partition, BatchWrite the deletes, DeleteItem the rest. */
+export const REAPER_TABLE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+] as const;
+
 /**
  * Gives a function the table: the item actions on the table itself, `Query` on each named index (by its
- * exact ARN, no `index/*` wildcard), and `TABLE_NAME` in its environment.
+ * exact ARN, no `index/*` wildcard), and `TABLE_NAME` in its environment. A function that needs less names
+ * its actions; with no index actions it gets no statement on the indexes.
  */
-export const bindTable = (fn: ParleyFunction, table: ITableV2): void => {
+export const bindTable = (
+  fn: ParleyFunction,
+  table: ITableV2,
+  actions: { item: readonly string[]; index: readonly string[] } = {
+    item: TABLE_ITEM_ACTIONS,
+    index: TABLE_INDEX_ACTIONS,
+  },
+): void => {
   fn.role.addToPrincipalPolicy(
-    new PolicyStatement({ actions: [...TABLE_ITEM_ACTIONS], resources: [table.tableArn] }),
+    new PolicyStatement({ actions: [...actions.item], resources: [table.tableArn] }),
   );
-  fn.role.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: [...TABLE_INDEX_ACTIONS],
-      resources: Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
-    }),
-  );
+  if (actions.index.length > 0)
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...actions.index],
+        resources: Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
+      }),
+    );
   fn.addEnvironment('TABLE_NAME', table.tableName);
 };

@@ -13,11 +13,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
-import { bindTable, ParleyFunction } from './parley-function.ts';
+import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
 import type { ParleySettings, Setting } from './settings.ts';
 
 export interface ParleyStackProps extends StackProps {
@@ -31,8 +33,26 @@ export const SWEEP_SCHEDULE = Schedule.rate(Duration.minutes(5));
 export const DEFAULT_MAX_CALL_SECONDS = 7200;
 
 /**
- * Parley in one stack: the single DynamoDB table, three Lambdas (REST API router, voice webhooks, call
- * sweeper) and an HTTP API whose `$default` stage sends `/voice/*` to the voice Lambda and everything else
+ * The stream records the reaper is invoked for: DynamoDB's TTL (not a user) deleting a conversation item.
+ * Every other write to the table is dropped by Lambda before an invocation.
+ */
+export const REAPER_FILTER = {
+  eventName: FilterRule.isEqual('REMOVE'),
+  userIdentity: {
+    type: FilterRule.isEqual('Service'),
+    principalId: FilterRule.isEqual('dynamodb.amazonaws.com'),
+  },
+  dynamodb: {
+    Keys: {
+      pk: { S: FilterRule.beginsWith('CON#') },
+      sk: { S: FilterRule.isEqual('CON') },
+    },
+  },
+};
+
+/**
+ * Parley in one stack: the single DynamoDB table, four Lambdas (REST API router, voice webhooks, call
+ * sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage sends `/voice/*` to the voice Lambda and everything else
  * to the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the
  * dev server) and the voice Lambda verifies the provider's signature.
  */
@@ -42,6 +62,7 @@ export class ParleyStack extends Stack {
   readonly apiFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
+  readonly reaperFunction: ParleyFunction;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -62,7 +83,7 @@ export class ParleyStack extends Stack {
       timeToLiveAttribute: TABLE.ttlAttribute,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // For the event dispatcher to come; costs nothing until something reads it.
+      // The reaper reads it (TTL removals of conversations); the OLD image carries the conversation's name.
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       removalPolicy,
       // A retained table is production data: guard it against a console or API delete as well.
@@ -149,6 +170,29 @@ export class ParleyStack extends Stack {
       environment: { MAX_CALL_SECONDS: maxCallSeconds },
     });
     bindTable(this.sweeperFunction, this.table);
+
+    this.reaperFunction = new ParleyFunction(this, 'Reaper', {
+      ...common,
+      entry: 'functions/reaper/handler.ts',
+      description: 'Parley reaper: deletes what a conversation removed by TTL left behind',
+      // A conversation with many events takes many BatchWrites; a purge cut short resumes on the retry.
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+    });
+    bindTable(this.reaperFunction, this.table, { item: REAPER_TABLE_ACTIONS, index: [] });
+    this.reaperFunction.function.addEventSource(
+      new DynamoEventSource(this.table, {
+        // The stream keeps 24 hours: a first deploy also cleans up after the conversations that expired
+        // in the day before it (the purge is idempotent, and the filter keeps the backlog small).
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        // A record that still fails after this is dropped rather than holding up its shard for 24 hours.
+        retryAttempts: 5,
+        reportBatchItemFailures: true,
+        filters: [FilterCriteria.filter(REAPER_FILTER)],
+      }),
+    );
 
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
     const routes = [
