@@ -25,6 +25,13 @@ const ITEM_ACTIONS = [
   'dynamodb:UpdateItem',
 ];
 
+const allFunctions = (app: ParleyApp): ParleyFunction[] => [
+  app.stack.apiFunction,
+  app.stack.voiceFunction,
+  app.stack.sweeperFunction,
+  app.stack.reaperFunction,
+];
+
 describe('Class: ParleyStack', () => {
   let app: ParleyApp;
   let template: Template;
@@ -103,15 +110,16 @@ describe('Class: ParleyStack', () => {
         'Delete',
         'Delete',
         'Delete',
+        'Delete',
       ]);
     });
   });
 
   describe('Functions', () => {
-    it('are three Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+    it('are four Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 3);
-      for (const fn of [app.stack.apiFunction, app.stack.voiceFunction, app.stack.sweeperFunction]) {
+      template.resourceCountIs('AWS::Lambda::Function', 4);
+      for (const fn of allFunctions(app)) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: Match.absent(),
           Runtime: 'nodejs22.x',
@@ -123,7 +131,7 @@ describe('Class: ParleyStack', () => {
       }
     });
 
-    it('answer requests within 10 s with 512 MB; the sweeper gets a minute and 256 MB', () => {
+    it('answer requests within 10 s with 512 MB; the sweeper gets a minute, the reaper 5, with 256 MB', () => {
       // Assess
       const fns = template.findResources('AWS::Lambda::Function');
       const sizing = (fn: ParleyFunction) => {
@@ -133,14 +141,15 @@ describe('Class: ParleyStack', () => {
       expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
+      expect(sizing(app.stack.reaperFunction)).toEqual({ Timeout: 300, MemorySize: 256 });
     });
 
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(groups)).toHaveLength(4); // three functions + API access logs
+      expect(Object.keys(groups)).toHaveLength(5); // four functions + API access logs
       for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
-      for (const fn of [app.stack.apiFunction, app.stack.voiceFunction, app.stack.sweeperFunction]) {
+      for (const fn of allFunctions(app)) {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
         expect(
           template.findResources('AWS::Lambda::Function')[functionId(app, fn)].Properties.LoggingConfig,
@@ -160,13 +169,17 @@ describe('Class: ParleyStack', () => {
       });
     });
 
-    it('give the voice Lambda the same configuration, and the sweeper only the table and call limit', () => {
+    it('give the voice Lambda the same configuration, the sweeper only the table and call limit, the reaper only the table', () => {
       // Assess
       expect(environmentOf(app.stack.voiceFunction)).toEqual(environmentOf(app.stack.apiFunction));
       expect(environmentOf(app.stack.sweeperFunction)).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: { Ref: tableId },
         MAX_CALL_SECONDS: '7200',
+      });
+      expect(environmentOf(app.stack.reaperFunction)).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: { Ref: tableId },
       });
     });
 
@@ -267,6 +280,40 @@ describe('Class: ParleyStack', () => {
       );
     });
 
+    it('allow the reaper Lambda only its log group, Query and deletes on the table, and reading its stream', () => {
+      // Prepare
+      const fn = app.stack.reaperFunction;
+      const statements = new Capture();
+
+      // Act
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId(app, fn) }],
+        PolicyDocument: { Statement: statements },
+      });
+
+      // Assess: no index, no Put/Update/Get, and the stream only through the event source's grant
+      const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
+      const table = JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      const stream = JSON.stringify({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+      const logs = JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+      expect(allowedPairs(statements.asArray())).toEqual(
+        [
+          `Allow dynamodb:BatchWriteItem on ${table}`,
+          `Allow dynamodb:DeleteItem on ${table}`,
+          `Allow dynamodb:Query on ${table}`,
+          `Allow dynamodb:DescribeStream on ${stream}`,
+          `Allow dynamodb:GetRecords on ${stream}`,
+          `Allow dynamodb:GetShardIterator on ${stream}`,
+          `Allow dynamodb:ListStreams on ${stream}`,
+          `Allow logs:CreateLogStream on ${logs}`,
+          `Allow logs:PutLogEvents on ${logs}`,
+        ].sort(),
+      );
+      expect(template.findResources('AWS::IAM::Role')[roleId(app, fn)].Properties.ManagedPolicyArns).toBe(
+        undefined,
+      );
+    });
+
     it('never allow Scan or a wildcard action', () => {
       // Assess
       const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
@@ -323,6 +370,29 @@ describe('Class: ParleyStack', () => {
     it('outputs the API URL', () => {
       // Assess
       template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } });
+    });
+  });
+
+  describe('Reaper stream', () => {
+    it('feeds the reaper from the table stream: only TTL removals of conversation items, failures by record', () => {
+      // Assess
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      const pattern = new Capture();
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(app, app.stack.reaperFunction) },
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 10,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      });
+      expect(JSON.parse(pattern.asString())).toEqual({
+        eventName: ['REMOVE'],
+        userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+        dynamodb: { Keys: { pk: { S: [{ prefix: 'CON#' }] }, sk: { S: ['CON'] } } },
+      });
     });
   });
 
