@@ -85,7 +85,12 @@ const releaseName = async (name: string, conversationId: string): Promise<boolea
  * them next time. Nothing is added to a partition once its conversation item is gone (every write there
  * is conditioned on it), so reading the partition to its end reads all of it.
  */
-export const purgeConversationLeftovers = async (conversationId: string, name?: string): Promise<Purged> => {
+export const purgeConversationLeftovers = async (
+  conversationId: string,
+  name?: string,
+  /** Items per Query page (tests use a small one to cross pages); DynamoDB's 1 MB pages otherwise. */
+  pageSize?: number,
+): Promise<Purged> => {
   const purged: Purged = { partitionItems: 0, legs: 0, nameReleased: false };
   let start: Record<string, unknown> | undefined;
   do {
@@ -96,6 +101,7 @@ export const purgeConversationLeftovers = async (conversationId: string, name?: 
         ExpressionAttributeValues: { ':pk': conversationPartition(conversationId) },
         ProjectionExpression: 'pk, sk',
         ConsistentRead: true,
+        Limit: pageSize,
         ExclusiveStartKey: start,
       }),
     );

@@ -11,6 +11,7 @@ import { resetConfig } from '../../functions/config.ts';
 import { handler } from '../../functions/reaper/handler.ts';
 import { db, tableName } from '../../functions/store/client.ts';
 import { keys } from '../../functions/store/keys.ts';
+import { purgeConversationLeftovers } from '../../functions/store/reaper-repo.ts';
 import { call } from '../support/api.ts';
 import { BASE, eventPathOf, legOf, routeNumber, vonageAnswerGet, vonagePost } from '../support/voice.ts';
 
@@ -243,6 +244,30 @@ describe('reaper: a conversation removed by TTL', () => {
     expect(await partition(again.body.id)).toEqual(newItems);
     expect((await call('GET', `/v1/conversations/${again.body.id}`)).status).toBe(200);
     expect(await partition(kept)).toEqual(keptItems);
+  });
+});
+
+describe('reaper: a large partition', () => {
+  it('deletes more than one BatchWrite holds, and follows Query pages, legs included', async () => {
+    // Prepare: 1 + 1 + 31 + 1 items (more than 25); an ended call read 3 items a page
+    const kim = await newUser('kim');
+    const big = await chat('reaper-big', [kim], 30);
+    await expireNow(big);
+    await routeNumber(`+${VONAGE_NUMBER}`, TARGET);
+    const { conversationId, legIds } = await endedCall();
+    const callItems = (await partition(conversationId)).length;
+    const old = await expireNow(conversationId);
+
+    // Act
+    const purgedBig = await purgeConversationLeftovers(big, 'reaper-big');
+    const purgedCall = await purgeConversationLeftovers(conversationId, String(old.name), 3);
+
+    // Assess
+    expect(purgedBig).toEqual({ partitionItems: 33, legs: 0, nameReleased: true });
+    expect(await partition(big)).toEqual([]);
+    expect(purgedCall).toEqual({ partitionItems: callItems - 1, legs: 2, nameReleased: true });
+    expect(await partition(conversationId)).toEqual([]);
+    for (const id of legIds) expect((await legOf(id)).status).toBe(404);
   });
 });
 
