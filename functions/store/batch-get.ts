@@ -7,7 +7,6 @@ const keyId = (k: { pk?: unknown; sk?: unknown }): string => `${k.pk}\u0000${k.s
 /** What a BatchGet found, looked up by the key asked for. */
 export interface Found {
   get(key: Key | undefined): Record<string, unknown> | undefined;
-  values(): IterableIterator<Record<string, unknown>>;
 }
 
 /**
@@ -27,5 +26,5 @@ export const batchGetItems = async (wanted: Key[]): Promise<Found> => {
       request = out.UnprocessedKeys as BatchGetCommandInput['RequestItems'];
     }
   }
-  return { get: (key) => (key ? found.get(keyId(key)) : undefined), values: () => found.values() };
+  return { get: (key) => (key ? found.get(keyId(key)) : undefined) };
 };

@@ -194,15 +194,3 @@ export const userIdOfName = async (name: string): Promise<{ id: string; user?: U
   remember(name, user.id);
   return { id: user.id, user };
 };
-
-/** Conversations by id, in the order asked; the ones that no longer exist are left out. */
-export const getConversations = async (ids: string[]): Promise<Map<string, Conversation>> => {
-  const items = await batchGetItems(ids.map((id) => keys.conversation(id)));
-  const out = new Map<string, Conversation>();
-  for (const item of items.values()) {
-    if (isExpired(item)) continue;
-    const c = dataOf<Conversation>(item);
-    out.set(c.id, c);
-  }
-  return out;
-};

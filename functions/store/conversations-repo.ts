@@ -49,7 +49,7 @@ export const createConversationItems = (c: Conversation): TransactItem[] => [
   },
 ];
 
-/** Writes the user-editable fields of a conversation; the sequence number and state are left to events. */
+/** The user-editable fields of a conversation; the sequence number and state are left to events. */
 const editableFields = (c: Conversation) => ({
   name: c.name,
   display_name: c.display_name,
@@ -60,32 +60,6 @@ const editableFields = (c: Conversation) => ({
   timestamp: c.timestamp,
   updatedAt: c.timestamp.updated ?? c.timestamp.created,
 });
-
-export const conversationUpdateItem = (c: Conversation): TransactItem => {
-  const fields = editableFields(c);
-  const set: string[] = [];
-  const remove: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    names[`#${k}`] = k;
-    if (v === undefined) remove.push(`#${k}`);
-    else {
-      set.push(`#${k} = :${k}`);
-      values[`:${k}`] = v;
-    }
-  }
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.conversation(c.id),
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-};
 
 export const fromConversationItem = (item: Record<string, unknown>): Conversation =>
   dataOf<Conversation>(item);

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MemberStore } from '../domain/member-service.ts';
 import type { Member, MemberState } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
@@ -138,28 +138,6 @@ export const joinedCheckItem = (m: Member): TransactItem => ({
 export const fromMemberItem = (item: Record<string, unknown>): StoredMember => {
   const { member_id: _pointer, ...member } = dataOf<Member & { member_id?: string }>(item);
   return { ...member, createdAt: String(item.createdAt) };
-};
-
-/** Every member of a conversation, in creation order of their ids' items (for views that show them all). */
-export const allMembers = async (conversationId: string): Promise<Member[]> => {
-  const members: Member[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': conversationPartition(conversationId),
-          ':prefix': keys.membersPrefix,
-        },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) members.push(dataOf<Member>(item));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return members;
 };
 
 /** `GET …/members`: one page of a conversation's members, by member id. */
