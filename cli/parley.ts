@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { conversationBody, userBody } from '../functions/api/schemas.ts';
-import { ApiError } from '../functions/domain/errors.ts';
+import { DomainError } from '../functions/domain/errors.ts';
 import { check } from '../functions/http/validate.ts';
 import { mintToken } from './token.ts';
 
@@ -246,7 +246,7 @@ const validBody = <T>(schema: Parameters<typeof check<T>>[0], body: unknown): T 
   try {
     return check(schema, body);
   } catch (error) {
-    if (error instanceof ApiError) throw new CliError(error.code, error.detail, error.invalidParameters);
+    if (error instanceof DomainError) throw new CliError(error.code, error.detail, error.invalidParameters);
     throw error;
   }
 };

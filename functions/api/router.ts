@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ApiError } from '../domain/errors.ts';
+import { notFound, requestError } from '../domain/errors.ts';
 import { authenticate } from '../http/auth.ts';
 import { errorMapper } from '../http/errors.ts';
 import { requestLog } from '../http/log.ts';
@@ -17,12 +17,10 @@ const patterns = routes.map((r) => ({
 const notFoundResponse = ({ method, path }: { method: string; path: string }): never => {
   const allowed = patterns.filter((p) => p.re.test(path)).map((p) => p.method);
   if (allowed.length > 0)
-    throw new ApiError(
-      405,
-      'http:error:method-not-allowed',
+    throw requestError.methodNotAllowed(
       `Request method not supported: ${method} ${path} accepts ${[...new Set(allowed)].join(', ')}.`,
     );
-  throw new ApiError(404, 'http:error:not-found', 'Endpoint does not exist, or you do not have access.');
+  throw notFound.route();
 };
 
 /**

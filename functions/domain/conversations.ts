@@ -1,4 +1,4 @@
-import { ApiError, notFound, validationError } from './errors.ts';
+import { DomainError, notFound, validationError } from './errors.ts';
 import { newId } from './ids.ts';
 
 export type ConversationState = 'ACTIVE' | 'INACTIVE' | 'DELETED';
@@ -107,8 +107,7 @@ export const applyUpdate = (current: Conversation, input: ConversationInput, now
 /** An INACTIVE (ended) conversation only allows GET and DELETE. */
 export const assertWritable = (conversation: Conversation): void => {
   if (conversation.state !== 'ACTIVE')
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'conversation:error:not-allowed',
       'The request failed because the current state of the conversation is INACTIVE. Only GET and DELETE actions are allowed.',
     );

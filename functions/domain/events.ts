@@ -1,6 +1,6 @@
 /** Conversation events: what is stored per event, and the system events Parley writes itself. */
 import type { Conversation } from './conversations.ts';
-import { ApiError } from './errors.ts';
+import { DomainError } from './errors.ts';
 import type { Member } from './members.ts';
 
 export interface EventUser {
@@ -96,32 +96,27 @@ export const isDeletable = (type: string): boolean => type === 'message' || CUST
 
 export const eventErrors = {
   notJoined: () =>
-    new ApiError(
-      400,
+    new DomainError(
       'event:error:not-joined',
       "The request failed due to the member not being in a 'JOINED' state. Please update the member state and try again.",
     ),
   notYourMember: () =>
-    new ApiError(
-      403,
+    new DomainError(
       'event:error:permission-denied',
       'A user token may only send events as its own member.',
     ),
   deleteType: () =>
-    new ApiError(
-      400,
+    new DomainError(
       'event:error:delete-not-allowed',
       'The request failed because the event is not allowed to be deleted. Only message and custom events are allowed.',
     ),
   deleteNotSender: () =>
-    new ApiError(
-      403,
-      'event:error:delete-not-allowed',
-      'The request failed because the event is not allowed to be deleted. Only its sender or an admin token may delete it.',
+    new DomainError(
+      'event:error:permission-denied',
+      'You do not have access to the event: only its sender or an admin token may delete it.',
     ),
   notAMessage: () =>
-    new ApiError(
-      404,
+    new DomainError(
       'event:error:not-found',
       'The event named by "event_id" does not exist or is not a message.',
     ),

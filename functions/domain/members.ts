@@ -1,4 +1,4 @@
-import { ApiError } from './errors.ts';
+import { DomainError } from './errors.ts';
 import { newId } from './ids.ts';
 
 export type MemberState = 'INVITED' | 'JOINED' | 'LEFT';
@@ -54,35 +54,25 @@ export interface Member {
 export const canMove = (from: MemberState, to: MemberState): boolean =>
   (from === 'INVITED' && (to === 'JOINED' || to === 'LEFT')) || (from === 'JOINED' && to === 'LEFT');
 
-export const memberStateError = (from: MemberState, to: MemberState): ApiError => {
+export const memberStateError = (from: MemberState, to: MemberState): DomainError => {
   if (from === 'JOINED' && to === 'JOINED')
-    return new ApiError(
-      400,
+    return new DomainError(
       'conversation:error:member-already-joined',
       'The request failed due to the user already having a member joined with that channel content.',
-      undefined,
-      'Conflict.',
     );
   if (from === 'INVITED' && to === 'INVITED')
-    return new ApiError(
-      400,
+    return new DomainError(
       'conversation:error:member-already-invited',
       'The request failed due to the user already having a member invited with that channel content.',
-      undefined,
-      'Conflict.',
     );
-  return new ApiError(
-    400,
+  return new DomainError(
     'conversation:error:invalid-member-state',
     `The conversation membership has already ended or cannot move from ${from} to ${to}.`,
-    undefined,
-    'Conflict.',
   );
 };
 
-export const maximumMembersError = (max: number): ApiError =>
-  new ApiError(
-    400,
+export const maximumMembersError = (max: number): DomainError =>
+  new DomainError(
     'conversation:error:maximum-number-of-members',
     `The request failed due to the maximum number of joined/invited members (${max}) in the conversation.`,
   );
@@ -127,7 +117,7 @@ export const unreadCount = (member: Member, conversationMessageCount: number): n
   Math.max(0, conversationMessageCount - member.seen_message_count);
 
 /** The error for adding a member to a user that already has a live one here, by the state it is in. */
-export const memberExistsError = (existing: MemberState): ApiError => memberStateError(existing, existing);
+export const memberExistsError = (existing: MemberState): DomainError => memberStateError(existing, existing);
 
 export const isLive = (m: Pick<Member, 'state'>): boolean => m.state === 'INVITED' || m.state === 'JOINED';
 

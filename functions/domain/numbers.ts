@@ -1,5 +1,5 @@
 /** Number routes: which phone number Parley answers, and where it forwards the calls it receives. */
-import { ApiError, notFound } from './errors.ts';
+import { type DomainError, notFound, validationError } from './errors.ts';
 
 export interface NumberRoute {
   /** E.164 digits without `+`. */
@@ -33,10 +33,8 @@ export const normalizeNumber = (raw: string): string | undefined => {
   return E164_DIGITS.test(digits) ? digits : undefined;
 };
 
-export const invalidNumber = (name: string): ApiError =>
-  new ApiError(400, 'http:error:validation-fail', 'Input validation failure.', [
-    { name, reason: `"${name}" must be a phone number in E.164 format` },
-  ]);
+export const invalidNumber = (name: string): DomainError =>
+  validationError([{ name, reason: `"${name}" must be a phone number in E.164 format` }]);
 
 /** The number of a path or a body, in canonical form, or a 400 naming the field. */
 export const requireNumber = (raw: string, name: string): string => {

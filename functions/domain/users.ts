@@ -1,4 +1,4 @@
-import { ApiError, authError, notFound } from './errors.ts';
+import { authError, DomainError, notFound } from './errors.ts';
 import { ID_PATTERN, newId } from './ids.ts';
 
 export interface UserChannels {
@@ -36,8 +36,7 @@ export interface UserRepository {
 /** Vonage: "Username must not be 'me' and it must not start with 'USR-'". */
 export const assertValidUserName = (name: string): void => {
   if (name === 'me' || name.startsWith('USR-'))
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'user:error:invalid-user-name',
       "Username must not be 'me' and it must not start with 'USR-'.",
     );

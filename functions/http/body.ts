@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { ApiError, validationError } from '../domain/errors.ts';
+import { DomainError, validationError } from '../domain/errors.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
 /** Largest JSON body accepted, in bytes. */
@@ -30,8 +30,7 @@ export const jsonBody = (): MiddlewareObj<ApiEvent, ApiResult> => ({
     const { event } = request;
     const text = rawBody(event);
     if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-      throw new ApiError(
-        413,
+      throw new DomainError(
         'http:error:request-too-large',
         `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
       );
@@ -41,8 +40,7 @@ export const jsonBody = (): MiddlewareObj<ApiEvent, ApiResult> => ({
     }
     const type = contentType(event);
     if (!isJsonType(type))
-      throw new ApiError(
-        415,
+      throw new DomainError(
         'http:error:unsupported-media-type',
         `Invalid media type provided${type ? ` (${type})` : ''}. Send the body as Content-Type: application/json.`,
       );

@@ -1,16 +1,17 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ApiError, internalError } from '../domain/errors.ts';
+import { DomainError, internalError, notFound, requestError } from '../domain/errors.ts';
 import { log } from './log.ts';
 import { json } from './respond.ts';
+import { statusOf, titleOf } from './status.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
 const ERROR_DOCS = 'https://developer.nexmo.com/api/conversation#';
 
 /** The Vonage error body: `{type, title, code, detail, instance[, invalid_parameters]}`. */
-export const errorBody = (error: ApiError, instance: string) => ({
+export const errorBody = (error: DomainError, instance: string) => ({
   type: `${ERROR_DOCS}${error.code}`,
-  title: error.title,
+  title: titleOf(statusOf(error.code)),
   code: error.code,
   detail: error.detail,
   instance,
@@ -18,16 +19,16 @@ export const errorBody = (error: ApiError, instance: string) => ({
 });
 
 /** Errors thrown by middy's own middlewares carry a status code; map the ones a client can cause. */
-const fromMiddy = (error: { statusCode?: number; message?: string }): ApiError | undefined => {
+const fromMiddy = (error: { statusCode?: number; message?: string }): DomainError | undefined => {
   switch (error.statusCode) {
     case 404:
-      return new ApiError(404, 'http:error:not-found', 'Endpoint does not exist, or you do not have access.');
+      return notFound.route();
     case 405:
-      return new ApiError(405, 'http:error:method-not-allowed', 'Request method not supported.');
+      return requestError.methodNotAllowed();
     case 413:
-      return new ApiError(413, 'http:error:request-too-large', 'The request body is too large.');
+      return requestError.tooLarge();
     case 415:
-      return new ApiError(415, 'http:error:unsupported-media-type', 'Invalid media type provided.');
+      return requestError.unsupportedMediaType();
     default:
       return undefined;
   }
@@ -42,7 +43,7 @@ export const errorMapper = (): MiddlewareObj<ApiEvent, ApiResult> => ({
   onError: (request) => {
     const thrown = request.error as unknown;
     const instance = instanceOf(request.event, request.context);
-    let error = thrown instanceof ApiError ? thrown : fromMiddy((thrown ?? {}) as { statusCode?: number });
+    let error = thrown instanceof DomainError ? thrown : fromMiddy((thrown ?? {}) as { statusCode?: number });
     if (!error) {
       log('error', 'unhandled error', {
         requestId: instance,
@@ -53,6 +54,8 @@ export const errorMapper = (): MiddlewareObj<ApiEvent, ApiResult> => ({
       });
       error = internalError();
     }
-    request.response = json(error.status, errorBody(error, instance), error.headers);
+    const headers: Record<string, string> =
+      error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    request.response = json(statusOf(error.code), errorBody(error, instance), headers);
   },
 });

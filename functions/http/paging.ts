@@ -2,7 +2,7 @@
  * Cursor paging as the Vonage v1 API does it: `page_size` 1–100 (default 10), `order` asc|desc, an opaque
  * `cursor`, and absolute `_links.{first,self,next,prev}.href`; `next` is absent on the last page.
  */
-import { ApiError } from '../domain/errors.ts';
+import { requestError } from '../domain/errors.ts';
 import type { PageCursor } from '../store/paging.ts';
 import type { ApiEvent } from './types.ts';
 import { integer, optional, string } from './validate.ts';
@@ -11,8 +11,7 @@ export const pageSizeSchema = optional(integer({ min: 1, max: 100, coerce: true 
 export const orderSchema = optional(string({ values: ['asc', 'desc'], caseInsensitive: true }));
 export const cursorSchema = optional(string());
 
-const invalidCursor = () =>
-  new ApiError(400, 'paginator-builder:error:invalid-cursor', 'The request failed due to an invalid cursor');
+const invalidCursor = requestError.invalidCursor;
 
 export const encodeCursor = (cursor: PageCursor): string =>
   Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');

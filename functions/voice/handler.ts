@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { config } from '../config.ts';
 import { answerCall, recordLegStatus } from '../domain/calls.ts';
-import { ApiError } from '../domain/errors.ts';
+import { notFound, requestError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { errorMapper } from '../http/errors.ts';
 import { log, requestLog } from '../http/log.ts';
@@ -76,13 +76,9 @@ export const handler = middy<ApiEvent, ApiResult>()
     const method = event.requestContext.http.method.toUpperCase();
     const target = ROUTES[path];
     if (!target)
-      throw new ApiError(404, 'http:error:not-found', 'Endpoint does not exist, or you do not have access.');
+      throw notFound.route();
     if (!target.methods.includes(method))
-      throw new ApiError(
-        405,
-        'http:error:method-not-allowed',
-        `Request method not supported: ${method} ${path}.`,
-      );
+      throw requestError.methodNotAllowed(`Request method not supported: ${method} ${path}.`);
     const hook: Webhook = { event, raw: rawBodyOf(event), base: baseUrl(event, config().publicBaseUrl) };
     return target.action(target.provider, hook);
   });

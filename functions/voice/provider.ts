@@ -1,6 +1,6 @@
 /** The shape every telephony provider module gives the voice handler. */
 import type { AnswerRenderer, InboundCall, LegStatusReport } from '../domain/calls.ts';
-import { ApiError } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { ApiEvent } from '../http/types.ts';
 
 /** A webhook as the provider sent it, before any field is trusted. */
@@ -25,9 +25,8 @@ export interface Provider {
   renderer(base: string): AnswerRenderer;
 }
 
-export const invalidSignature = (): ApiError =>
-  new ApiError(
-    401,
+export const invalidSignature = (): DomainError =>
+  new DomainError(
     'system:error:invalid-signature',
     'The webhook does not carry a valid signature of the provider.',
   );

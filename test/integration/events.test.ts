@@ -247,7 +247,7 @@ describe('events', () => {
 
     const byOther = await call('DELETE', url(msg.body.id), { token: x.bobToken });
     expect(byOther.status).toBe(403);
-    expect(byOther.body.code).toBe('event:error:delete-not-allowed');
+    expect(byOther.body.code).toBe('event:error:permission-denied');
     const system = await call('DELETE', url(1));
     expect(system.status).toBe(400);
     expect(system.body.code).toBe('event:error:delete-not-allowed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../functions/domain/errors.ts';
+import { DomainError } from '../../functions/domain/errors.ts';
 import {
   anyObject,
   array,
@@ -20,9 +20,8 @@ const issuesOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    const e = error as ApiError;
-    expect(e.status).toBe(400);
+    expect(error).toBeInstanceOf(DomainError);
+    const e = error as DomainError;
     expect(e.code).toBe('http:error:validation-fail');
     return e.invalidParameters;
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Bridge } from '../../functions/domain/calls.ts';
-import type { ApiError } from '../../functions/domain/errors.ts';
+import type { DomainError } from '../../functions/domain/errors.ts';
 import type { ApiEvent } from '../../functions/http/types.ts';
 import type { Webhook } from '../../functions/voice/provider.ts';
 import { twilio, twilioSignature, verifyTwilioSignature } from '../../functions/voice/providers/twilio.ts';
@@ -34,11 +34,11 @@ const bridge: Bridge = {
   maxCallSeconds: 3600,
 };
 
-const thrown = (fn: () => unknown): ApiError => {
+const thrown = (fn: () => unknown): DomainError => {
   try {
     fn();
   } catch (error) {
-    return error as ApiError;
+    return error as DomainError;
   }
   throw new Error('did not throw');
 };
@@ -59,7 +59,7 @@ describe('Provider: Vonage', () => {
 
   it('names every missing field of an answer webhook', () => {
     const error = thrown(() => vonage.parseAnswer(hook('POST', '/voice/vonage/answer', '{"to":"1"}')));
-    expect(error.status).toBe(400);
+    expect(error.code).toBe('http:error:validation-fail');
     expect(error.invalidParameters?.map((p) => p.name)).toEqual(['uuid', 'from']);
   });
 

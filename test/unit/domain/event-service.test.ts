@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../functions/domain/conversations.ts';
-import type { ApiError } from '../../../functions/domain/errors.ts';
+import type { DomainError } from '../../../functions/domain/errors.ts';
 import {
   deleteEvent,
   type EventDecision,
@@ -74,7 +74,7 @@ const errorOf = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (error) {
-    return (error as ApiError).code;
+    return (error as DomainError).code;
   }
   return undefined;
 };
@@ -128,7 +128,7 @@ describe('Function: deleteEvent', () => {
   it("lets only the sender's user or an admin delete", async () => {
     const { store, removed } = fakeStore(aliceCtx);
     expect(await errorOf(deleteEvent(store, asAlice, 'CON-1', 8, 'now'))).toBe(
-      'event:error:delete-not-allowed',
+      'event:error:permission-denied',
     );
     await deleteEvent(store, { kind: 'admin' }, 'CON-1', 8, 'now');
     expect(removed[0].event).toMatchObject({ type: 'event:delete', body: { event_id: 8 } });

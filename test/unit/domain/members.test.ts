@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../functions/domain/errors.ts';
+import { DomainError } from '../../../functions/domain/errors.ts';
 import {
   buildMember,
   canMove,
@@ -27,7 +27,7 @@ const codeOf = (fn: () => unknown): string | undefined => {
   try {
     fn();
   } catch (error) {
-    return error instanceof ApiError ? error.code : 'not an ApiError';
+    return error instanceof DomainError ? error.code : 'not an DomainError';
   }
   return undefined;
 };

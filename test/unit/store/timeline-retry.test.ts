@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../functions/domain/errors.ts';
+import { DomainError } from '../../../functions/domain/errors.ts';
 import {
   backoff,
   ConversationChangedError,
@@ -27,9 +27,8 @@ describe('Function: retryOnConversationChange', () => {
       throw new ConversationChangedError();
     }, 3).catch((e) => e);
     // Assess
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 429, code: 'http:error:too-many-request' });
-    expect(error.headers).toEqual({ 'retry-after': '1' });
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'http:error:too-many-request', retryAfterSeconds: 1 });
   });
 
   it('passes any other error through at once', async () => {
