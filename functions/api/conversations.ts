@@ -7,12 +7,12 @@ import {
   updateConversation,
 } from '../domain/conversations.ts';
 import { nowIso } from '../domain/ids.ts';
+import { retry } from '../domain/retry.ts';
 import { callerOf } from '../http/auth.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { conversationRepository, listConversations } from '../store/conversations-repo.ts';
-import { retryOnConversationChange } from '../store/timeline.ts';
 import { presentConversation, presentConversationLite } from './present.ts';
 import { conversationBody, listConversationsQuery } from './schemas.ts';
 import { listConversationsOfUser } from './user-conversations.ts';
@@ -53,7 +53,7 @@ export const get = route({}, async ({ event, params }) => {
 
 export const update = route({ body: conversationBody }, async ({ event, params, body }) => {
   // The update appends `conversation:updated`: a race with another event is read again and retried.
-  const conversation = await retryOnConversationChange(() =>
+  const conversation = await retry(() =>
     updateConversation(conversationRepository, params.conversation_id, body, nowIso()),
   );
   return json(200, presentConversation(base(event), conversation));

@@ -2,12 +2,12 @@ import { config } from '../config.ts';
 import { notFound } from '../domain/errors.ts';
 import { deleteEvent, getEvent, postEvent } from '../domain/event-service.ts';
 import { nowIso } from '../domain/ids.ts';
+import { retry } from '../domain/retry.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { getConversationItem } from '../store/conversations-repo.ts';
 import { eventStore, listEvents } from '../store/events-repo.ts';
-import { retryOnConversationChange } from '../store/timeline.ts';
 import { actorOf } from './actor.ts';
 import { presentEvent } from './present.ts';
 import { eventBody, listEventsQuery } from './schemas.ts';
@@ -22,9 +22,7 @@ const eventIdOf = (raw: string): number => {
 
 export const create = route({ body: eventBody }, async ({ event, params, body }) => {
   const actor = actorOf(event);
-  const posted = await retryOnConversationChange(() =>
-    postEvent(eventStore, actor, params.conversation_id, body, nowIso()),
-  );
+  const posted = await retry(() => postEvent(eventStore, actor, params.conversation_id, body, nowIso()));
   return json(201, presentEvent(base(event), params.conversation_id, posted));
 });
 
@@ -58,8 +56,6 @@ export const get = route({}, async ({ event, params }) => {
 export const remove = route({}, async ({ event, params }) => {
   const actor = actorOf(event);
   const eventId = eventIdOf(params.event_id);
-  await retryOnConversationChange(() =>
-    deleteEvent(eventStore, actor, params.conversation_id, eventId, nowIso()),
-  );
+  await retry(() => deleteEvent(eventStore, actor, params.conversation_id, eventId, nowIso()));
   return noContent();
 });

@@ -2,12 +2,12 @@ import { config } from '../config.ts';
 import { notFound, validationError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { addMember, changeMemberState, getMember, getMyMember } from '../domain/member-service.ts';
+import { retry } from '../domain/retry.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { getConversationItem } from '../store/conversations-repo.ts';
 import { listMembers, memberStore } from '../store/members-repo.ts';
-import { retryOnConversationChange } from '../store/timeline.ts';
 import { actorOf } from './actor.ts';
 import { presentMember, presentMemberLite } from './present.ts';
 import { listMembersQuery, memberBody, memberPatchBody } from './schemas.ts';
@@ -19,7 +19,7 @@ export const create = route({ body: memberBody }, async ({ event, params, body }
     throw validationError([{ name: 'user', reason: '"user" must contain at least one of [id, name]' }]);
   const actor = actorOf(event);
   const { maxMembersPerConversation: maxMembers } = config();
-  const view = await retryOnConversationChange(() =>
+  const view = await retry(() =>
     addMember(
       memberStore,
       actor,
@@ -71,7 +71,7 @@ export const get = route({}, async ({ event, params }) => {
 
 export const update = route({ body: memberPatchBody }, async ({ event, params, body }) => {
   const actor = actorOf(event);
-  const view = await retryOnConversationChange(() =>
+  const view = await retry(() =>
     changeMemberState(
       memberStore,
       actor,

@@ -18,6 +18,7 @@ import {
 } from './legs.ts';
 import { buildMember, canMove, type Member } from './members.ts';
 import { type NumberRoute, normalizeNumber } from './numbers.ts';
+import { retry } from './retry.ts';
 import { buildUser, type User } from './users.ts';
 
 /** Voice conversations live 48 hours after they end, as Vonage's (`properties.ttl`). */
@@ -101,9 +102,8 @@ export interface CallStore {
    * (the leg as its conversation's copy holds it, which is written with the leg in every transaction).
    */
   loadCall(conversationId: string, legId: string): Promise<{ call?: Call; leg?: Leg }>;
-  /** Commits a change conditioned on what was read; when something moved on, `retrying` runs it again. */
+  /** Commits a change conditioned on what was read; throws `ConversationChangedError` when something moved on. */
   commitLegChange(change: LegChange): Promise<void>;
-  retrying<T>(attempt: () => Promise<T>): Promise<T>;
 }
 
 export interface InboundCall {
@@ -383,9 +383,7 @@ export const planLegChange = (
  * member) or unknown (nothing is written).
  */
 export const recordLegStatus = (store: CallStore, report: LegStatusReport): Promise<LegStatusResult> => {
-  let attempt = 0;
-  return store.retrying(async () => {
-    attempt += 1;
+  return retry(async (attempt) => {
     const hinted = report.conversationId && report.memberId ? report.conversationId : undefined;
     // Where the leg should be: the conversation its callback URL names, or the one its call id derives.
     const expected = hinted ?? conversationIdOfCall(report.provider, report.callId);

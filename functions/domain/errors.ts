@@ -65,10 +65,16 @@ export const validationError = (invalidParameters: InvalidParameter[]): DomainEr
 
 export const notFound = {
   conversation: () =>
-    new DomainError('conversation:error:not-found', 'Conversation does not exist, or you do not have access.'),
+    new DomainError(
+      'conversation:error:not-found',
+      'Conversation does not exist, or you do not have access.',
+    ),
   user: () => new DomainError('user:error:not-found', 'User does not exist, or you do not have access.'),
   member: () =>
-    new DomainError('conversation:error:member-not-found', 'Member does not exist, or you do not have access.'),
+    new DomainError(
+      'conversation:error:member-not-found',
+      'Member does not exist, or you do not have access.',
+    ),
   event: () => new DomainError('event:error:not-found', 'Event does not exist, or you do not have access.'),
   leg: () =>
     new DomainError('leg:error:not-found', 'Conversation leg does not exist, or you do not have access.'),
@@ -92,7 +98,10 @@ export const conflict = {
 
 export const authError = {
   missing: () =>
-    new DomainError('system:error:missing-token', 'You did not provide a token. Please provide a valid token.'),
+    new DomainError(
+      'system:error:missing-token',
+      'You did not provide a token. Please provide a valid token.',
+    ),
   invalid: () =>
     new DomainError(
       'system:error:invalid-token',

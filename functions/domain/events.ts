@@ -101,10 +101,7 @@ export const eventErrors = {
       "The request failed due to the member not being in a 'JOINED' state. Please update the member state and try again.",
     ),
   notYourMember: () =>
-    new DomainError(
-      'event:error:permission-denied',
-      'A user token may only send events as its own member.',
-    ),
+    new DomainError('event:error:permission-denied', 'A user token may only send events as its own member.'),
   deleteType: () =>
     new DomainError(
       'event:error:delete-not-allowed',

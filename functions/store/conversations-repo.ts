@@ -2,6 +2,7 @@ import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamo
 import type { Conversation, ConversationRepository, ListQuery } from '../domain/conversations.ts';
 import { conflict } from '../domain/errors.ts';
 import { conversationUpdatedEvent } from '../domain/events.ts';
+import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
@@ -9,7 +10,7 @@ import { dataOf, isExpired, meta } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
-import { ConversationChangedError, commitTimeline } from './timeline.ts';
+import { commitTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 
 const ENTITY = 'conversation';
@@ -164,14 +165,17 @@ const keyOf = (i: Record<string, unknown>): Key => ({ pk: String(i.pk), sk: Stri
  */
 const removeConversation = async (id: string): Promise<boolean> => {
   const head = keys.conversation(id);
-  for (let attempt = 1; ; attempt++) {
-    const first = await partitionKeysPage(id);
-    const items = first.Items ?? [];
-    const conversation = items[0]?.sk === head.sk ? items[0] : undefined;
-    if (!conversation || isExpired(conversation)) return false;
-    const rest = items.slice(1).map(keyOf);
-    const now = rest.slice(0, TRANSACTION_LIMIT - 2);
-    try {
+  // Something was added meanwhile (or another request deleted it): read again.
+  const raced = (error: unknown) =>
+    error instanceof ConditionFailedError || error instanceof TransactionConflictError;
+  return retry(
+    async () => {
+      const first = await partitionKeysPage(id);
+      const items = first.Items ?? [];
+      const conversation = items[0]?.sk === head.sk ? items[0] : undefined;
+      if (!conversation || isExpired(conversation)) return false;
+      const rest = items.slice(1).map(keyOf);
+      const now = rest.slice(0, TRANSACTION_LIMIT - 2);
       await transact([
         {
           Delete: {
@@ -185,25 +189,21 @@ const removeConversation = async (id: string): Promise<boolean> => {
         { Delete: { TableName: tableName(), Key: keys.conversationName(String(conversation.name)) } },
         ...now.map((Key): TransactItem => ({ Delete: { TableName: tableName(), Key } })),
       ]);
-    } catch (error) {
-      // Something was added meanwhile (or another request deleted it): read again.
-      const raced = error instanceof ConditionFailedError || error instanceof TransactionConflictError;
-      if (!raced || attempt >= 5) throw error;
-      continue;
-    }
-    let later = rest.slice(now.length);
-    let start = first.LastEvaluatedKey;
-    while (later.length > 0 || start) {
-      for (let i = 0; i < later.length; i += 25) await deleteKeys(later.slice(i, i + 25));
-      later = [];
-      if (start) {
-        const page = await partitionKeysPage(id, start);
-        later = (page.Items ?? []).map(keyOf);
-        start = page.LastEvaluatedKey;
+      let later = rest.slice(now.length);
+      let start = first.LastEvaluatedKey;
+      while (later.length > 0 || start) {
+        for (let i = 0; i < later.length; i += 25) await deleteKeys(later.slice(i, i + 25));
+        later = [];
+        if (start) {
+          const page = await partitionKeysPage(id, start);
+          later = (page.Items ?? []).map(keyOf);
+          start = page.LastEvaluatedKey;
+        }
       }
-    }
-    return true;
-  }
+      return true;
+    },
+    { isRace: raced },
+  );
 };
 
 export const conversationRepository: ConversationRepository = {
@@ -221,7 +221,7 @@ export const conversationRepository: ConversationRepository = {
   /**
    * Replaces the editable fields and appends `conversation:updated` in the same transaction. The event
    * moves the sequence number, so the fields are set by the timeline's own update of the conversation
-   * item (one transaction may not touch an item twice). Retry with `retryOnConversationChange`.
+   * item (one transaction may not touch an item twice). The use-case reads again and retries on `ConversationChangedError`.
    */
   async update(previous, next) {
     const items: TransactItem[] = [];

@@ -16,10 +16,11 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
 import { notFound, tooBusy } from '../domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../domain/events.ts';
+import { backoff, ConversationChangedError, sleep } from '../domain/retry.ts';
 import { db, tableName } from './client.ts';
 import { cachedHead, forgetHead, type Head, headOfItem, isHeadExpired, rememberHead } from './heads.ts';
 import { keys } from './keys.ts';
-import { backoff, ConversationChangedError, eventItem, sleep } from './timeline.ts';
+import { eventItem } from './timeline.ts';
 import type { TransactItem } from './transact.ts';
 
 /** What one append writes, decided against the head it will commit on. */

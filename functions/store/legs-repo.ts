@@ -8,6 +8,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallMember, CallStore, LegChange, NewCall } from '../domain/calls.ts';
 import { isTerminal, type Leg } from '../domain/legs.ts';
 import type { NumberRoute } from '../domain/numbers.ts';
+import { ConversationChangedError, retry } from '../domain/retry.ts';
 import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
 import {
@@ -20,12 +21,7 @@ import { conversationPartition, keys } from './keys.ts';
 import { changedMemberItems, fromMemberItem, newMemberItems } from './members-repo.ts';
 import { fromNumberItem } from './numbers-repo.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
-import {
-  ConversationChangedError,
-  commitTimeline,
-  eventItem,
-  retryOnConversationChange,
-} from './timeline.ts';
+import { commitTimeline, eventItem } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 import { createUserItems } from './users-repo.ts';
 
@@ -148,8 +144,6 @@ const findRouteAndLeg = async (
   return { leg: leg && fromLegItem(leg), route: route && fromNumberItem(route) };
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The answer transaction: conversation, users, members, the inbound leg and the first events. */
 const createCall = async (call: NewCall): Promise<Leg | undefined> => {
   const { conversation, leg } = call;
@@ -171,24 +165,25 @@ const createCall = async (call: NewCall): Promise<Leg | undefined> => {
       }),
     ),
   ];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await transact(items);
-      return undefined;
-    } catch (error) {
-      const raced =
-        (error instanceof ConditionFailedError && error.index === 0) ||
-        error instanceof TransactionConflictError;
-      if (!raced) throw error;
-      // Another request for the same call id got there first (or is committing now): answer as it did.
-      const first = await db().send(
-        new GetCommand({ TableName: tableName(), Key: keys.leg(leg.id), ConsistentRead: true }),
-      );
-      if (first.Item) return fromLegItem(first.Item);
-      if (attempt >= 10) throw error;
-      await sleep(Math.random() * 20 * attempt);
-    }
-  }
+  // Another request for the same call id got there first (or is committing now): answer as it did.
+  const raced = (error: unknown) =>
+    (error instanceof ConditionFailedError && error.index === 0) || error instanceof TransactionConflictError;
+  return retry(
+    async () => {
+      try {
+        await transact(items);
+        return undefined;
+      } catch (error) {
+        if (!raced(error)) throw error;
+        const first = await db().send(
+          new GetCommand({ TableName: tableName(), Key: keys.leg(leg.id), ConsistentRead: true }),
+        );
+        if (first.Item) return fromLegItem(first.Item);
+        throw error;
+      }
+    },
+    { maxAttempts: 10, isRace: raced },
+  );
 };
 
 /** Commits one leg change: with events through the timeline, a history-only change on its own. */
@@ -226,5 +221,4 @@ export const callStore: CallStore = {
   createCall,
   loadCall,
   commitLegChange,
-  retrying: retryOnConversationChange,
 };

@@ -2,13 +2,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MemberStore } from '../domain/member-service.ts';
 import type { Member, MemberState } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
+import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { db, tableName } from './client.ts';
 import { loadContext } from './context-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
-import { ConversationChangedError, commitTimeline } from './timeline.ts';
+import { commitTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem } from './transact.ts';
 
 /** A member item, in its conversation's partition. */

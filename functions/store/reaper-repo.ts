@@ -12,6 +12,7 @@ import {
   DeleteCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { backoff, sleep } from '../domain/retry.ts';
 import { db, tableName } from './client.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
 
@@ -28,15 +29,14 @@ export interface Purged {
 /** The most requests one BatchWriteItem may hold. */
 const BATCH_WRITE_LIMIT = 25;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Deletes up to 25 keys, sending UnprocessedItems again with a growing pause (they mean throttling). */
 const batchDelete = async (batch: Key[]): Promise<void> => {
   let requests: BatchWriteCommandInput['RequestItems'] = {
     [tableName()]: batch.map((Key) => ({ DeleteRequest: { Key } })),
   };
   for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
-    if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+    if (attempt > 0)
+      await sleep(backoff(attempt, { maxAttempts: Number.POSITIVE_INFINITY, baseMs: 25, capMs: 1000 }));
     const out: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: requests }));
     requests = out.UnprocessedItems;
   }

@@ -5,8 +5,8 @@
  * commit, so event ids are strictly increasing and gap-free; the loser re-reads and tries again.
  */
 import type { Conversation } from '../domain/conversations.ts';
-import { tooBusy } from '../domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../domain/events.ts';
+import { ConversationChangedError } from '../domain/retry.ts';
 import { tableName } from './client.ts';
 import { forgetHead } from './heads.ts';
 import { meta } from './item.ts';
@@ -26,11 +26,6 @@ export interface TimelineWrite {
   set?: Record<string, unknown>;
   /** Other items written in the same transaction (members, legs, …). */
   items?: TransactItem[];
-}
-
-/** The conversation changed between read and write (another event, or it is gone): read again. */
-export class ConversationChangedError extends Error {
-  override readonly name = 'ConversationChangedError';
 }
 
 export const eventItem = (conversationId: string, event: ConversationEvent) => ({
@@ -96,7 +91,7 @@ export const timelineItems = (
 
 /**
  * Commits a timeline write. Throws `ConversationChangedError` when the conversation moved on since it was
- * read (retry with `retryOnConversationChange`), or `ConditionFailedError` with the index among
+ * read (the use-case reads again and retries), or `ConditionFailedError` with the index among
  * `write.items` when one of the other items' conditions failed.
  */
 export const commitTimeline = async (write: TimelineWrite): Promise<ConversationEvent[]> => {
@@ -116,31 +111,4 @@ export const commitTimeline = async (write: TimelineWrite): Promise<Conversation
     throw error;
   }
   return events;
-};
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Capped exponential back-off with full jitter: a random wait in [0, min(cap, base · 2^attempt)). */
-export const backoff = (attempt: number, base = 4, cap = 200): number =>
-  Math.random() * Math.min(cap, base * 2 ** Math.min(attempt, 16));
-
-/**
- * Runs `attempt` (read, decide, commit) until it commits without losing a race, with a capped exponential
- * back-off and full jitter between attempts. Each attempt must read the conversation afresh, so it also
- * sees why a write cannot happen (gone, full, ended) and throws that error instead. A writer that still
- * loses after `maxAttempts` gets a retryable 429 with `Retry-After`, never a 500: contention is not a bug.
- */
-export const retryOnConversationChange = async <T>(
-  attempt: () => Promise<T>,
-  maxAttempts = 80,
-): Promise<T> => {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConversationChangedError)) throw error;
-      if (i >= maxAttempts) throw tooBusy();
-      await sleep(backoff(i));
-    }
-  }
 };

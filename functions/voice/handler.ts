@@ -75,8 +75,7 @@ export const handler = middy<ApiEvent, ApiResult>()
     const path = event.rawPath.replace(/\/+$/, '');
     const method = event.requestContext.http.method.toUpperCase();
     const target = ROUTES[path];
-    if (!target)
-      throw notFound.route();
+    if (!target) throw notFound.route();
     if (!target.methods.includes(method))
       throw requestError.methodNotAllowed(`Request method not supported: ${method} ${path}.`);
     const hook: Webhook = { event, raw: rawBodyOf(event), base: baseUrl(event, config().publicBaseUrl) };

@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../functions/domain/errors.ts';
-import {
-  backoff,
-  ConversationChangedError,
-  retryOnConversationChange,
-} from '../../../functions/store/timeline.ts';
+import { backoff, ConversationChangedError, retry } from '../../../functions/domain/retry.ts';
 
-describe('Function: retryOnConversationChange', () => {
+describe('Function: retry', () => {
   it('retries a lost race until it commits', async () => {
     // Prepare
     let calls = 0;
     // Act
-    const out = await retryOnConversationChange(async () => {
+    const out = await retry(async () => {
       calls++;
       if (calls < 4) throw new ConversationChangedError();
       return 'done';
@@ -23,9 +19,12 @@ describe('Function: retryOnConversationChange', () => {
 
   it('answers a writer that keeps losing with a retryable 429 and Retry-After, not a 500', async () => {
     // Act
-    const error = await retryOnConversationChange(async () => {
-      throw new ConversationChangedError();
-    }, 3).catch((e) => e);
+    const error = await retry(
+      async () => {
+        throw new ConversationChangedError();
+      },
+      { maxAttempts: 3 },
+    ).catch((e) => e);
     // Assess
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'http:error:too-many-request', retryAfterSeconds: 1 });
@@ -33,7 +32,7 @@ describe('Function: retryOnConversationChange', () => {
 
   it('passes any other error through at once', async () => {
     let calls = 0;
-    const error = await retryOnConversationChange(async () => {
+    const error = await retry(async () => {
       calls++;
       throw new Error('boom');
     }).catch((e) => e);
