@@ -1,3 +1,5 @@
+import type { AuthorizationMode } from './domain/ports.ts';
+
 /**
  * Every setting Parley reads from the environment, in one place. Values are read lazily so tests and the
  * dev server can set the environment before the first request.
@@ -21,6 +23,11 @@ export interface Config {
   twilioAuthToken: string | undefined;
   /** Longest a call leg may last before the sweeper closes it as `timeout`, in seconds. */
   maxCallSeconds: number;
+  /**
+   * `membership` (default): a user token sees and changes only what its user takes part in (the README's
+   * authorization table). `acl`: the token's ACL alone decides, as Vonage did.
+   */
+  authorization: AuthorizationMode;
 }
 
 const intFrom = (raw: string | undefined, fallback: number, name: string): number => {
@@ -28,6 +35,12 @@ const intFrom = (raw: string | undefined, fallback: number, name: string): numbe
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
+};
+
+const authorizationFrom = (raw: string | undefined): AuthorizationMode => {
+  if (raw === undefined || raw === '' || raw === 'membership') return 'membership';
+  if (raw === 'acl') return 'acl';
+  throw new Error(`AUTHORIZATION must be "membership" or "acl", got "${raw}"`);
 };
 
 const blankToUndefined = (v: string | undefined): string | undefined =>
@@ -43,6 +56,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   vonageSignatureSecret: blankToUndefined(env.VONAGE_SIGNATURE_SECRET),
   twilioAuthToken: blankToUndefined(env.TWILIO_AUTH_TOKEN),
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
+  authorization: authorizationFrom(env.AUTHORIZATION),
 });
 
 let cached: Config | undefined;

@@ -1,13 +1,9 @@
 import { config } from '../config.ts';
 import { notFound } from '../domain/errors.ts';
-import { deleteEvent, getEvent, postEvent } from '../domain/event-service.ts';
-import { nowIso } from '../domain/ids.ts';
-import { retry } from '../domain/retry.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
-import { getConversationItem } from '../store/conversations-repo.ts';
-import { eventStore, listEvents } from '../store/events-repo.ts';
+import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentEvent } from './present.ts';
 import { eventBody, listEventsQuery } from './schemas.ts';
@@ -21,41 +17,34 @@ const eventIdOf = (raw: string): number => {
 };
 
 export const create = route({ body: eventBody }, async ({ event, params, body }) => {
-  const actor = actorOf(event);
-  const posted = await retry(() => postEvent(eventStore, actor, params.conversation_id, body, nowIso()));
+  const posted = await parley.events.post(actorOf(event), params.conversation_id, body);
   return json(201, presentEvent(base(event), params.conversation_id, posted));
 });
 
 export const list = route({ query: listEventsQuery }, async ({ event, params, query }) => {
-  const { order, pageSize, cursor } = pageRequest(query);
-  const page = await listEvents(params.conversation_id, {
-    order,
-    pageSize,
-    cursor,
+  const paging = pageRequest(query);
+  const page = await parley.events.list(actorOf(event), params.conversation_id, {
+    ...paging,
     startId: query.start_id,
     endId: query.end_id,
     types: query.event_type,
     excludeDeleted: query.exclude_deleted_events,
   });
-  if (page.items.length === 0 && !(await getConversationItem(params.conversation_id)))
-    throw notFound.conversation();
   const b = base(event);
   return json(200, {
-    page_size: pageSize,
+    page_size: paging.pageSize,
     // §1.3: the events list embeds a bare array.
     _embedded: page.items.map((e) => presentEvent(b, params.conversation_id, e)),
-    _links: pageLinks(event, b, page, pageSize, order),
+    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
   });
 });
 
 export const get = route({}, async ({ event, params }) => {
-  const found = await getEvent(eventStore, params.conversation_id, eventIdOf(params.event_id));
+  const found = await parley.events.get(actorOf(event), params.conversation_id, eventIdOf(params.event_id));
   return json(200, presentEvent(base(event), params.conversation_id, found));
 });
 
 export const remove = route({}, async ({ event, params }) => {
-  const actor = actorOf(event);
-  const eventId = eventIdOf(params.event_id);
-  await retry(() => deleteEvent(eventStore, actor, params.conversation_id, eventId, nowIso()));
+  await parley.events.remove(actorOf(event), params.conversation_id, eventIdOf(params.event_id));
   return noContent();
 });

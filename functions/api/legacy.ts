@@ -1,10 +1,10 @@
 /** `GET /beta/conversations/{id}` and `GET /v0.1/conversations/{id}`: the 2017 shape, members inline. */
 import { config } from '../config.ts';
-import { notFound } from '../domain/errors.ts';
 import { baseUrl } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
-import { getConversationWithMembers } from '../store/conversations-repo.ts';
+import { parley } from '../parley.ts';
+import { actorOf } from './actor.ts';
 import { presentLegacyConversation } from './present-voice.ts';
 
 /** Members written together (a call's caller and its target): who joined by itself comes first. */
@@ -12,8 +12,7 @@ const invitedRank = (m: { initiator: { invited?: unknown } }): number => (m.init
 
 const getAt = (prefix: '/beta' | '/v0.1') =>
   route({}, async ({ event, params }) => {
-    const call = await getConversationWithMembers(params.conversation_id);
-    if (!call) throw notFound.conversation();
+    const call = await parley.conversations.withMembers(actorOf(event), params.conversation_id);
     const members = [...call.members].sort(
       (a, b) => a.createdAt.localeCompare(b.createdAt) || invitedRank(a) - invitedRank(b),
     );

@@ -43,6 +43,15 @@ export const presentUser = (base: string, u: User) => ({
   _links: link(userUrl(base, u.id)),
 });
 
+/** Another user, as a user token sees it: who it is, none of its channels or custom data. */
+export const presentUserPublic = (base: string, u: User) => ({
+  id: u.id,
+  name: u.name,
+  display_name: u.display_name ?? undefined,
+  image_url: u.image_url ?? undefined,
+  _links: link(userUrl(base, u.id)),
+});
+
 export const presentUserLite = (base: string, u: User) => ({
   id: u.id,
   name: u.name,

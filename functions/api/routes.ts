@@ -6,7 +6,6 @@ import * as legacy from './legacy.ts';
 import * as legs from './legs.ts';
 import * as members from './members.ts';
 import * as numbers from './numbers.ts';
-import * as userConversations from './user-conversations.ts';
 import * as users from './users.ts';
 
 export interface RouteDef {
@@ -45,7 +44,7 @@ export const routes: RouteDef[] = [
   { method: 'GET', path: '/v1/users/{user_id}', handler: users.get },
   { method: 'PATCH', path: '/v1/users/{user_id}', handler: users.update },
   { method: 'DELETE', path: '/v1/users/{user_id}', handler: users.remove },
-  { method: 'GET', path: '/v1/users/{user_id}/conversations', handler: userConversations.list },
+  { method: 'GET', path: '/v1/users/{user_id}/conversations', handler: users.conversations },
 
   // ---- Voice: number routes, legs, and the legacy conversation view ----
   { method: 'GET', path: '/v1/numbers', handler: numbers.list },

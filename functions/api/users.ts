@@ -1,56 +1,66 @@
 import { config } from '../config.ts';
-import { nowIso } from '../domain/ids.ts';
-import { createUser, deleteUser, findUser, updateUser } from '../domain/users.ts';
-import { callerOf, requireAdmin } from '../http/auth.ts';
+import type { MemberState } from '../domain/members.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
-import type { Page } from '../store/paging.ts';
-import { getUserByName, listUsers, userRepository } from '../store/users-repo.ts';
-import { presentUser, presentUserLite } from './present.ts';
-import { listUsersQuery, userBody, userUpdateBody } from './schemas.ts';
+import { parley } from '../parley.ts';
+import { actorOf } from './actor.ts';
+import { presentUser, presentUserConversation, presentUserLite, presentUserPublic } from './present.ts';
+import { listUsersQuery, userBody, userConversationsQuery, userUpdateBody } from './schemas.ts';
 
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const create = route({ body: userBody }, async ({ event, body }) => {
-  requireAdmin(event);
-  const user = await createUser(userRepository, body, nowIso());
+  const user = await parley.users.create(actorOf(event), body);
   return json(201, presentUser(base(event), user));
 });
 
 export const list = route({ query: listUsersQuery }, async ({ event, query }) => {
-  const { order, pageSize, cursor } = pageRequest(query);
+  const paging = pageRequest(query);
   const b = base(event);
-  let page: Page<Awaited<ReturnType<typeof getUserByName>> & object>;
-  if (query.name !== undefined) {
-    // A name names at most one user: one read of its name claim.
-    const user = await getUserByName(query.name);
-    page = { items: user ? [user] : [] };
-  } else {
-    page = await listUsers({ order, pageSize, cursor });
-  }
+  const page = await parley.users.list(actorOf(event), { ...paging, name: query.name });
   return json(200, {
-    page_size: pageSize,
-    _embedded: { users: page.items.map((u) => presentUserLite(b, u)) },
-    _links: pageLinks(event, b, page, pageSize, order),
+    page_size: paging.pageSize,
+    _embedded: { users: page.items.map((v) => presentUserLite(b, v.user)) },
+    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
   });
 });
 
 export const get = route({}, async ({ event, params }) => {
-  const user = await findUser(userRepository, params.user_id);
-  return json(200, presentUser(base(event), user));
+  const view = await parley.users.get(actorOf(event), params.user_id);
+  return json(
+    200,
+    view.full ? presentUser(base(event), view.user) : presentUserPublic(base(event), view.user),
+  );
 });
 
 export const update = route({ body: userUpdateBody }, async ({ event, params, body }) => {
   const { timestamp: _readOnly, ...input } = body;
-  // An admin may change any user; a user token only its own user.
-  const caller = callerOf(event);
-  const user = await updateUser(userRepository, params.user_id, input, nowIso(), caller);
+  const user = await parley.users.update(actorOf(event), params.user_id, input);
   return json(200, presentUser(base(event), user));
 });
 
 export const remove = route({}, async ({ event, params }) => {
-  requireAdmin(event);
-  await deleteUser(userRepository, params.user_id);
+  await parley.users.remove(actorOf(event), params.user_id);
   return noContent();
+});
+
+/** `GET /v1/users/{user_id}/conversations` (id or name); a user token lists only its own. */
+export const conversations = route({ query: userConversationsQuery }, async ({ event, params, query }) => {
+  const paging = pageRequest(query);
+  const page = await parley.users.conversations(actorOf(event), params.user_id, {
+    ...paging,
+    state: query.state as MemberState | undefined,
+    dateStart: query.date_start,
+  });
+  const b = base(event);
+  return json(200, {
+    page_size: paging.pageSize,
+    _embedded: {
+      conversations: page.items.map((m) =>
+        presentUserConversation(b, m.conversation, m.member, query.include_custom_data === true),
+      ),
+    },
+    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
+  });
 });

@@ -370,7 +370,7 @@ export const planLegChange = (
       change.conversationSet = {
         state: 'INACTIVE',
         timestamp: { ...call.conversation.timestamp, updated: now },
-        expiresAt: Math.floor(Date.parse(now) / 1000) + ttl,
+        expires_at: new Date(Date.parse(now) + ttl * 1000).toISOString(),
       };
     }
   }

@@ -1,4 +1,4 @@
-import { DomainError, notFound, validationError } from './errors.ts';
+import { DomainError, validationError } from './errors.ts';
 import { newId } from './ids.ts';
 
 export type ConversationState = 'ACTIVE' | 'INACTIVE' | 'DELETED';
@@ -26,6 +26,10 @@ export interface Conversation {
   member_count?: number;
   /** `message` events posted so far (read state counts against it). */
   message_count?: number;
+  /** The user (id) who created it with a user token; it alone may update or delete it. */
+  created_by?: string;
+  /** When it stops existing (ISO 8601); an ended call's conversation is kept for a while, then goes. */
+  expires_at?: string;
 }
 
 export interface ConversationInput {
@@ -35,13 +39,6 @@ export interface ConversationInput {
   properties?: ConversationProperties;
   numbers?: unknown[];
   callback?: Record<string, unknown>;
-}
-
-export interface ListQuery {
-  order: 'asc' | 'desc';
-  pageSize: number;
-  dateStart?: string;
-  dateEnd?: string;
 }
 
 /** A list's date range must not end before it starts (both ISO text, so they compare as strings). */
@@ -59,11 +56,18 @@ export interface ConversationRepository {
   get(id: string): Promise<Conversation | undefined>;
   /** Replaces a conversation (moving its name claim if the name changed); throws on a taken name. */
   update(previous: Conversation, next: Conversation): Promise<void>;
-  /** Removes a conversation, its name claim and everything in its partition; false when there is none. */
-  remove(id: string): Promise<boolean>;
+  /**
+   * Removes a conversation, its name claim and everything in its partition; false when there is none.
+   * `decide` sees the conversation as read right before the delete, and throws to refuse it.
+   */
+  remove(id: string, decide: (conversation: Conversation) => void): Promise<boolean>;
 }
 
-export const buildConversation = (input: ConversationInput, now: string): Conversation => ({
+export const buildConversation = (
+  input: ConversationInput,
+  now: string,
+  createdBy?: string,
+): Conversation => ({
   id: newId.conversation(),
   name: input.name ?? newId.conversationName(),
   display_name: input.display_name,
@@ -74,23 +78,8 @@ export const buildConversation = (input: ConversationInput, now: string): Conver
   numbers: input.numbers,
   callback: input.callback,
   timestamp: { created: now },
+  ...(createdBy ? { created_by: createdBy } : {}),
 });
-
-export const createConversation = async (
-  repo: ConversationRepository,
-  input: ConversationInput,
-  now: string,
-): Promise<Conversation> => {
-  const conversation = buildConversation(input, now);
-  await repo.create(conversation);
-  return conversation;
-};
-
-export const getConversation = async (repo: ConversationRepository, id: string): Promise<Conversation> => {
-  const conversation = await repo.get(id);
-  if (!conversation) throw notFound.conversation();
-  return conversation;
-};
 
 /** PUT semantics of Vonage v1: the fields sent replace the stored ones; fields not sent are kept. */
 export const applyUpdate = (current: Conversation, input: ConversationInput, now: string): Conversation => ({
@@ -113,20 +102,9 @@ export const assertWritable = (conversation: Conversation): void => {
     );
 };
 
-export const updateConversation = async (
-  repo: ConversationRepository,
-  id: string,
-  input: ConversationInput,
-  now: string,
-): Promise<Conversation> => {
-  const current = await getConversation(repo, id);
-  assertWritable(current);
-  const next = applyUpdate(current, input, now);
-  await repo.update(current, next);
-  return next;
-};
-
-/** Deletes by id: the store reads what it deletes itself (one read, not a read per layer). */
-export const deleteConversation = async (repo: ConversationRepository, id: string): Promise<void> => {
-  if (!(await repo.remove(id))) throw notFound.conversation();
-};
+/**
+ * Whether a conversation no longer exists: past its expiry. DynamoDB deletes expired items only
+ * eventually (typically within two days), so this, and not the item's presence, decides.
+ */
+export const isGone = (conversation: Conversation, now: string): boolean =>
+  conversation.expires_at !== undefined && conversation.expires_at <= now;

@@ -1,5 +1,5 @@
-import { authError, DomainError, notFound } from './errors.ts';
-import { ID_PATTERN, newId } from './ids.ts';
+import { DomainError } from './errors.ts';
+import { newId } from './ids.ts';
 
 export interface UserChannels {
   [channel: string]: unknown[];
@@ -57,19 +57,6 @@ export const buildUser = (input: UserInput, now: string): User => {
   };
 };
 
-export const createUser = async (repo: UserRepository, input: UserInput, now: string): Promise<User> => {
-  const user = buildUser(input, now);
-  await repo.create(user);
-  return user;
-};
-
-/** A user by id (`USR-…`) or by name, as `GET /v1/users/{id}` accepts both. */
-export const findUser = async (repo: UserRepository, idOrName: string): Promise<User> => {
-  const user = ID_PATTERN.user.test(idOrName) ? await repo.get(idOrName) : await repo.getByName(idOrName);
-  if (!user) throw notFound.user();
-  return user;
-};
-
 export const applyUserUpdate = (current: User, input: UserInput, now: string): User => {
   if (input.name !== undefined && input.name !== current.name) assertValidUserName(input.name);
   return {
@@ -81,29 +68,4 @@ export const applyUserUpdate = (current: User, input: UserInput, now: string): U
     ...(input.channels !== undefined ? { channels: input.channels } : {}),
     timestamp: { ...current.timestamp, updated: now },
   };
-};
-
-/** Who changes a user: an admin, or a user (by name), who may change only itself as Vonage allows. */
-export type UserEditor = { kind: 'admin' } | { kind: 'user'; userName: string };
-
-export const assertMayEdit = (editor: UserEditor, user: User): void => {
-  if (editor.kind === 'user' && editor.userName !== user.name) throw authError.permission();
-};
-
-export const updateUser = async (
-  repo: UserRepository,
-  idOrName: string,
-  input: UserInput,
-  now: string,
-  editor: UserEditor = { kind: 'admin' },
-) => {
-  const current = await findUser(repo, idOrName);
-  assertMayEdit(editor, current);
-  const next = applyUserUpdate(current, input, now);
-  await repo.update(current, next);
-  return next;
-};
-
-export const deleteUser = async (repo: UserRepository, idOrName: string): Promise<void> => {
-  await repo.remove(await findUser(repo, idOrName));
 };

@@ -3,7 +3,7 @@
  * `cursor`, and absolute `_links.{first,self,next,prev}.href`; `next` is absent on the last page.
  */
 import { requestError } from '../domain/errors.ts';
-import type { PageCursor } from '../store/paging.ts';
+import type { PageCursor } from '../domain/ports.ts';
 import type { ApiEvent } from './types.ts';
 import { integer, optional, string } from './validate.ts';
 

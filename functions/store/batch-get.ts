@@ -1,4 +1,4 @@
-import { BatchGetCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandInput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client.ts';
 import type { Key } from './keys.ts';
 
@@ -11,11 +11,18 @@ export interface Found {
 
 /**
  * Reads items by key in one BatchGetItem per 100 keys (strongly consistent), following UnprocessedKeys.
- * Duplicate keys are asked for once.
+ * Duplicate keys are asked for once; a single key is one GetItem, which answers a little faster.
  */
 export const batchGetItems = async (wanted: Key[]): Promise<Found> => {
   const found = new Map<string, Record<string, unknown>>();
   const unique = [...new Map(wanted.map((k) => [keyId(k), k])).values()];
+  if (unique.length === 1) {
+    const out = await db().send(
+      new GetCommand({ TableName: tableName(), Key: unique[0], ConsistentRead: true }),
+    );
+    if (out.Item) found.set(keyId(out.Item), out.Item);
+    return { get: (key) => (key ? found.get(keyId(key)) : undefined) };
+  }
   for (let i = 0; i < unique.length; i += 100) {
     let request: BatchGetCommandInput['RequestItems'] = {
       [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },

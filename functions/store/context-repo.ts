@@ -12,7 +12,6 @@
  * head's `sequence_number`; any failure drops the cached caller and the request is decided again on a read.
  */
 
-import type { Conversation } from '../domain/conversations.ts';
 import type { ConversationEvent } from '../domain/events.ts';
 import { ID_PATTERN } from '../domain/ids.ts';
 import type { ContextRequest, StoredMember, TimelineContext } from '../domain/timeline-context.ts';
@@ -20,7 +19,7 @@ import type { User } from '../domain/users.ts';
 import { batchGetItems } from './batch-get.ts';
 import { tableName } from './client.ts';
 import { cachedHead, headOfItem, rememberHead } from './heads.ts';
-import { dataOf, isExpired } from './item.ts';
+import { conversationOf, dataOf } from './item.ts';
 import { type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
 import type { TransactItem } from './transact.ts';
@@ -145,8 +144,8 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const { get } = await batchGetItems(wanted);
   const ctx: TimelineContext = {};
   const conversation = get(conversationKey);
-  if (!conversation || isExpired(conversation)) return ctx;
-  ctx.conversation = dataOf<Conversation>(conversation);
+  if (!conversation) return ctx;
+  ctx.conversation = conversationOf(conversation);
   rememberHead(headOfItem(conversation));
 
   const member = get(memberKey);

@@ -1,15 +1,16 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Conversation, ConversationRepository, ListQuery } from '../domain/conversations.ts';
+import type { Conversation, ConversationRepository } from '../domain/conversations.ts';
 import { conflict } from '../domain/errors.ts';
 import { conversationUpdatedEvent } from '../domain/events.ts';
+import type { Page, PageQuery } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
-import { dataOf, isExpired, meta } from './item.ts';
+import { conversationOf, meta, ttlOf } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
-import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { queryPage } from './paging.ts';
 import { commitTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 
@@ -24,6 +25,7 @@ export const conversationItem = (
   gsi1sk: keys.conversationCreatedSort(c.timestamp.created, c.id),
   ...meta(ENTITY, c.timestamp.created, updatedAt),
   ...c,
+  ...(c.expires_at ? { expiresAt: ttlOf(c.expires_at) } : {}),
 });
 
 const nameGuardItem = (c: Conversation) => ({
@@ -62,12 +64,11 @@ const editableFields = (c: Conversation) => ({
   updatedAt: c.timestamp.updated ?? c.timestamp.created,
 });
 
-export const fromConversationItem = (item: Record<string, unknown>): Conversation =>
-  dataOf<Conversation>(item);
+export const fromConversationItem = conversationOf;
 
 export const getConversationItem = async (id: string): Promise<Conversation | undefined> => {
   const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.conversation(id) }));
-  return out.Item && !isExpired(out.Item) ? fromConversationItem(out.Item) : undefined;
+  return out.Item ? fromConversationItem(out.Item) : undefined;
 };
 
 /** Every item of a conversation's partition whose sort key is within `range`, following the Query's pages. */
@@ -104,13 +105,13 @@ export const getConversationWithMembers = async (
 ): Promise<{ conversation: Conversation; members: StoredMember[] } | undefined> => {
   const items = await queryConversationRange(id, keys.conversationWithMembers);
   const head = items[0];
-  if (!head || head.sk !== keys.conversation(id).sk || isExpired(head)) return undefined;
+  if (!head || head.sk !== keys.conversation(id).sk) return undefined;
   return { conversation: fromConversationItem(head), members: items.slice(1).map(fromMemberItem) };
 };
 
 /**
  * Conversations by id, and one more item read in the same BatchGet (the user a list is read for, to
- * confirm the user id the list was queried by); conversations that are gone or expired are left out.
+ * confirm the user id the list was queried by); conversations that are gone are left out (expired ones are returned: the use-case decides).
  */
 export const getConversationsWith = async (
   ids: string[],
@@ -120,7 +121,7 @@ export const getConversationsWith = async (
   const conversations = new Map<string, Conversation>();
   for (const id of ids) {
     const item = found.get(keys.conversation(id));
-    if (item && !isExpired(item)) conversations.set(id, fromConversationItem(item));
+    if (item) conversations.set(id, fromConversationItem(item));
   }
   return { conversations, also: found.get(also) };
 };
@@ -145,8 +146,8 @@ const partitionKeysPage = (id: string, start?: Record<string, unknown>) =>
       TableName: tableName(),
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': conversationPartition(id) },
-      ProjectionExpression: 'pk, sk, #name, #seq, expiresAt',
-      ExpressionAttributeNames: { '#name': 'name', '#seq': 'sequence_number' },
+      ProjectionExpression: 'pk, sk, #name, #seq, expiresAt, created_by, #state',
+      ExpressionAttributeNames: { '#name': 'name', '#seq': 'sequence_number', '#state': 'state' },
       ConsistentRead: true,
       ExclusiveStartKey: start,
     }),
@@ -163,7 +164,7 @@ const keyOf = (i: Record<string, unknown>): Key => ({ pk: String(i.pk), sk: Stri
  * those items are unreachable already, since every read of a conversation starts from its item. Returns
  * false when there is no conversation.
  */
-const removeConversation = async (id: string): Promise<boolean> => {
+const removeConversation = async (id: string, decide: (c: Conversation) => void): Promise<boolean> => {
   const head = keys.conversation(id);
   // Something was added meanwhile (or another request deleted it): read again.
   const raced = (error: unknown) =>
@@ -173,7 +174,8 @@ const removeConversation = async (id: string): Promise<boolean> => {
       const first = await partitionKeysPage(id);
       const items = first.Items ?? [];
       const conversation = items[0]?.sk === head.sk ? items[0] : undefined;
-      if (!conversation || isExpired(conversation)) return false;
+      if (!conversation) return false;
+      decide(conversationOf(conversation));
       const rest = items.slice(1).map(keyOf);
       const now = rest.slice(0, TRANSACTION_LIMIT - 2);
       await transact([
@@ -269,7 +271,7 @@ export const conversationRepository: ConversationRepository = {
 
 /** `GET /v1/conversations` (admin): every conversation by creation time, optionally within a date range. */
 export const listConversations = async (
-  query: ListQuery & { cursor?: PageCursor },
+  query: PageQuery & { dateStart?: string; dateEnd?: string },
 ): Promise<Page<Conversation>> => {
   const values: Record<string, string> = { ':pk': keys.conversationsByCreated.gsi1pk };
   // Sort keys are `<created>#<id>`: an end bound takes every id created at that instant.
@@ -294,5 +296,5 @@ export const listConversations = async (
     pageSize: query.pageSize,
     cursor: query.cursor,
   });
-  return { ...page, items: page.items.filter((i) => !isExpired(i)).map(fromConversationItem) };
+  return { ...page, items: page.items.map(fromConversationItem) };
 };

@@ -1,24 +1,15 @@
-import type { EventStore } from '../domain/event-service.ts';
 import type { ConversationEvent } from '../domain/events.ts';
+import type { EventQuery, Page } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
+import type { EventStore } from '../domain/use-cases/events.ts';
 import { tableName } from './client.ts';
 import { callerCheckItem, loadContext, updateCaller } from './context-repo.ts';
 import { appendToTimeline } from './group-commit.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { joinedCheckItem, readStateItems } from './members-repo.ts';
-import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { queryPage } from './paging.ts';
 import type { TransactItem } from './transact.ts';
-
-export interface EventQuery {
-  order: 'asc' | 'desc';
-  pageSize: number;
-  cursor?: PageCursor;
-  startId?: number;
-  endId?: number;
-  types?: string[];
-  excludeDeleted?: boolean;
-}
 
 /** `GET …/events`: one page of a conversation's timeline, by id, optionally within ids and of some types. */
 export const listEvents = async (

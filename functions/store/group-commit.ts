@@ -18,7 +18,7 @@ import { notFound, tooBusy } from '../domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../domain/events.ts';
 import { backoff, ConversationChangedError, sleep } from '../domain/retry.ts';
 import { db, tableName } from './client.ts';
-import { cachedHead, forgetHead, type Head, headOfItem, isHeadExpired, rememberHead } from './heads.ts';
+import { cachedHead, forgetHead, type Head, headOfItem, rememberHead } from './heads.ts';
 import { keys } from './keys.ts';
 import { eventItem } from './timeline.ts';
 import type { TransactItem } from './transact.ts';
@@ -109,7 +109,6 @@ const readHead = async (id: string): Promise<Head | undefined> => {
   );
   if (!out.Item) return undefined;
   const head = headOfItem(out.Item);
-  if (isHeadExpired(head)) return undefined;
   rememberHead(head);
   return head;
 };
@@ -246,7 +245,7 @@ const round = async (id: string, lane: Lane): Promise<void> => {
     return;
   }
   lane.losses = 0;
-  rememberHead({ conversation: next, expiresAt: head.expiresAt });
+  rememberHead({ conversation: next });
   for (const b of batch) {
     b.plan.committed?.(b.events);
     b.pending.resolve(b.events);

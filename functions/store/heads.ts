@@ -6,35 +6,20 @@
  * condition, a read and a retry, never a wrong write.
  */
 import type { Conversation } from '../domain/conversations.ts';
-import { dataOf, isExpired } from './item.ts';
+import { conversationOf } from './item.ts';
 
 export interface Head {
+  /** The conversation item as last seen, its `expires_at` included (the use-cases decide existence). */
   conversation: Conversation;
-  /** The item's TTL (epoch seconds), checked by readers since DynamoDB deletes late. */
-  expiresAt?: number;
 }
 
 const LIMIT = 2000;
 const heads = new Map<string, Head>();
 
-export const headOfItem = (item: Record<string, unknown>): Head => ({
-  conversation: dataOf<Conversation>(item),
-  expiresAt: typeof item.expiresAt === 'number' ? item.expiresAt : undefined,
-});
+export const headOfItem = (item: Record<string, unknown>): Head => ({ conversation: conversationOf(item) });
 
-export const isHeadExpired = (head: Head, nowMs = Date.now()): boolean =>
-  isExpired({ expiresAt: head.expiresAt }, nowMs);
-
-/** The cached head of a conversation, unless it has none or its TTL has passed. */
-export const cachedHead = (conversationId: string): Head | undefined => {
-  const head = heads.get(conversationId);
-  if (!head) return undefined;
-  if (isHeadExpired(head)) {
-    heads.delete(conversationId);
-    return undefined;
-  }
-  return head;
-};
+/** The cached head of a conversation, if this process has one. */
+export const cachedHead = (conversationId: string): Head | undefined => heads.get(conversationId);
 
 /**
  * Keeps `head` unless a later one is cached already (a read that raced with a commit of this process

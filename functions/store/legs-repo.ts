@@ -8,6 +8,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallMember, CallStore, LegChange, NewCall } from '../domain/calls.ts';
 import { isTerminal, type Leg } from '../domain/legs.ts';
 import type { NumberRoute } from '../domain/numbers.ts';
+import type { Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
@@ -16,11 +17,11 @@ import {
   fromConversationItem,
   queryConversationRange,
 } from './conversations-repo.ts';
-import { dataOf, meta } from './item.ts';
+import { dataOf, meta, withTtl } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { changedMemberItems, fromMemberItem, newMemberItems } from './members-repo.ts';
 import { fromNumberItem } from './numbers-repo.ts';
-import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { queryPage } from './paging.ts';
 import { commitTimeline, eventItem } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 import { createUserItems } from './users-repo.ts';
@@ -204,7 +205,7 @@ const commitLegChange = async (change: LegChange): Promise<void> => {
       conversation: change.call.conversation,
       events: change.events,
       counters: { member_count: change.memberCountDelta },
-      set: change.conversationSet,
+      set: change.conversationSet && withTtl(change.conversationSet),
       items,
     });
   } catch (error) {

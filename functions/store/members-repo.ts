@@ -1,14 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { MemberStore } from '../domain/member-service.ts';
-import type { Member, MemberState } from '../domain/members.ts';
+import type { Member } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
+import type { MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
+import type { MemberStore } from '../domain/use-cases/members.ts';
 import { db, tableName } from './client.ts';
 import { loadContext } from './context-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
-import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { queryPage } from './paging.ts';
 import { commitTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem } from './transact.ts';
 
@@ -159,18 +160,6 @@ export const listMembers = async (
   });
   return { ...page, items: page.items.map(fromMemberItem) };
 };
-
-export interface MembershipQuery {
-  order: 'asc' | 'desc';
-  pageSize: number;
-  cursor?: PageCursor;
-  /** Only memberships in this state. */
-  state?: MemberState;
-  /** Leave out memberships that ended (a user token's own conversation list). */
-  liveOnly?: boolean;
-  /** Only memberships created at or after this ISO time. */
-  dateStart?: string;
-}
 
 /** A user's memberships, one per conversation, by when they started: GSI1 `USR#<user id>`. */
 export const listMembershipsOfUser = async (

@@ -1,9 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NumberRoute } from '../domain/numbers.ts';
+import type { Page, PageCursor } from '../domain/ports.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
 import { keys } from './keys.ts';
-import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { queryPage } from './paging.ts';
 
 const numberItem = (r: NumberRoute) => ({
   ...keys.number(r.number),

@@ -1,11 +1,6 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageCursor } from '../domain/ports.ts';
 import { db, tableName } from './client.ts';
-
-/** Where a page starts: after (`next`) or before (`prev`) the item with key `k`. */
-export interface PageCursor {
-  d: 'next' | 'prev';
-  k: Record<string, string>;
-}
 
 export interface PageRequest {
   /** The query without paging: key condition, names, values, index, filter. */
@@ -15,12 +10,6 @@ export interface PageRequest {
   order: 'asc' | 'desc';
   pageSize: number;
   cursor?: PageCursor;
-}
-
-export interface Page<T> {
-  items: T[];
-  next?: PageCursor;
-  prev?: PageCursor;
 }
 
 const keyOf = (item: Record<string, unknown>, attributes: readonly string[]): Record<string, string> =>

@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../domain/errors.ts';
+import type { Page, PageCursor } from '../domain/ports.ts';
 import type { User, UserRepository } from '../domain/users.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
 import { keys } from './keys.ts';
-import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { queryPage } from './paging.ts';
 import { ConditionFailedError, type TransactItem, transact } from './transact.ts';
 
 const userItem = (u: User) => ({

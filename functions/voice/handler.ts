@@ -5,14 +5,12 @@
  */
 import middy from '@middy/core';
 import { config } from '../config.ts';
-import { answerCall, recordLegStatus } from '../domain/calls.ts';
 import { notFound, requestError } from '../domain/errors.ts';
-import { nowIso } from '../domain/ids.ts';
 import { errorMapper } from '../http/errors.ts';
 import { log, requestLog } from '../http/log.ts';
 import { baseUrl } from '../http/paging.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
-import { callStore } from '../store/legs-repo.ts';
+import { parley } from '../parley.ts';
 import type { Provider, Webhook } from './provider.ts';
 import { twilio } from './providers/twilio.ts';
 import { vonage } from './providers/vonage.ts';
@@ -23,11 +21,7 @@ type Action = (provider: Provider, hook: Webhook) => Promise<ApiResult>;
 const answer: Action = async (provider, hook) => {
   await provider.verify(hook);
   const inbound = provider.parseAnswer(hook);
-  const { instructions, outcome } = await answerCall(
-    callStore,
-    { ...inbound, maxCallSeconds: config().maxCallSeconds, now: nowIso() },
-    provider.renderer(hook.base),
-  );
+  const { instructions, outcome } = await parley.calls.answer(inbound, provider.renderer(hook.base));
   log('info', 'voice answer', { provider: provider.name, callId: inbound.callId, outcome });
   return {
     statusCode: 200,
@@ -38,7 +32,7 @@ const answer: Action = async (provider, hook) => {
 
 const status: Action = async (provider, hook) => {
   await provider.verify(hook);
-  const now = nowIso();
+  const now = new Date().toISOString();
   const parsed = provider.parseStatus(hook, now);
   if (parsed.kind === 'ignored') {
     log('info', 'voice status ignored', {
@@ -47,7 +41,7 @@ const status: Action = async (provider, hook) => {
       status: parsed.status,
     });
   } else {
-    const result = await recordLegStatus(callStore, { ...parsed.report, now });
+    const result = await parley.calls.status(parsed.report, now);
     log(result === 'unknown' ? 'warn' : 'info', 'voice status', {
       provider: provider.name,
       callId: parsed.report.callId,

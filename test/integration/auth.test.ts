@@ -158,7 +158,7 @@ describe('auth', () => {
 
     it('refuses paths the ACL does not list with 403 system:error:permission', async () => {
       const token = await userToken('by-admin', { aclPaths: { '/*/users/**': {} } });
-      expect((await call('GET', '/v1/users', { token })).status).toBe(200);
+      expect((await call('GET', '/v1/users/by-admin', { token })).status).toBe(200);
       const denied = await call('GET', '/v1/conversations', { token });
       expect(denied.status).toBe(403);
       expect(denied.body.code).toBe('system:error:permission');

@@ -111,9 +111,10 @@ describe('events', () => {
     const before = (await conversation(x.cid)).sequence_number;
     const stranger = await newUser(`stranger-${n}`);
     const strangerToken = await userToken(`stranger-${n}`);
+    // A user with no member there does not see the conversation at all.
     const notMember = await post(x.cid, text('hi'), strangerToken);
-    expect(notMember.status).toBe(400);
-    expect(notMember.body.code).toBe('event:error:not-joined');
+    expect(notMember.status).toBe(404);
+    expect(notMember.body.code).toBe('conversation:error:not-found');
     const asOther = await post(x.cid, { ...text('hi'), from: x.bob }, x.aliceToken);
     expect(asOther.status).toBe(403);
     expect(asOther.body.code).toBe('event:error:permission-denied');
@@ -126,9 +127,9 @@ describe('events', () => {
     const invitedPost = await post(x.cid, { ...text('hi'), from: inv.body.id });
     expect(invitedPost.body.code).toBe('event:error:not-joined');
     expect((await post(x.cid, text('hi'), strangerToken)).body.code).toBe('event:error:not-joined');
-    // A member that left is not joined any more.
+    // A member that left is not joined any more, and no longer sees the conversation.
     await call('PATCH', `/v1/conversations/${x.cid}/members/${x.bob}`, { body: { state: 'left' } });
-    expect((await post(x.cid, text('hi'), x.bobToken)).body.code).toBe('event:error:not-joined');
+    expect((await post(x.cid, text('hi'), x.bobToken)).body.code).toBe('conversation:error:not-found');
     expect((await conversation(x.cid)).sequence_number).toBe(before + 2);
     const missing = await post('CON-00000000-0000-4000-8000-000000000000', text('hi'));
     expect(missing.status).toBe(404);

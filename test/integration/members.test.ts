@@ -211,8 +211,9 @@ describe('members', () => {
     const meNone = await call('GET', `/v1/conversations/${cid}/members/me`, {
       token: await userToken('alice'),
     });
+    // Alice has no member there: to her token the conversation does not exist.
     expect(meNone.status).toBe(404);
-    expect(meNone.body.code).toBe('conversation:error:member-not-found');
+    expect(meNone.body.code).toBe('conversation:error:not-found');
     const meAdmin = await call('GET', `/v1/conversations/${cid}/members/me`);
     expect(meAdmin.body.code).toBe('user:error:invalid-user-token');
     const c = await conversation(cid);

@@ -114,7 +114,7 @@ describe('group commit', () => {
     expect((await storedIds(cid)).slice(-3)).toEqual([k + 1, k + 2, k + 3]);
   });
 
-  it("answers a post whose sender left behind the process's back with not-joined, and commits the others", async () => {
+  it("answers a post whose sender left behind the process's back as a non-member (404), and commits the others", async () => {
     // Prepare: both post once, so the process remembers the conversation and both callers.
     const { cid, people } = await room(2);
     const [alice, bob] = people;
@@ -135,8 +135,9 @@ describe('group commit', () => {
     // Act
     const [a, b] = await Promise.all([post(cid, text('a'), alice.token), post(cid, text('b'), bob.token)]);
     // Assess
-    expect(a.status).toBe(400);
-    expect(a.body.code).toBe('event:error:not-joined');
+    // A member who left no longer sees the conversation.
+    expect(a.status).toBe(404);
+    expect(a.body.code).toBe('conversation:error:not-found');
     expect(b.status).toBe(201);
     expect(b.body.id).toBe(k + 1);
     expect((await conversation(cid)).sequence_number).toBe(k + 1);
@@ -211,9 +212,9 @@ describe('cached head', () => {
     const before = (await conversation(cid)).sequence_number;
     // Act: the same token (its sub is the name) now names the new user.
     const r = await post(cid, { ...text('two'), from: alice.member }, alice.token);
-    // Assess
-    expect(r.status).toBe(403);
-    expect(r.body.code).toBe('event:error:permission-denied');
+    // Assess: the new alice is no member there, so to her the conversation does not exist.
+    expect(r.status).toBe(404);
+    expect(r.body.code).toBe('conversation:error:not-found');
     expect((await conversation(cid)).sequence_number).toBe(before);
     const name = await db().send(new GetCommand({ TableName: tableName(), Key: keys.userName(alice.name) }));
     expect(name.Item?.id).toBe(impostor.id);

@@ -189,9 +189,11 @@ describe('users', () => {
     }
   });
 
-  it('lets a user token read users', async () => {
+  it('lets a user token read its own user, and leaves listing users to admins', async () => {
     const token = await userToken('ivan');
     expect((await call('GET', '/v1/users/ivan', { token })).status).toBe(200);
-    expect((await call('GET', '/v1/users', { token })).status).toBe(200);
+    const list = await call('GET', '/v1/users', { token });
+    expect(list.status).toBe(403);
+    expect(list.body.code).toBe('system:error:permission');
   });
 });

@@ -1,6 +1,7 @@
-/** Events: posting one to a conversation's timeline, and deleting a message or custom event. */
-import { assertWritable, type Conversation } from './conversations.ts';
-import { notFound } from './errors.ts';
+/** Events: posting one to a conversation's timeline, reading, listing and deleting them. */
+import { visibleConversation } from '../access.ts';
+import { assertWritable, type Conversation, isGone } from '../conversations.ts';
+import { notFound } from '../errors.ts';
 import {
   type ConversationEvent,
   EPHEMERAL_TYPES,
@@ -12,16 +13,18 @@ import {
   memberEventUser,
   type NewEvent,
   RECEIPT_TYPES,
-} from './events.ts';
-import { type Member, seenUpTo } from './members.ts';
+} from '../events.ts';
+import { type Member, seenUpTo } from '../members.ts';
+import type { Deps, EventQuery, Page } from '../ports.ts';
+import { retry } from '../retry.ts';
 import {
   type Actor,
   type ContextReader,
   requireCallerUser,
-  requireConversation,
   type StoredMember,
   type TimelineContext,
-} from './timeline-context.ts';
+} from '../timeline-context.ts';
+import { accessOf, listWithin } from './conversations.ts';
 
 /** What appending one event writes, decided against the conversation as it is when it commits. */
 export interface EventDecision {
@@ -84,13 +87,21 @@ const senderUser = (
 export const receiptTarget = (input: EventInput): number | undefined =>
   RECEIPT_TYPES.has(input.type) ? Number(input.body.event_id) : undefined;
 
-export const postEvent = async (
-  store: EventStore,
+export const postEvent = (
+  deps: Deps,
   actor: Actor,
   conversationId: string,
   input: EventInput,
-  now: string,
+): Promise<PostedEvent> => retry(() => postOnce(deps, actor, conversationId, input));
+
+const postOnce = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  input: EventInput,
 ): Promise<PostedEvent> => {
+  const now = deps.now();
+  const store = deps.ports.events;
   const targetId = receiptTarget(input);
   const ephemeral = EPHEMERAL_TYPES.has(input.type);
   const ctx = await store.load({
@@ -101,7 +112,7 @@ export const postEvent = async (
     // Only a write re-checks what it relies on; an ephemeral event writes nothing, so it reads.
     reuse: !ephemeral,
   });
-  assertWritable(requireConversation(ctx));
+  assertWritable(visibleConversation(accessOf(deps, actor), ctx, now));
   const sender = senderOf(actor, ctx, input.from);
   const base: NewEvent = {
     type: input.type,
@@ -118,6 +129,8 @@ export const postEvent = async (
     if (target?.type !== 'message') throw eventErrors.notAMessage();
   }
   const decide = (conversation: Conversation): EventDecision => {
+    // The head the event commits on may be one this process remembers: it decides existence too.
+    if (isGone(conversation, now)) throw notFound.conversation();
     assertWritable(conversation);
     const event: NewEvent = { ...base };
     let senderNext: Member | undefined;
@@ -137,41 +150,57 @@ export const postEvent = async (
   return store.append({ ctx, sender, decide });
 };
 
-export const deleteEvent = async (
-  store: EventStore,
+export const deleteEvent = (
+  deps: Deps,
   actor: Actor,
   conversationId: string,
   eventId: number,
-  now: string,
-): Promise<void> => {
-  const ctx = await store.load({
-    conversationId,
-    callerName: actor.kind === 'user' ? actor.name : undefined,
-    eventId,
+): Promise<void> =>
+  retry(async () => {
+    const now = deps.now();
+    const store = deps.ports.events;
+    const ctx = await store.load({
+      conversationId,
+      callerName: actor.kind === 'user' ? actor.name : undefined,
+      eventId,
+    });
+    const conversation = visibleConversation(accessOf(deps, actor), ctx, now);
+    const target = ctx.event;
+    if (!target || target.deleted) throw notFound.event();
+    if (!isDeletable(target.type)) throw eventErrors.deleteType();
+    let from: string | undefined;
+    let fromUser: EventUser | undefined;
+    if (actor.kind === 'user') {
+      const user = requireCallerUser(ctx);
+      // The sender is a user, not a member: a user who left and came back still owns its old messages.
+      if (target.from_user?.id !== user.id) throw eventErrors.deleteNotSender();
+      from = ctx.callerMember?.state === 'JOINED' ? ctx.callerMember.id : undefined;
+      fromUser = eventUserOf(user);
+    }
+    await store.remove({ conversation, target, event: eventDeletedEvent(target.id, now, from, fromUser) });
   });
-  const conversation = requireConversation(ctx);
-  const target = ctx.event;
-  if (!target || target.deleted) throw notFound.event();
-  if (!isDeletable(target.type)) throw eventErrors.deleteType();
-  let from: string | undefined;
-  let fromUser: EventUser | undefined;
-  if (actor.kind === 'user') {
-    const user = requireCallerUser(ctx);
-    // The sender is a user, not a member: a user who left and came back still owns its old messages.
-    if (target.from_user?.id !== user.id) throw eventErrors.deleteNotSender();
-    from = ctx.callerMember?.state === 'JOINED' ? ctx.callerMember.id : undefined;
-    fromUser = eventUserOf(user);
-  }
-  await store.remove({ conversation, target, event: eventDeletedEvent(target.id, now, from, fromUser) });
-};
 
 export const getEvent = async (
-  store: ContextReader,
+  deps: Deps,
+  actor: Actor,
   conversationId: string,
   eventId: number,
 ): Promise<ConversationEvent> => {
-  const ctx = await store.load({ conversationId, eventId });
-  requireConversation(ctx);
+  const ctx = await deps.ports.context.load({
+    conversationId,
+    eventId,
+    callerName: actor.kind === 'user' ? actor.name : undefined,
+  });
+  visibleConversation(accessOf(deps, actor), ctx, deps.now());
   if (!ctx.event) throw notFound.event();
   return ctx.event;
 };
+
+/** `GET …/events`: one page of a conversation's timeline, for a caller who may see the conversation. */
+export const listEvents = (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  query: EventQuery,
+): Promise<Page<ConversationEvent>> =>
+  listWithin(deps, actor, conversationId, () => deps.ports.events.list(conversationId, query));

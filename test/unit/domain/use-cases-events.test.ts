@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../functions/domain/conversations.ts';
 import type { DomainError } from '../../../functions/domain/errors.ts';
+import type { ConversationEvent } from '../../../functions/domain/events.ts';
+import type { Deps, Ports } from '../../../functions/domain/ports.ts';
+import type { StoredMember, TimelineContext } from '../../../functions/domain/timeline-context.ts';
 import {
   deleteEvent,
   type EventDecision,
   type EventStore,
   postEvent,
-} from '../../../functions/domain/event-service.ts';
-import type { ConversationEvent } from '../../../functions/domain/events.ts';
-import type { StoredMember, TimelineContext } from '../../../functions/domain/timeline-context.ts';
+} from '../../../functions/domain/use-cases/events.ts';
 
 const conversation: Conversation = {
   id: 'CON-1',
@@ -60,7 +61,12 @@ const fakeStore = (ctx: TimelineContext, head = ctx.conversation as Conversation
       removed.push(w);
     },
   };
-  return { store, appended, removed };
+  const deps: Deps = {
+    ports: { context: store, events: { ...store, list: async () => ({ items: [] }) } } as unknown as Ports,
+    settings: { authorization: 'membership', maxMembersPerConversation: 100, maxCallSeconds: 7200 },
+    now: () => 'now',
+  };
+  return { store: deps, appended, removed };
 };
 
 const aliceCtx: TimelineContext = {
@@ -82,7 +88,7 @@ const errorOf = async (p: Promise<unknown>) => {
 describe('Function: postEvent', () => {
   it("counts a message and moves its sender's horizon to it", async () => {
     const { store, appended } = fakeStore(aliceCtx);
-    const posted = await postEvent(store, asAlice, 'CON-1', { type: 'message', body: { text: 'hi' } }, 'now');
+    const posted = await postEvent(store, asAlice, 'CON-1', { type: 'message', body: { text: 'hi' } });
     expect(posted).toMatchObject({ id: 11, from: 'MEM-A', message_index: 4 });
     expect(appended[0].messageDelta).toBe(1);
     expect(appended[0].senderNext).toMatchObject({ last_seen_event_id: 11, seen_message_count: 4 });
@@ -91,33 +97,33 @@ describe('Function: postEvent', () => {
   it('decides against the conversation as it is at commit, not as it was loaded', async () => {
     const later = { ...conversation, sequence_number: 20, message_count: 7 };
     const { store, appended } = fakeStore(aliceCtx, later);
-    const posted = await postEvent(store, asAlice, 'CON-1', { type: 'message', body: { text: 'hi' } }, 'now');
+    const posted = await postEvent(store, asAlice, 'CON-1', { type: 'message', body: { text: 'hi' } });
     expect(posted).toMatchObject({ id: 21, message_index: 8 });
     expect(appended[0].senderNext).toMatchObject({ last_seen_event_id: 21, seen_message_count: 8 });
   });
 
   it('refuses at commit when the conversation became INACTIVE meanwhile', async () => {
     const { store } = fakeStore(aliceCtx, { ...conversation, state: 'INACTIVE' });
-    expect(await errorOf(postEvent(store, asAlice, 'CON-1', { type: 'message', body: {} }, 'now'))).toBe(
+    expect(await errorOf(postEvent(store, asAlice, 'CON-1', { type: 'message', body: {} }))).toBe(
       'conversation:error:not-allowed',
     );
   });
 
   it('moves the horizon on message:seen and writes nothing for an ephemeral event', async () => {
     const { store, appended } = fakeStore(aliceCtx);
-    await postEvent(store, asAlice, 'CON-1', { type: 'message:seen', body: { event_id: 8 } }, 'now');
+    await postEvent(store, asAlice, 'CON-1', { type: 'message:seen', body: { event_id: 8 } });
     expect(appended[0]).toMatchObject({
       messageDelta: 0,
       senderNext: { last_seen_event_id: 8, seen_message_count: 2 },
     });
-    const typing = await postEvent(store, asAlice, 'CON-1', { type: 'text:typing:on', body: {} }, 'now');
+    const typing = await postEvent(store, asAlice, 'CON-1', { type: 'text:typing:on', body: {} });
     expect(typing.id).toBeUndefined();
     expect(appended).toHaveLength(1);
   });
 
   it('refuses a sender that is not JOINED', async () => {
     const { store, appended } = fakeStore({ ...aliceCtx, callerMember: { ...alice, state: 'INVITED' } });
-    expect(await errorOf(postEvent(store, asAlice, 'CON-1', { type: 'message', body: {} }, 'now'))).toBe(
+    expect(await errorOf(postEvent(store, asAlice, 'CON-1', { type: 'message', body: {} }))).toBe(
       'event:error:not-joined',
     );
     expect(appended).toHaveLength(0);
@@ -127,10 +133,8 @@ describe('Function: postEvent', () => {
 describe('Function: deleteEvent', () => {
   it("lets only the sender's user or an admin delete", async () => {
     const { store, removed } = fakeStore(aliceCtx);
-    expect(await errorOf(deleteEvent(store, asAlice, 'CON-1', 8, 'now'))).toBe(
-      'event:error:permission-denied',
-    );
-    await deleteEvent(store, { kind: 'admin' }, 'CON-1', 8, 'now');
+    expect(await errorOf(deleteEvent(store, asAlice, 'CON-1', 8))).toBe('event:error:permission-denied');
+    await deleteEvent(store, { kind: 'admin' }, 'CON-1', 8);
     expect(removed[0].event).toMatchObject({ type: 'event:delete', body: { event_id: 8 } });
   });
 });

@@ -1,0 +1,134 @@
+/**
+ * What the use-cases need from storage, and nothing of how it is stored. `functions/store/ports.ts`
+ * implements every port with DynamoDB; unit tests implement them in memory. Readers return what is stored,
+ * expired conversations included: whether a conversation still exists is the use-cases' decision
+ * (`isGone` in conversations.ts), never a reader's.
+ */
+import type { CallStore } from './calls.ts';
+import type { Conversation, ConversationRepository } from './conversations.ts';
+import type { ConversationEvent } from './events.ts';
+import type { Leg } from './legs.ts';
+import type { MemberState } from './members.ts';
+import type { NumberRoute } from './numbers.ts';
+import type { ContextReader, StoredMember } from './timeline-context.ts';
+import type { EventStore } from './use-cases/events.ts';
+import type { MemberStore } from './use-cases/members.ts';
+import type { User, UserRepository } from './users.ts';
+
+/** Where a page starts: after (`next`) or before (`prev`) the item with key `k`. Opaque to the domain. */
+export interface PageCursor {
+  d: 'next' | 'prev';
+  k: Record<string, string>;
+}
+
+export interface Page<T> {
+  items: T[];
+  next?: PageCursor;
+  prev?: PageCursor;
+}
+
+export interface PageQuery {
+  order: 'asc' | 'desc';
+  pageSize: number;
+  cursor?: PageCursor;
+}
+
+export interface EventQuery extends PageQuery {
+  startId?: number;
+  endId?: number;
+  types?: string[];
+  excludeDeleted?: boolean;
+}
+
+export interface MembershipQuery extends PageQuery {
+  /** Only memberships in this state. */
+  state?: MemberState;
+  /** Leave out memberships that ended (a user token's own conversation list). */
+  liveOnly?: boolean;
+  /** Only memberships created at or after this ISO time. */
+  dateStart?: string;
+}
+
+export interface Membership {
+  conversation: Conversation;
+  member: StoredMember;
+}
+
+/** Which user a list of memberships is read for: by id, or by name (a token's `sub`). */
+export type UserRef = { id: string } | { name: string };
+
+export interface ConversationPorts extends ConversationRepository {
+  /** Every conversation by creation time, optionally within a date range (ISO text). */
+  list(query: PageQuery & { dateStart?: string; dateEnd?: string }): Promise<Page<Conversation>>;
+  /** A conversation and all its members, in one read. */
+  withMembers(id: string): Promise<{ conversation: Conversation; members: StoredMember[] } | undefined>;
+}
+
+export interface MemberPorts extends MemberStore {
+  list(conversationId: string, query: PageQuery): Promise<Page<StoredMember>>;
+  /**
+   * One page of a user's memberships with their conversations, or undefined when there is no such user.
+   * `allowed(userId)` is asked once the user's id is known; a false answer refuses with a permission error.
+   */
+  ofUser(
+    user: UserRef,
+    query: MembershipQuery,
+    allowed?: (userId: string) => boolean,
+  ): Promise<Page<Membership> | undefined>;
+}
+
+export interface EventPorts extends EventStore {
+  list(conversationId: string, query: EventQuery): Promise<Page<ConversationEvent>>;
+}
+
+export interface UserPorts extends UserRepository {
+  list(query: PageQuery): Promise<Page<User>>;
+}
+
+export interface LegPorts {
+  get(id: string): Promise<Leg | undefined>;
+  listOfConversation(conversationId: string, query: PageQuery): Promise<Page<Leg>>;
+  /** Open legs that started before `cutoff` (ISO), oldest first, in pages of `limit`. */
+  openStartedBefore(
+    cutoff: string,
+    limit: number,
+    start?: PageCursor,
+  ): Promise<{ legs: Leg[]; next?: PageCursor }>;
+}
+
+export interface NumberPorts {
+  get(digits: string): Promise<NumberRoute | undefined>;
+  /** Writes a route; `created` when there was none. */
+  put(route: NumberRoute): Promise<{ created: boolean }>;
+  /** False when there was none. */
+  remove(digits: string): Promise<boolean>;
+  list(query: PageQuery): Promise<Page<NumberRoute>>;
+}
+
+export interface Ports {
+  context: ContextReader;
+  conversations: ConversationPorts;
+  members: MemberPorts;
+  events: EventPorts;
+  users: UserPorts;
+  legs: LegPorts;
+  numbers: NumberPorts;
+  calls: CallStore;
+}
+
+/** Who decides what a user token may do: Parley's membership rules, or (Vonage's way) the ACL alone. */
+export type AuthorizationMode = 'membership' | 'acl';
+
+export interface Settings {
+  authorization: AuthorizationMode;
+  maxMembersPerConversation: number;
+  maxCallSeconds: number;
+}
+
+/** Everything a use-case runs with: storage, settings and the clock. */
+export interface Deps {
+  ports: Ports;
+  settings: Settings;
+  /** The current time, ISO 8601 with ms and `Z`. */
+  now(): string;
+}

@@ -1,0 +1,134 @@
+/** Conversations: create, list, read, update, delete, and the legacy view with its members inline. */
+import { type Access, assertMayChangeConversation, governed, visibleConversation } from '../access.ts';
+import {
+  applyUpdate,
+  assertDateRange,
+  assertWritable,
+  buildConversation,
+  type Conversation,
+  type ConversationInput,
+  isGone,
+} from '../conversations.ts';
+import { notFound } from '../errors.ts';
+import type { Deps, Page, PageQuery } from '../ports.ts';
+import { retry } from '../retry.ts';
+import type { Actor, StoredMember } from '../timeline-context.ts';
+
+export const accessOf = (deps: Deps, actor: Actor): Access => ({ actor, mode: deps.settings.authorization });
+
+const callerNameOf = (actor: Actor) => (actor.kind === 'user' ? actor.name : undefined);
+
+/** The conversation and what the caller is in it, when the caller may see it; else not found. */
+export const loadVisible = async (deps: Deps, actor: Actor, conversationId: string) => {
+  const ctx = await deps.ports.context.load({ conversationId, callerName: callerNameOf(actor) });
+  const conversation = visibleConversation(accessOf(deps, actor), ctx, deps.now());
+  return { ctx, conversation };
+};
+
+/**
+ * A list of something in one conversation, read together with the caller's access to it: the page is
+ * only answered once the conversation is known to exist and be visible to the caller.
+ */
+export const listWithin = async <T>(
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  read: () => Promise<Page<T>>,
+): Promise<Page<T>> => {
+  const [, page] = await Promise.all([loadVisible(deps, actor, conversationId), read()]);
+  return page;
+};
+
+/** A user token records its user as the creator; the creator alone may later update or delete it. */
+export const createConversation = async (
+  deps: Deps,
+  actor: Actor,
+  input: ConversationInput,
+): Promise<Conversation> => {
+  let createdBy: string | undefined;
+  if (actor.kind === 'user') {
+    const user = await deps.ports.users.getByName(actor.name);
+    if (!user && governed(accessOf(deps, actor))) throw notFound.user();
+    createdBy = user?.id;
+  }
+  const conversation = buildConversation(input, deps.now(), createdBy);
+  await deps.ports.conversations.create(conversation);
+  return conversation;
+};
+
+export interface ConversationListQuery extends PageQuery {
+  dateStart?: string;
+  dateEnd?: string;
+}
+
+/** Admins list every conversation; a user token lists those where its user has an INVITED or JOINED member. */
+export const listConversations = async (
+  deps: Deps,
+  actor: Actor,
+  query: ConversationListQuery,
+): Promise<Page<Conversation>> => {
+  assertDateRange(query.dateStart, query.dateEnd);
+  const now = deps.now();
+  if (actor.kind === 'admin') {
+    const page = await deps.ports.conversations.list(query);
+    return { ...page, items: page.items.filter((c) => !isGone(c, now)) };
+  }
+  const { order, pageSize, cursor } = query;
+  const page = await deps.ports.members.ofUser(
+    { name: actor.name },
+    { order, pageSize, cursor, liveOnly: true },
+  );
+  if (!page) return { items: [] };
+  return {
+    ...page,
+    items: page.items.map((m) => m.conversation).filter((c) => !isGone(c, now)),
+  };
+};
+
+export const getConversation = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+): Promise<Conversation> => (await loadVisible(deps, actor, conversationId)).conversation;
+
+/** PUT: the creator (or an admin) replaces the fields sent; `conversation:updated` is appended. */
+export const updateConversation = (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  input: ConversationInput,
+): Promise<Conversation> =>
+  retry(async () => {
+    const { ctx, conversation } = await loadVisible(deps, actor, conversationId);
+    assertMayChangeConversation(accessOf(deps, actor), conversation, ctx);
+    assertWritable(conversation);
+    const next = applyUpdate(conversation, input, deps.now());
+    await deps.ports.conversations.update(conversation, next);
+    return next;
+  });
+
+/** DELETE: the creator (or an admin) removes the conversation and everything in it. */
+export const deleteConversation = async (deps: Deps, actor: Actor, conversationId: string): Promise<void> => {
+  const access = accessOf(deps, actor);
+  // Admins are decided on the delete's own read; a user's rights need its user and member read first.
+  const ctx = governed(access) ? (await loadVisible(deps, actor, conversationId)).ctx : {};
+  const decide = (conversation: Conversation) => {
+    if (isGone(conversation, deps.now())) throw notFound.conversation();
+    assertMayChangeConversation(access, conversation, ctx);
+  };
+  if (!(await deps.ports.conversations.remove(conversationId, decide))) throw notFound.conversation();
+};
+
+/** `GET /beta|v0.1/conversations/{id}`: the conversation with all its members, for a caller who may see it. */
+export const getConversationWithMembers = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+): Promise<{ conversation: Conversation; members: StoredMember[] }> => {
+  const [found] = await Promise.all([
+    deps.ports.conversations.withMembers(conversationId),
+    actor.kind === 'user' ? loadVisible(deps, actor, conversationId) : undefined,
+  ]);
+  if (!found || isGone(found.conversation, deps.now())) throw notFound.conversation();
+  return found;
+};

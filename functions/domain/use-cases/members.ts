@@ -1,0 +1,184 @@
+/** Members: adding one, moving it through INVITED → JOINED → LEFT, reading it and listing them. */
+import { assertMayAddMember, assertMayChangeMember, visibleConversation } from '../access.ts';
+import { assertWritable, type Conversation } from '../conversations.ts';
+import { notFound } from '../errors.ts';
+import { memberEvent, memberEventUser, type NewEvent } from '../events.ts';
+import {
+  buildMember,
+  type Channel,
+  isLive,
+  type Member,
+  maximumMembersError,
+  memberExistsError,
+  moveMember,
+} from '../members.ts';
+import type { Deps, Page, PageQuery } from '../ports.ts';
+import { retry } from '../retry.ts';
+import {
+  type Actor,
+  type ContextReader,
+  initiatorOf,
+  requireCallerUser,
+  requireUserActor,
+  type StoredMember,
+} from '../timeline-context.ts';
+import { accessOf, listWithin } from './conversations.ts';
+
+export interface MemberStore extends ContextReader {
+  /**
+   * Adds a live member and its event. Throws `memberExistsError` when the user already has a live member
+   * in the conversation, and a retryable error when the conversation moved on since it was read.
+   */
+  add(write: {
+    conversation: Conversation;
+    member: Member;
+    event: NewEvent;
+    maxMembers: number;
+  }): Promise<void>;
+  /** Replaces a member after a state change, with its event; retryable when either moved on. */
+  change(write: {
+    conversation: Conversation;
+    previous: StoredMember;
+    next: Member;
+    event: NewEvent;
+    memberDelta: number;
+  }): Promise<void>;
+}
+
+export interface AddMemberInput {
+  state: 'invited' | 'joined';
+  user: { id?: string; name?: string };
+  channel: Channel;
+  media?: Record<string, unknown>;
+  knocking_id?: string;
+  member_id_inviting?: string;
+}
+
+export const addMember = (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  input: AddMemberInput,
+): Promise<MemberView> =>
+  retry(async () => {
+    const now = deps.now();
+    const maxMembers = deps.settings.maxMembersPerConversation;
+    const store = deps.ports.members;
+    const ctx = await store.load({
+      conversationId,
+      callerName: actor.kind === 'user' ? actor.name : undefined,
+      userId: input.user.id,
+      userName: input.user.id ? undefined : input.user.name,
+      memberId: input.member_id_inviting,
+    });
+    const conversation = visibleConversation(accessOf(deps, actor), ctx, now);
+    assertWritable(conversation);
+    const initiator = initiatorOf(actor, ctx);
+    const user = ctx.user;
+    if (!user || (input.user.name !== undefined && input.user.name !== user.name)) throw notFound.user();
+    if (input.member_id_inviting && !ctx.member) throw notFound.member();
+    const state = input.state === 'joined' ? 'JOINED' : 'INVITED';
+    assertMayAddMember(accessOf(deps, actor), conversation, ctx, { userId: user.id, state });
+    if (ctx.userMember && isLive(ctx.userMember)) throw memberExistsError(ctx.userMember.state);
+    if ((conversation.member_count ?? 0) >= maxMembers) throw maximumMembersError(maxMembers);
+
+    const member = buildMember({
+      conversationId,
+      userId: user.id,
+      userName: user.name,
+      userDisplayName: user.display_name,
+      state,
+      channel: input.channel,
+      media: input.media,
+      knockingId: input.knocking_id,
+      invitedBy: input.member_id_inviting ?? (state === 'INVITED' ? initiator.member_id : undefined),
+      initiator,
+      sequenceNumber: conversation.sequence_number,
+      messageCount: conversation.message_count ?? 0,
+      now,
+    });
+    const event = {
+      ...memberEvent(member, conversation, now, state === 'INVITED' ? member.invited_by : undefined),
+      from_user: memberEventUser(member),
+    };
+    await store.add({ conversation, member, event, maxMembers });
+    return { member, conversation };
+  });
+
+export interface ChangeMemberInput {
+  state: 'invited' | 'joined' | 'left';
+  reason?: { code?: string; text?: string };
+}
+
+export const changeMemberState = (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  memberId: string,
+  input: ChangeMemberInput,
+): Promise<MemberView> =>
+  retry(async () => {
+    const now = deps.now();
+    const store = deps.ports.members;
+    const ctx = await store.load({
+      conversationId,
+      callerName: actor.kind === 'user' ? actor.name : undefined,
+      memberId,
+    });
+    const conversation = visibleConversation(accessOf(deps, actor), ctx, now);
+    assertWritable(conversation);
+    const previous = ctx.member;
+    if (!previous) throw notFound.member();
+    assertMayChangeMember(accessOf(deps, actor), ctx, previous.user_id);
+    const next = moveMember(previous, {
+      to: input.state.toUpperCase() as Member['state'],
+      initiator: initiatorOf(actor, ctx),
+      reason: input.reason,
+      sequenceNumber: conversation.sequence_number,
+      messageCount: conversation.message_count ?? 0,
+      now,
+    });
+    const event = { ...memberEvent(next, conversation, now), from_user: memberEventUser(next) };
+    await store.change({ conversation, previous, next, event, memberDelta: next.state === 'LEFT' ? -1 : 0 });
+    return { member: next, conversation };
+  });
+
+export interface MemberView {
+  member: Member;
+  conversation: Conversation;
+}
+
+export const getMember = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  memberId: string,
+): Promise<MemberView> => {
+  const ctx = await deps.ports.context.load({
+    conversationId,
+    memberId,
+    callerName: actor.kind === 'user' ? actor.name : undefined,
+  });
+  const conversation = visibleConversation(accessOf(deps, actor), ctx, deps.now());
+  if (!ctx.member) throw notFound.member();
+  return { member: ctx.member, conversation };
+};
+
+/** `GET …/members/me`: the member of the token's user (its current one, or the last it left). */
+export const getMyMember = async (deps: Deps, actor: Actor, conversationId: string): Promise<MemberView> => {
+  const { name } = requireUserActor(actor);
+  const ctx = await deps.ports.context.load({ conversationId, callerName: name });
+  const conversation = visibleConversation(accessOf(deps, actor), ctx, deps.now());
+  requireCallerUser(ctx);
+  if (!ctx.callerMember) throw notFound.member();
+  return { member: ctx.callerMember, conversation };
+};
+
+/** `GET …/members`: one page of a conversation's members, for a caller who may see the conversation. */
+export const listMembers = (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  query: PageQuery,
+): Promise<Page<StoredMember>> =>
+  listWithin(deps, actor, conversationId, () => deps.ports.members.list(conversationId, query));

@@ -1,0 +1,40 @@
+/** Every port of the domain, implemented over the one DynamoDB table. */
+import type { PageCursor, Ports } from '../domain/ports.ts';
+import { loadContext } from './context-repo.ts';
+import {
+  conversationRepository,
+  getConversationWithMembers,
+  listConversations,
+} from './conversations-repo.ts';
+import { eventStore, listEvents } from './events-repo.ts';
+import { callStore, getLeg, listLegsOfConversation, openLegsStartedBefore } from './legs-repo.ts';
+import { listMembers, memberStore } from './members-repo.ts';
+import { membershipsOfUser } from './memberships-repo.ts';
+import { deleteNumberRoute, getNumberRoute, listNumberRoutes, putNumberRoute } from './numbers-repo.ts';
+import { listUsers, userRepository } from './users-repo.ts';
+
+/** A Query's LastEvaluatedKey as a cursor (every key attribute of the table and its index is a string). */
+const cursorOf = (key: Record<string, unknown> | undefined): PageCursor | undefined =>
+  key ? { d: 'next', k: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, String(v)])) } : undefined;
+
+export const dynamoPorts: Ports = {
+  context: { load: loadContext },
+  conversations: {
+    ...conversationRepository,
+    list: (query) => listConversations(query),
+    withMembers: getConversationWithMembers,
+  },
+  members: { ...memberStore, list: listMembers, ofUser: membershipsOfUser },
+  events: { ...eventStore, list: listEvents },
+  users: { ...userRepository, list: listUsers },
+  legs: {
+    get: (id) => getLeg(id),
+    listOfConversation: listLegsOfConversation,
+    openStartedBefore: async (cutoff, limit, start) => {
+      const page = await openLegsStartedBefore(cutoff, limit, start?.k);
+      return { legs: page.legs, next: cursorOf(page.next) };
+    },
+  },
+  numbers: { get: getNumberRoute, put: putNumberRoute, remove: deleteNumberRoute, list: listNumberRoutes },
+  calls: callStore,
+};
