@@ -13,6 +13,7 @@ export const TEST_PUBLIC_KEY =
 export const testSettings = (overrides: Partial<ParleySettings> = {}): ParleySettings => ({
   applicationId: { value: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' },
   applicationPublicKey: { value: TEST_PUBLIC_KEY },
+  logLevel: 'INFO',
   destroyOnRemoval: false,
   ...overrides,
 });
