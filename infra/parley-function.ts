@@ -1,12 +1,21 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type IRole, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type CfnFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
+import type { LogLevel } from './settings.ts';
 
 /** The repository root: entries, the lock file and the tsconfig are resolved from here, whatever the cwd. */
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -17,6 +26,20 @@ export const PROJECT_ROOT = join(import.meta.dirname, '..');
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);";
+
+/** What Lambda needs to send a function's trace segments to X-Ray. */
+export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+
+/**
+ * Lambda's own lines (START, END, REPORT, extensions) have no ERROR level: WARN is the highest there, so an
+ * ERROR deployment keeps the platform's warnings as well.
+ */
+const SYSTEM_LOG_LEVEL: Record<LogLevel, SystemLogLevel> = {
+  DEBUG: SystemLogLevel.DEBUG,
+  INFO: SystemLogLevel.INFO,
+  WARN: SystemLogLevel.WARN,
+  ERROR: SystemLogLevel.WARN,
+};
 
 export interface ParleyFunctionProps {
   /** Entry file, relative to the repository root (e.g. `functions/api/router.ts`); it exports `handler`. */
@@ -33,12 +56,15 @@ export interface ParleyFunctionProps {
   removalPolicy?: RemovalPolicy;
   /** Asynchronous invocations (schedules) retried on error. @default 2 (the Lambda default) */
   retryAttempts?: number;
+  /** Application log lines below this level are dropped by Lambda (and by `log()`). @default INFO */
+  logLevel?: LogLevel;
 }
 
 /**
  * A Parley Lambda with the defaults fixed once: Node.js 22 on arm64, one minified ESM bundle that carries
- * its own AWS SDK (the pinned version we test with, not the runtime's), source maps switched on, and an
- * explicit log group with a retention. Its role may write only to that log group (no managed policy).
+ * its own AWS SDK (the pinned version we test with, not the runtime's), source maps switched on, an
+ * explicit log group with a retention, Lambda's JSON log format with a log level, and active X-Ray tracing.
+ * Its role may write only to that log group and send traces (no managed policy).
  */
 export class ParleyFunction extends Construct {
   readonly function: NodejsFunction;
@@ -64,6 +90,21 @@ export class ParleyFunction extends Construct {
     );
     this.role = role;
 
+    // X-Ray's two actions have no resource-level permissions, so they can only be allowed on `*`. They get
+    // a policy of their own, so the acknowledgement below covers this statement only: a wildcard resource
+    // added to the role's default policy is still reported. (The L2 `tracing` prop would put the same
+    // statement into the default policy.)
+    const tracing = new Policy(this, 'Tracing', {
+      roles: [role],
+      statements: [new PolicyStatement({ actions: [...XRAY_ACTIONS], resources: ['*'] })],
+    });
+    Validations.of(tracing).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions: X-Ray only accepts Resource "*" for them; this policy holds nothing else.',
+    });
+    const logLevel = props.logLevel ?? 'INFO';
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -74,6 +115,9 @@ export class ParleyFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role,
       logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: SYSTEM_LOG_LEVEL[logLevel],
       retryAttempts: props.retryAttempts,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -95,6 +139,9 @@ export class ParleyFunction extends Construct {
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
       },
     });
+    (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: Tracing.ACTIVE };
+    // The first invocations are traced too: the function is created once its role may send traces.
+    this.function.node.addDependency(tracing);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

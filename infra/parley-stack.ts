@@ -136,7 +136,7 @@ export class ParleyStack extends Stack {
         : {}),
     };
     const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
-    const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy };
+    const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy, logLevel: settings.logLevel };
 
     this.apiFunction = new ParleyFunction(this, 'Api', {
       ...common,

@@ -3,6 +3,10 @@ import { isAbsolute, join } from 'node:path';
 import { loadDevApplication } from './local/dev-application.ts';
 import { PROJECT_ROOT } from './parley-function.ts';
 
+/** Levels the functions log at, lowest first: Lambda drops application log lines below the configured one. */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** A setting given literally, or the name of an SSM String parameter CloudFormation resolves at deploy time. */
 export type Setting = { value: string } | { ssmParameter: string };
 
@@ -18,6 +22,8 @@ export interface ParleySettings {
   /** SSM parameter names only: a secret never appears literally in the template. */
   vonageSignatureSecretParameter?: string;
   twilioAuthTokenParameter?: string;
+  /** Lowest level of application log lines the functions keep. @default INFO */
+  logLevel: LogLevel;
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -46,6 +52,14 @@ const positiveInt = (context: Context, key: string): number | undefined => {
   if (!Number.isInteger(n) || n <= 0)
     throw new SettingsError(`context ${key} must be a positive integer, got "${raw}"`);
   return n;
+};
+
+const logLevel = (context: Context, key: string): LogLevel => {
+  const raw = text(context, key);
+  if (raw === undefined) return 'INFO';
+  const level = LOG_LEVELS.find((l) => l === raw.toUpperCase());
+  if (!level) throw new SettingsError(`context ${key} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
 };
 
 const readKeyFile = (path: string): string => {
@@ -122,6 +136,7 @@ export const settingsFromContext = (
     maxCallSeconds: positiveInt(context, 'maxCallSeconds'),
     vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
+    logLevel: logLevel(context, 'logLevel'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

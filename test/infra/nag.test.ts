@@ -81,6 +81,7 @@ describe('cdk-nag acknowledgements', () => {
     // Assess
     expect(acknowledgements.map((a) => a.id).sort()).toEqual([
       ...Array(3).fill('AwsSolutions-APIG4'),
+      ...Array(4).fill('AwsSolutions-IAM5[Resource::*]'),
       ...Array(4).fill('AwsSolutions-L1'),
     ]);
     for (const a of acknowledgements) {

@@ -3,10 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE } from '../../functions/store/table.ts';
 import type { ParleyApp } from '../../infra/parley-app.ts';
 import type { ParleyFunction } from '../../infra/parley-function.ts';
+import type { LogLevel } from '../../infra/settings.ts';
 import {
   allowedPairs,
   functionId,
+  policiesOfRole,
   roleId,
+  roleStatements,
   TEST_PUBLIC_KEY,
   templateOf,
   testApp,
@@ -24,6 +27,9 @@ const ITEM_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ];
+
+// X-Ray accepts no resource for these two: every function's role allows them on `*`, and nothing else there.
+const XRAY_PAIRS = ['Allow xray:PutTelemetryRecords on "*"', 'Allow xray:PutTraceSegments on "*"'];
 
 const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
@@ -153,7 +159,57 @@ describe('Class: ParleyStack', () => {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
         expect(
           template.findResources('AWS::Lambda::Function')[functionId(app, fn)].Properties.LoggingConfig,
-        ).toEqual({ LogGroup: { Ref: logGroupId } });
+        ).toEqual({
+          LogGroup: { Ref: logGroupId },
+          LogFormat: 'JSON',
+          ApplicationLogLevel: 'INFO',
+          SystemLogLevel: 'INFO',
+        });
+      }
+    });
+
+    it.each<[LogLevel | undefined, string, string]>([
+      [undefined, 'INFO', 'INFO'],
+      ['DEBUG', 'DEBUG', 'DEBUG'],
+      ['WARN', 'WARN', 'WARN'],
+      // Lambda's own lines go no higher than WARN.
+      ['ERROR', 'ERROR', 'WARN'],
+    ])(
+      'all log JSON at the logLevel setting (%s) and are traced by X-Ray',
+      (logLevel, application, system) => {
+        // Prepare
+        const configured = logLevel ? templateOf(testApp({ logLevel })) : template;
+
+        // Act: every function in the template, not only the four the stack names
+        const fns = Object.entries(configured.findResources('AWS::Lambda::Function'));
+
+        // Assess
+        expect(fns.length).toBeGreaterThanOrEqual(4);
+        for (const [id, fn] of fns) {
+          expect(fn.Properties.LoggingConfig, id).toMatchObject({
+            LogFormat: 'JSON',
+            ApplicationLogLevel: application,
+            SystemLogLevel: system,
+          });
+          expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+        }
+      },
+    );
+
+    it('all may send traces to X-Ray, from a policy that allows nothing else, in place before the function', () => {
+      // Assess
+      for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+        const [role] = fn.Properties.Role['Fn::GetAtt'];
+        const policies = policiesOfRole(template, role);
+        expect(allowedPairs(roleStatements(template, role)), id).toEqual(expect.arrayContaining(XRAY_PAIRS));
+        // The only `*` resource in the role, so the cdk-nag acknowledgement on that policy covers X-Ray alone.
+        const wildcard = policies.filter(([, p]) =>
+          allowedPairs(p.Properties.PolicyDocument.Statement).some((pair) => pair.endsWith(' on "*"')),
+        );
+        expect(wildcard, id).toHaveLength(1);
+        const [[tracingPolicyId, tracingPolicy]] = wildcard;
+        expect(allowedPairs(tracingPolicy.Properties.PolicyDocument.Statement)).toEqual(XRAY_PAIRS);
+        expect(fn.DependsOn, id).toContain(tracingPolicyId);
       }
     });
 
@@ -245,27 +301,24 @@ describe('Class: ParleyStack', () => {
       ['api', (a: ParleyApp) => a.stack.apiFunction],
       ['voice', (a: ParleyApp) => a.stack.voiceFunction],
       ['sweeper', (a: ParleyApp) => a.stack.sweeperFunction],
-    ])('allow the %s Lambda exactly its log group and the table actions the code uses', (_, pick) => {
+    ])('allow the %s Lambda exactly its log group, the table actions the code uses and X-Ray', (_, pick) => {
       // Prepare
       const fn = pick(app);
-      const statements = new Capture();
 
       // Act
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: roleId(app, fn) }],
-        PolicyDocument: { Statement: statements },
-      });
+      const statements = roleStatements(template, roleId(app, fn));
 
       // Assess
       const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
       const table = { 'Fn::GetAtt': [tableId, 'Arn'] };
       const gsi1 = { 'Fn::Join': ['', [table, '/index/gsi1']] };
-      expect(allowedPairs(statements.asArray())).toEqual(
+      expect(allowedPairs(statements)).toEqual(
         [
           ...ITEM_ACTIONS.map((a) => `Allow ${a} on ${JSON.stringify(table)}`),
           `Allow dynamodb:Query on ${JSON.stringify(gsi1)}`,
           `Allow logs:CreateLogStream on ${JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] })}`,
           `Allow logs:PutLogEvents on ${JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] })}`,
+          ...XRAY_PAIRS,
         ].sort(),
       );
       // And no managed policy (AWSLambdaBasicExecutionRole would allow every log group).
@@ -280,23 +333,19 @@ describe('Class: ParleyStack', () => {
       );
     });
 
-    it('allow the reaper Lambda only its log group, Query and deletes on the table, and reading its stream', () => {
+    it('allow the reaper Lambda only its log group, Query and deletes on the table, reading its stream, and X-Ray', () => {
       // Prepare
       const fn = app.stack.reaperFunction;
-      const statements = new Capture();
 
       // Act
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: roleId(app, fn) }],
-        PolicyDocument: { Statement: statements },
-      });
+      const statements = roleStatements(template, roleId(app, fn));
 
       // Assess: no index, no Put/Update/Get, and the stream only through the event source's grant
       const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
       const table = JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] });
       const stream = JSON.stringify({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
       const logs = JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
-      expect(allowedPairs(statements.asArray())).toEqual(
+      expect(allowedPairs(statements)).toEqual(
         [
           `Allow dynamodb:BatchWriteItem on ${table}`,
           `Allow dynamodb:DeleteItem on ${table}`,
@@ -307,6 +356,7 @@ describe('Class: ParleyStack', () => {
           `Allow dynamodb:ListStreams on ${stream}`,
           `Allow logs:CreateLogStream on ${logs}`,
           `Allow logs:PutLogEvents on ${logs}`,
+          ...XRAY_PAIRS,
         ].sort(),
       );
       expect(template.findResources('AWS::IAM::Role')[roleId(app, fn)].Properties.ManagedPolicyArns).toBe(

@@ -31,6 +31,7 @@ describe('Function: settingsFromContext', () => {
     expect(settings).toEqual({
       applicationId: { value: 'app-1' },
       applicationPublicKey: { value: '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----\n' },
+      logLevel: 'INFO',
       destroyOnRemoval: false,
     });
   });
@@ -46,6 +47,7 @@ describe('Function: settingsFromContext', () => {
         maxCallSeconds: 900,
         vonageSignatureSecretParameter: '/parley/vonage',
         twilioAuthTokenParameter: '/parley/twilio',
+        logLevel: 'debug',
         destroyOnRemoval: 'true',
       }),
       noEnv,
@@ -60,6 +62,7 @@ describe('Function: settingsFromContext', () => {
       maxCallSeconds: 900,
       vonageSignatureSecretParameter: '/parley/vonage',
       twilioAuthTokenParameter: '/parley/twilio',
+      logLevel: 'DEBUG',
       destroyOnRemoval: true,
     });
   });
@@ -92,6 +95,16 @@ describe('Function: settingsFromContext', () => {
         noEnv,
       ),
     ).toThrow('context maxCallSeconds must be a positive integer, got "-1"');
+  });
+
+  it('refuses a log level Lambda does not know', () => {
+    // Act / Assess
+    expect(() =>
+      settingsFromContext(
+        contextOf({ applicationId: 'a', applicationPublicKey: 'k', logLevel: 'verbose' }),
+        noEnv,
+      ),
+    ).toThrow('context logLevel must be one of DEBUG, INFO, WARN, ERROR, got "verbose"');
   });
 
   it('falls back to the local dev application (made once, then reused) and says so', () => {

@@ -13,6 +13,7 @@ export const TEST_PUBLIC_KEY =
 export const testSettings = (overrides: Partial<ParleySettings> = {}): ParleySettings => ({
   applicationId: { value: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' },
   applicationPublicKey: { value: TEST_PUBLIC_KEY },
+  logLevel: 'INFO',
   destroyOnRemoval: false,
   ...overrides,
 });
@@ -32,7 +33,22 @@ export const functionId = (app: ParleyApp, fn: ParleyFunction): string =>
 export const roleId = (app: ParleyApp, fn: ParleyFunction): string =>
   app.stack.getLogicalId(fn.role.node.defaultChild as CfnRole);
 
-interface PolicyStatementJson {
+interface PolicyJson {
+  Properties: { Roles: unknown[]; PolicyDocument: { Statement: PolicyStatementJson[] } };
+}
+
+/** The IAM policies attached to a role, by logical id (its default policy and any policy of its own). */
+export const policiesOfRole = (template: Template, roleLogicalId: string): [string, PolicyJson][] =>
+  (Object.entries(template.findResources('AWS::IAM::Policy')) as [string, PolicyJson][]).filter(
+    ([, policy]) =>
+      policy.Properties.Roles.some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })),
+  );
+
+/** Every statement of every policy attached to a role. */
+export const roleStatements = (template: Template, roleLogicalId: string): PolicyStatementJson[] =>
+  policiesOfRole(template, roleLogicalId).flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+
+export interface PolicyStatementJson {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
