@@ -528,12 +528,12 @@ describe('authorization (default: membership)', () => {
     });
 
     it.each(['alice', 'carol'] as const)(
-      "refuses %s deleting bob's message: 403 event:error:delete-not-allowed, nothing written",
+      "refuses %s deleting bob's message: 403 event:error:permission-denied, nothing written",
       async (who) => {
         const res = await refused((x) =>
           call('DELETE', `/v1/conversations/${x.cid}/events/${x.message}`, { token: as(who) }),
         );
-        expectError(res, 403, 'event:error:delete-not-allowed');
+        expectError(res, 403, 'event:error:permission-denied');
       },
     );
 
