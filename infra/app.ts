@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { createParleyApp } from './parley-app.ts';
-import { PROJECT_ROOT } from './parley-function.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 import { SettingsError } from './settings.ts';
 
 try {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PROJECT_ROOT } from './parley-function.ts';
 import { ParleyStack } from './parley-stack.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 import { type ParleySettings, settingsFromContext } from './settings.ts';
 
 export interface ParleyApp {

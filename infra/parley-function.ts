@@ -15,10 +15,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 import type { LogLevel } from './settings.ts';
-
-/** The repository root: entries, the lock file and the tsconfig are resolved from here, whatever the cwd. */
-export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
 /**
  * Lets the ESM bundle load CommonJS dependencies that call `require` (some AWS SDK internals do):

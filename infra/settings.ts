@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { loadDevApplication } from './local/dev-application.ts';
-import { PROJECT_ROOT } from './parley-function.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 /** Levels the functions log at, lowest first: Lambda drops application log lines below the configured one. */
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;

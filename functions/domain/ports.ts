@@ -6,13 +6,11 @@
  */
 import type { CallStore } from './calls.ts';
 import type { Conversation, ConversationRepository } from './conversations.ts';
-import type { ConversationEvent } from './events.ts';
+import type { ConversationEvent, NewEvent } from './events.ts';
 import type { Leg } from './legs.ts';
-import type { MemberState } from './members.ts';
+import type { Member, MemberState } from './members.ts';
 import type { NumberRoute } from './numbers.ts';
-import type { ContextReader, StoredMember } from './timeline-context.ts';
-import type { EventStore } from './use-cases/events.ts';
-import type { MemberStore } from './use-cases/members.ts';
+import type { ContextReader, StoredMember, TimelineContext } from './timeline-context.ts';
 import type { User, UserRepository } from './users.ts';
 
 /** Where a page starts: after (`next`) or before (`prev`) the item with key `k`. Opaque to the domain. */
@@ -56,6 +54,50 @@ export interface Membership {
 
 /** Which user a list of memberships is read for: by id, or by name (a token's `sub`). */
 export type UserRef = { id: string } | { name: string };
+
+export interface MemberStore extends ContextReader {
+  /**
+   * Adds a live member and its event. Throws `memberExistsError` when the user already has a live member
+   * in the conversation, and a retryable error when the conversation moved on since it was read.
+   */
+  add(write: {
+    conversation: Conversation;
+    member: Member;
+    event: NewEvent;
+    maxMembers: number;
+  }): Promise<void>;
+  /** Replaces a member after a state change, with its event; retryable when either moved on. */
+  change(write: {
+    conversation: Conversation;
+    previous: StoredMember;
+    next: Member;
+    event: NewEvent;
+    memberDelta: number;
+  }): Promise<void>;
+}
+
+/** What appending one event writes, decided against the conversation as it is when it commits. */
+export interface EventDecision {
+  event: NewEvent;
+  messageDelta: number;
+  /** The sender's read state after the event, when it moves. */
+  senderNext?: Member;
+}
+
+export interface EventStore extends ContextReader {
+  /**
+   * Appends one event. `decide` runs against the conversation as it will be when the event commits (it may
+   * run more than once, and throws to refuse). `sender` must still be JOINED when it commits; a moved read
+   * state is written in the same transaction. Retryable when the sender moved on since `ctx` was loaded.
+   */
+  append(write: {
+    ctx: TimelineContext;
+    sender?: StoredMember;
+    decide: (conversation: Conversation) => EventDecision;
+  }): Promise<ConversationEvent>;
+  /** Leaves a tombstone of `target` and appends `event`; retryable when the conversation moved on. */
+  remove(write: { conversation: Conversation; target: ConversationEvent; event: NewEvent }): Promise<void>;
+}
 
 export interface ConversationPorts extends ConversationRepository {
   /** Every conversation by creation time, optionally within a date range (ISO text). */

@@ -1,9 +1,8 @@
 import type { ConversationEvent } from '../domain/events.ts';
-import type { EventQuery, Page } from '../domain/ports.ts';
+import type { EventQuery, EventStore, Page } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
-import type { EventStore } from '../domain/use-cases/events.ts';
 import { tableName } from './client.ts';
-import { callerCheckItem, loadContext, updateCaller } from './context-repo.ts';
+import { callerCheckItem, updateCaller } from './context-repo.ts';
 import { appendToTimeline } from './group-commit.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
@@ -58,9 +57,8 @@ const tombstoneItem = (conversationId: string, target: ConversationEvent, now: s
   },
 });
 
-export const eventStore: EventStore = {
-  load: (request) => loadContext(request),
-
+/** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
+export const eventStore: Omit<EventStore, 'load'> = {
   async append({ ctx, sender, decide }) {
     const conversation = ctx.conversation;
     if (!conversation) throw new Error('append without a conversation');

@@ -1,12 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Member } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
-import type { MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
+import type { MemberStore, MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
-import type { MemberStore } from '../domain/use-cases/members.ts';
 import { db, tableName } from './client.ts';
-import { loadContext } from './context-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { queryPage } from './paging.ts';
@@ -213,9 +211,8 @@ const readPointer = async (conversationId: string, userId: string): Promise<Stor
 };
 
 /** The member rules' storage: every write appends its event through the timeline, in one transaction. */
-export const memberStore: MemberStore = {
-  load: (request) => loadContext(request),
-
+/** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
+export const memberStore: Omit<MemberStore, 'load'> = {
   async add({ conversation, member, event, maxMembers }) {
     const createdAt = member.timestamp.invited ?? member.timestamp.joined ?? event.timestamp;
     try {

@@ -24,8 +24,8 @@ export const dynamoPorts: Ports = {
     list: (query) => listConversations(query),
     withMembers: getConversationWithMembers,
   },
-  members: { ...memberStore, list: listMembers, ofUser: membershipsOfUser },
-  events: { ...eventStore, list: listEvents },
+  members: { ...memberStore, load: loadContext, list: listMembers, ofUser: membershipsOfUser },
+  events: { ...eventStore, load: loadContext, list: listEvents },
   users: { ...userRepository, list: listUsers },
   legs: {
     get: (id) => getLeg(id),

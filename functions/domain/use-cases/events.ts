@@ -15,39 +15,15 @@ import {
   RECEIPT_TYPES,
 } from '../events.ts';
 import { type Member, seenUpTo } from '../members.ts';
-import type { Deps, EventQuery, Page } from '../ports.ts';
+import type { Deps, EventDecision, EventQuery, Page } from '../ports.ts';
 import { retry } from '../retry.ts';
 import {
   type Actor,
-  type ContextReader,
   requireCallerUser,
   type StoredMember,
   type TimelineContext,
 } from '../timeline-context.ts';
 import { accessOf, listWithin } from './conversations.ts';
-
-/** What appending one event writes, decided against the conversation as it is when it commits. */
-export interface EventDecision {
-  event: NewEvent;
-  messageDelta: number;
-  /** The sender's read state after the event, when it moves. */
-  senderNext?: Member;
-}
-
-export interface EventStore extends ContextReader {
-  /**
-   * Appends one event. `decide` runs against the conversation as it will be when the event commits (it may
-   * run more than once, and throws to refuse). `sender` must still be JOINED when it commits; a moved read
-   * state is written in the same transaction. Retryable when the sender moved on since `ctx` was loaded.
-   */
-  append(write: {
-    ctx: TimelineContext;
-    sender?: StoredMember;
-    decide: (conversation: Conversation) => EventDecision;
-  }): Promise<ConversationEvent>;
-  /** Leaves a tombstone of `target` and appends `event`; retryable when the conversation moved on. */
-  remove(write: { conversation: Conversation; target: ConversationEvent; event: NewEvent }): Promise<void>;
-}
 
 export interface EventInput {
   type: string;

@@ -2,7 +2,7 @@
 import { assertMayAddMember, assertMayChangeMember, visibleConversation } from '../access.ts';
 import { assertWritable, type Conversation } from '../conversations.ts';
 import { notFound } from '../errors.ts';
-import { memberEvent, memberEventUser, type NewEvent } from '../events.ts';
+import { memberEvent, memberEventUser } from '../events.ts';
 import {
   buildMember,
   type Channel,
@@ -16,34 +16,12 @@ import type { Deps, Page, PageQuery } from '../ports.ts';
 import { retry } from '../retry.ts';
 import {
   type Actor,
-  type ContextReader,
   initiatorOf,
   requireCallerUser,
   requireUserActor,
   type StoredMember,
 } from '../timeline-context.ts';
 import { accessOf, listWithin } from './conversations.ts';
-
-export interface MemberStore extends ContextReader {
-  /**
-   * Adds a live member and its event. Throws `memberExistsError` when the user already has a live member
-   * in the conversation, and a retryable error when the conversation moved on since it was read.
-   */
-  add(write: {
-    conversation: Conversation;
-    member: Member;
-    event: NewEvent;
-    maxMembers: number;
-  }): Promise<void>;
-  /** Replaces a member after a state change, with its event; retryable when either moved on. */
-  change(write: {
-    conversation: Conversation;
-    previous: StoredMember;
-    next: Member;
-    event: NewEvent;
-    memberDelta: number;
-  }): Promise<void>;
-}
 
 export interface AddMemberInput {
   state: 'invited' | 'joined';

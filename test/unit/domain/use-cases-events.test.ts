@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../functions/domain/conversations.ts';
 import type { DomainError } from '../../../functions/domain/errors.ts';
 import type { ConversationEvent } from '../../../functions/domain/events.ts';
-import type { Deps, Ports } from '../../../functions/domain/ports.ts';
+import type { Deps, EventDecision, EventStore, Ports } from '../../../functions/domain/ports.ts';
 import type { StoredMember, TimelineContext } from '../../../functions/domain/timeline-context.ts';
-import {
-  deleteEvent,
-  type EventDecision,
-  type EventStore,
-  postEvent,
-} from '../../../functions/domain/use-cases/events.ts';
+import { deleteEvent, postEvent } from '../../../functions/domain/use-cases/events.ts';
 
 const conversation: Conversation = {
   id: 'CON-1',

@@ -1,0 +1,84 @@
+/**
+ * Parley's layer rules, checked by `npm test` (`depcruise functions cli infra`):
+ *
+ *   surfaces (functions/api, functions/voice)  ─►  functions/parley.ts (use-cases bound to ports)
+ *   surfaces, functions/http                   ─►  functions/domain
+ *   functions/domain                           ─►  nothing but itself (no store, no HTTP, no AWS SDK)
+ *   functions/store                            ─►  functions/domain (it implements the ports)
+ *
+ * Only functions/parley.ts (the composition root), the reaper (a stream consumer that clears storage
+ * leftovers) and the infra/tests may import the store. No cycles anywhere.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes two modules one; split what both need into a third.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'surfaces-never-import-the-store',
+      severity: 'error',
+      comment: 'A surface parses, validates and presents; it calls use-cases through functions/parley.ts.',
+      from: { path: '^functions/(api|voice|http)/' },
+      to: { path: '^functions/store/' },
+    },
+    {
+      name: 'domain-depends-on-nothing-outside',
+      severity: 'error',
+      comment: 'Use-cases and rules see storage only through their ports, and know nothing of HTTP.',
+      from: { path: '^functions/domain/' },
+      to: {
+        pathNot: ['^functions/domain/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'domain-uses-no-node-io',
+      severity: 'error',
+      comment: 'The domain may hash and make ids (node:crypto), nothing else of Node.',
+      from: { path: '^functions/domain/' },
+      to: { dependencyTypes: ['core'], pathNot: ['^(node:)?crypto$'] },
+    },
+    {
+      name: 'store-serves-the-domain-only',
+      severity: 'error',
+      comment:
+        'The store implements ports: it may not reach up into a surface, the HTTP helpers or the wiring.',
+      from: { path: '^functions/store/' },
+      to: { path: ['^functions/(api|voice|http|fanout|socket|twilio)/', '^functions/parley\\.ts$'] },
+    },
+    {
+      name: 'only-the-wiring-and-the-reaper-import-the-store',
+      severity: 'error',
+      comment: 'functions/parley.ts binds the use-cases to the store; the reaper clears storage leftovers.',
+      from: {
+        path: '^functions/',
+        pathNot: ['^functions/store/', '^functions/parley\\.ts$', '^functions/reaper/'],
+      },
+      to: { path: '^functions/store/' },
+    },
+    {
+      name: 'http-helpers-serve-surfaces',
+      severity: 'error',
+      comment: 'The shared HTTP middlewares know the domain errors, not the wiring or a surface.',
+      from: { path: '^functions/http/' },
+      to: { path: ['^functions/(api|voice)/', '^functions/parley\\.ts$'] },
+    },
+    {
+      name: 'cli-is-a-client',
+      severity: 'error',
+      comment: 'The CLI talks to the public API; it shares request schemas and errors, never the store.',
+      from: { path: '^cli/' },
+      to: { path: ['^functions/store/', '^functions/parley\\.ts$'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
