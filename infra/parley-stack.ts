@@ -134,6 +134,7 @@ export class ParleyStack extends Stack {
       ...(settings.maxMembersPerConversation
         ? { MAX_MEMBERS_PER_CONVERSATION: String(settings.maxMembersPerConversation) }
         : {}),
+      ...(settings.authorization ? { AUTHORIZATION: settings.authorization } : {}),
     };
     const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
     const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy, logLevel: settings.logLevel };

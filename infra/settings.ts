@@ -24,6 +24,8 @@ export interface ParleySettings {
   twilioAuthTokenParameter?: string;
   /** Lowest level of application log lines the functions keep. @default INFO */
   logLevel: LogLevel;
+  /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
+  authorization?: 'membership' | 'acl';
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -60,6 +62,13 @@ const logLevel = (context: Context, key: string): LogLevel => {
   const level = LOG_LEVELS.find((l) => l === raw.toUpperCase());
   if (!level) throw new SettingsError(`context ${key} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   return level;
+};
+
+const authorization = (context: Context, key: string): 'membership' | 'acl' | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  if (raw === 'membership' || raw === 'acl') return raw;
+  throw new SettingsError(`context ${key} must be membership or acl, got "${raw}"`);
 };
 
 const readKeyFile = (path: string): string => {
@@ -137,6 +146,7 @@ export const settingsFromContext = (
     vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
     logLevel: logLevel(context, 'logLevel'),
+    authorization: authorization(context, 'authorization'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

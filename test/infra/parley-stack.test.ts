@@ -245,6 +245,7 @@ describe('Class: ParleyStack', () => {
         publicBaseUrl: 'https://parley.example.com',
         maxMembersPerConversation: 50,
         maxCallSeconds: 600,
+        authorization: 'acl',
         vonageSignatureSecretParameter: '/parley/vonage-signature-secret',
         twilioAuthTokenParameter: '/parley/twilio-auth-token',
       });
@@ -265,7 +266,10 @@ describe('Class: ParleyStack', () => {
         VONAGE_SIGNATURE_SECRET: { Ref: parameterFor('/parley/vonage-signature-secret') },
         TWILIO_AUTH_TOKEN: { Ref: parameterFor('/parley/twilio-auth-token') },
       });
-      expect(env(configured.stack.apiFunction)).toMatchObject({ MAX_MEMBERS_PER_CONVERSATION: '50' });
+      expect(env(configured.stack.apiFunction)).toMatchObject({
+        MAX_MEMBERS_PER_CONVERSATION: '50',
+        AUTHORIZATION: 'acl',
+      });
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('VONAGE_SIGNATURE_SECRET');
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_AUTH_TOKEN');
       expect(env(configured.stack.sweeperFunction)).toMatchObject({ MAX_CALL_SECONDS: '600' });

@@ -97,6 +97,18 @@ describe('Function: settingsFromContext', () => {
     ).toThrow('context maxCallSeconds must be a positive integer, got "-1"');
   });
 
+  it('reads the authorization mode, and refuses one Parley does not know', () => {
+    // Act / Assess
+    const base = { applicationId: 'a', applicationPublicKey: 'k' };
+    expect(settingsFromContext(contextOf({ ...base, authorization: 'acl' }), noEnv).authorization).toBe(
+      'acl',
+    );
+    expect(settingsFromContext(contextOf(base), noEnv).authorization).toBeUndefined();
+    expect(() => settingsFromContext(contextOf({ ...base, authorization: 'open' }), noEnv)).toThrow(
+      'context authorization must be membership or acl, got "open"',
+    );
+  });
+
   it('refuses a log level Lambda does not know', () => {
     // Act / Assess
     expect(() =>

@@ -674,10 +674,21 @@ export const memoryPorts = () => {
     conversations.set(id, { ...head, ...clone(patch) });
   };
 
+  /** Changes a stored member (and its user's current member) directly; not recorded. */
+  const patchMember = (conversationId: string, memberId: string, patch: Partial<Member>): void => {
+    const member = members.get(conversationId)?.get(memberId);
+    if (!member) throw new Error(`no member ${memberId}`);
+    const next = { ...member, ...clone(patch) };
+    membersOf(conversationId).set(memberId, next);
+    const key = pointerKey(conversationId, member.user_id);
+    if (pointers.get(key)?.id === memberId) pointers.set(key, clone(next));
+  };
+
   return {
     ports,
     deps,
     patchConversation,
+    patchMember,
     writes,
     snapshot,
     beforeNextWrite,

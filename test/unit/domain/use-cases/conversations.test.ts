@@ -352,7 +352,7 @@ describe('Function: listConversations', () => {
     expect(ids).not.toContain(expired.id);
   });
 
-  it("lists to a user token only the conversations of its live members, expired ones left out", async () => {
+  it('lists to a user token only the conversations of its live members, expired ones left out', async () => {
     // Prepare
     const { mem, deps, conversation, bob } = world();
     const invited = mem.seedConversation({ name: 'invited' });

@@ -98,7 +98,11 @@ describe('Function: addMember', () => {
       channel: app,
     });
     // Assess
-    expect(member).toMatchObject({ user_id: alice.id, state: 'JOINED', initiator: { joined: { user_id: alice.id } } });
+    expect(member).toMatchObject({
+      user_id: alice.id,
+      state: 'JOINED',
+      initiator: { joined: { user_id: alice.id } },
+    });
     expect(mem.events(conversation.id).map((e) => e.type)).toEqual(['member:joined']);
   });
 
@@ -239,7 +243,9 @@ describe('Function: changeMemberState', () => {
     // Assess
     expect(member).toMatchObject({ state: 'LEFT', reason: { code: 'bye', text: 'done' } });
     expect(mem.currentMember(conversation.id, bob.id)?.state).toBe('LEFT');
-    expect(mem.events(conversation.id)).toMatchObject([{ type: 'member:left', body: { reason: { code: 'bye' } } }]);
+    expect(mem.events(conversation.id)).toMatchObject([
+      { type: 'member:left', body: { reason: { code: 'bye' } } },
+    ]);
     expect(mem.conversation(conversation.id)?.member_count).toBe(1);
   });
 
@@ -266,7 +272,13 @@ describe('Function: changeMemberState', () => {
       membership.carols.id,
       move('LEFT'),
     );
-    const byBob = await changeMemberState(acl.deps, as('bob'), acl.conversation.id, acl.carols.id, move('LEFT'));
+    const byBob = await changeMemberState(
+      acl.deps,
+      as('bob'),
+      acl.conversation.id,
+      acl.carols.id,
+      move('LEFT'),
+    );
     // Assess
     expect(byAdmin.member).toMatchObject({ state: 'LEFT', initiator: { left: { is_system: true } } });
     expect(byBob.member).toMatchObject({ state: 'LEFT', initiator: { left: { is_system: false } } });
@@ -311,7 +323,13 @@ describe('Function: changeMemberState', () => {
     // Act
     const inactive = await codeOf(changeMemberState(deps, as('bob'), conversation.id, bobs.id, move('LEFT')));
     const missing = await codeOf(
-      changeMemberState(other.deps, admin, other.conversation.id, 'MEM-00000000-0000-4000-8000-000000000000', move('LEFT')),
+      changeMemberState(
+        other.deps,
+        admin,
+        other.conversation.id,
+        'MEM-00000000-0000-4000-8000-000000000000',
+        move('LEFT'),
+      ),
     );
     // Assess
     expect(inactive).toBe('conversation:error:not-allowed');
