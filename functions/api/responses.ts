@@ -118,3 +118,6 @@ export const eventListResponse = v.object({
   _embedded: v.array(eventResponse),
   _links: pageLinks,
 });
+
+/** Any JSON object: the OpenAPI document itself. */
+export const documentResponse = data;

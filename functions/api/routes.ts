@@ -1,13 +1,16 @@
 import type { RouteDef, RouteResponse } from '../http/router.ts';
 import type { Schema } from '../http/validate.ts';
+import { voiceRouteDocs } from '../voice/routes.ts';
 import * as conversations from './conversations.ts';
 import * as events from './events.ts';
 import * as legacy from './legacy.ts';
 import * as legs from './legs.ts';
 import * as members from './members.ts';
 import * as numbers from './numbers.ts';
+import { serveOpenApi } from './openapi.ts';
 import {
   conversationResponse,
+  documentResponse,
   eventListResponse,
   eventResponse,
   legacyConversationResponse,
@@ -242,5 +245,14 @@ export const routes: RouteDef[] = [
     summary: 'Get a conversation in the 2017 shape, members inline',
     response: ok('The conversation.', legacyConversationResponse),
     handler: legacy.getV01,
+  },
+
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document (no token needed)',
+    response: ok('The OpenAPI document.', documentResponse),
+    public: true,
+    handler: serveOpenApi(() => [...routes, ...voiceRouteDocs]),
   },
 ];
