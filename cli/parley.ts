@@ -7,9 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { InferOutput } from 'valibot';
 import { conversationBody, userBody } from '../functions/api/schemas.ts';
 import { DomainError } from '../functions/domain/errors.ts';
-import { check } from '../functions/http/validate.ts';
+import { check, type Schema } from '../functions/http/validate.ts';
 import { mintToken } from './token.ts';
 
 export interface CliIo {
@@ -242,7 +243,7 @@ const needId = (args: ParsedArgs, what: string): string => {
 };
 
 /** Refuses a body the server would refuse, before sending it. */
-const validBody = <T>(schema: Parameters<typeof check<T>>[0], body: unknown): T => {
+const validBody = <S extends Schema>(schema: S, body: unknown): InferOutput<S> => {
   try {
     return check(schema, body);
   } catch (error) {

@@ -1,5 +1,4 @@
 import { config } from '../config.ts';
-import { validationError } from '../domain/errors.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
@@ -11,10 +10,8 @@ import { listMembersQuery, memberBody, memberPatchBody } from './schemas.ts';
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const create = route({ body: memberBody }, async ({ event, params, body }) => {
-  if (body.user.id === undefined && body.user.name === undefined)
-    throw validationError([{ name: 'user', reason: '"user" must contain at least one of [id, name]' }]);
   const view = await parley.members.add(actorOf(event), params.conversation_id, {
-    state: body.state as 'invited' | 'joined',
+    state: body.state,
     user: body.user,
     channel: body.channel,
     media: body.media,
@@ -51,7 +48,7 @@ export const get = route({}, async ({ event, params }) => {
 
 export const update = route({ body: memberPatchBody }, async ({ event, params, body }) => {
   const view = await parley.members.change(actorOf(event), params.conversation_id, params.member_id, {
-    state: body.state as 'invited' | 'joined' | 'left',
+    state: body.state,
     reason: body.reason,
   });
   return json(200, presentMember(base(event), view.member, view.conversation));

@@ -1,22 +1,22 @@
 /**
- * The request contract of every endpoint: bodies are strict (unknown fields refused), query strings are
- * coerced. The CLI imports the same schemas, so client and server agree on what is valid.
+ * The request contract of every endpoint, as valibot schemas: bodies are strict (unknown fields refused),
+ * query strings are coerced. Each schema has its type next to it; the CLI imports the same schemas, so
+ * client and server agree on what is valid, and the OpenAPI document is generated from them.
  */
+import * as v from 'valibot';
+import { nullable, optional } from 'valibot';
 import { cursorSchema, orderSchema, pageSizeSchema } from '../http/paging.ts';
 import {
   anyObject,
-  anyValue,
   array,
   boolean,
-  type Infer,
   integer,
   isoDateTime,
-  nullable,
+  literal,
   number,
   object,
   oneOfBy,
-  optional,
-  type Schema,
+  picklist,
   string,
 } from '../http/validate.ts';
 
@@ -40,11 +40,11 @@ export const conversationBody = object({
       url: optional(string({ uri: true, max: 2048 })),
       event_mask: optional(string({ max: 200 })),
       params: optional(anyObject()),
-      method: optional(string({ values: ['POST', 'GET'] })),
+      method: optional(picklist(['POST', 'GET'])),
     }),
   ),
 });
-export type ConversationBody = Infer<typeof conversationBody>;
+export type ConversationBody = v.InferOutput<typeof conversationBody>;
 
 /** `date_start` / `date_end`: ISO 8601, or Vonage's `2018-01-01 10:00:00` (UTC); parsed to ISO text. */
 export const dateSchema = optional(isoDateTime());
@@ -56,6 +56,7 @@ export const listConversationsQuery = object({
   date_start: dateSchema,
   date_end: dateSchema,
 });
+export type ListConversationsQuery = v.InferOutput<typeof listConversationsQuery>;
 
 const channelList = array(anyObject(), { max: 100 });
 export const userChannels = object({
@@ -69,6 +70,7 @@ export const userChannels = object({
   viber: optional(channelList),
   messenger: optional(channelList),
 });
+export type UserChannels = v.InferOutput<typeof userChannels>;
 
 const userFields = {
   name: optional(string({ max: 200 })),
@@ -78,13 +80,14 @@ const userFields = {
   channels: optional(userChannels),
 };
 export const userBody = object(userFields);
-export type UserBody = Infer<typeof userBody>;
+export type UserBody = v.InferOutput<typeof userBody>;
 
 /**
  * PATCH body: the Vonage SDK's `updateUser` sends back the user it read, read-only `timestamp` included,
  * so that field is accepted and ignored.
  */
 export const userUpdateBody = object({ ...userFields, timestamp: optional(anyObject()) });
+export type UserUpdateBody = v.InferOutput<typeof userUpdateBody>;
 
 export const listUsersQuery = object({
   page_size: pageSizeSchema,
@@ -92,6 +95,7 @@ export const listUsersQuery = object({
   cursor: cursorSchema,
   name: optional(string({ max: 200 })),
 });
+export type ListUsersQuery = v.InferOutput<typeof listUsersQuery>;
 
 // ---- Members (§2.3)
 
@@ -112,6 +116,7 @@ const endpoint = object({
   content_type: optional(string({ max: 200 })),
   headers: optional(anyObject()),
 });
+export type Endpoint = v.InferOutput<typeof endpoint>;
 
 export const CHANNEL_TYPES = [
   'app',
@@ -128,7 +133,7 @@ export const CHANNEL_TYPES = [
 ] as const;
 
 export const channelSchema = object({
-  type: string({ values: CHANNEL_TYPES }),
+  type: picklist(CHANNEL_TYPES),
   from: optional(endpoint),
   to: optional(endpoint),
   id: optional(string({ max: 200 })),
@@ -140,6 +145,7 @@ export const channelSchema = object({
   cpa_time: optional(integer({ min: 0 })),
   max_length: optional(integer({ min: 0 })),
 });
+export type Channel = v.InferOutput<typeof channelSchema>;
 
 export const mediaSchema = object({
   audio_settings: optional(
@@ -151,16 +157,25 @@ export const mediaSchema = object({
   ),
   audio: optional(boolean()),
 });
+export type Media = v.InferOutput<typeof mediaSchema>;
 
-/** A member's user: by id or by name (at least one; the handler checks that). */
-export const memberUserSchema = object({
-  id: optional(string({ max: 100 })),
-  name: optional(string({ max: 200 })),
-});
+/** A member's user: by id or by name, at least one of them. */
+export const memberUserSchema = v.pipe(
+  object({
+    id: optional(string({ max: 100 })),
+    name: optional(string({ max: 200 })),
+  }),
+  v.check(
+    (user) => user.id !== undefined || user.name !== undefined,
+    'must contain at least one of [id, name]',
+  ),
+  v.metadata({ anyOf: [{ required: ['id'] }, { required: ['name'] }] }),
+);
+export type MemberUser = v.InferOutput<typeof memberUserSchema>;
 
 export const memberBody = object({
   // The SDK sends its MemberState enum (upper case); the spec spells the request in lower case.
-  state: string({ values: ['invited', 'joined'], caseInsensitive: true }),
+  state: picklist(['invited', 'joined'], { caseInsensitive: true }),
   user: memberUserSchema,
   channel: channelSchema,
   media: optional(mediaSchema),
@@ -168,44 +183,50 @@ export const memberBody = object({
   member_id_inviting: optional(memberIdSchema),
   from: optional(string({ max: 200 })),
 });
-export type MemberBody = Infer<typeof memberBody>;
+export type MemberBody = v.InferOutput<typeof memberBody>;
 
 export const memberPatchBody = object({
-  state: string({ values: ['invited', 'joined', 'left'], caseInsensitive: true }),
+  state: picklist(['invited', 'joined', 'left'], { caseInsensitive: true }),
   from: optional(string({ max: 200 })),
   reason: optional(object({ code: optional(string({ max: 200 })), text: optional(string({ max: 1000 })) })),
 });
+export type MemberPatchBody = v.InferOutput<typeof memberPatchBody>;
 
 export const listMembersQuery = object({
   page_size: pageSizeSchema,
   order: orderSchema,
   cursor: cursorSchema,
 });
+export type ListMembersQuery = v.InferOutput<typeof listMembersQuery>;
 
 export const userConversationsQuery = object({
   page_size: pageSizeSchema,
   order: orderSchema,
   cursor: cursorSchema,
   date_start: dateSchema,
-  state: optional(string({ values: ['INVITED', 'JOINED', 'LEFT'], caseInsensitive: true })),
-  order_by: optional(string({ values: ['created'] })),
+  state: optional(picklist(['INVITED', 'JOINED', 'LEFT'], { caseInsensitive: true })),
+  order_by: optional(picklist(['created'])),
   include_custom_data: optional(boolean({ coerce: true })),
 });
+export type UserConversationsQuery = v.InferOutput<typeof userConversationsQuery>;
 
 // ---- Events (§2.4, §2.5)
 
 const url = object({ url: string({ uri: true, max: 2048 }) });
 const text = (max: number) => string({ max, allowEmpty: false });
 
-const messageBody = oneOfBy<Record<string, unknown>>('message_type', {
-  text: object({ message_type: string(), text: text(100_000) }),
-  image: object({ message_type: string(), image: url }),
-  audio: object({ message_type: string(), audio: url }),
-  video: object({ message_type: string(), video: url }),
-  file: object({ message_type: string(), file: url }),
-  vcard: object({ message_type: string(), vcard: url, image: optional(url) }),
-  location: object({
-    message_type: string(),
+/** A message body by its `message_type`. */
+const messageOf = <const T extends string, const E extends v.ObjectEntries>(type: T, entries: E) =>
+  object({ message_type: literal(type), ...entries });
+
+const messageBody = oneOfBy('message_type', [
+  messageOf('text', { text: text(100_000) }),
+  messageOf('image', { image: url }),
+  messageOf('audio', { audio: url }),
+  messageOf('video', { video: url }),
+  messageOf('file', { file: url }),
+  messageOf('vcard', { vcard: url, image: optional(url) }),
+  messageOf('location', {
     location: object({
       longitude: string({ max: 50 }),
       latitude: string({ max: 50 }),
@@ -213,52 +234,67 @@ const messageBody = oneOfBy<Record<string, unknown>>('message_type', {
       address: optional(string({ max: 1000 })),
     }),
   }),
-  template: object({
-    message_type: string(),
+  messageOf('template', {
     template: object({
       name: string({ max: 500 }),
       parameters: optional(array(string({ max: 5000, allowEmpty: true }), { max: 100 })),
       whatsapp: optional(object({ policy: optional(string()), locale: optional(string()) })),
     }),
   }),
-  custom: object({ message_type: string(), custom: anyObject({ maxBytes: 64 * 1024 }) }),
-  random: object({ message_type: string() }),
-});
+  messageOf('custom', { custom: anyObject({ maxBytes: 64 * 1024 }) }),
+  messageOf('random', {}),
+]);
 
 /** `event_id` of a receipt: the spec types it a string; SDKs send numbers. Either way a positive integer. */
-const eventIdValue: Schema<number> = {
-  parse(value, path, issues) {
-    const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-    return integer({ min: 1 }).parse(n, path, issues);
-  },
-};
+const eventIdValue = v.pipe(
+  v.unknown(),
+  v.transform((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)),
+  integer({ min: 1 }),
+);
 const receiptBody = object({ event_id: eventIdValue });
 const level = optional(number({ min: -1, max: 1 }));
 const loop = optional(integer({ min: 0 }));
 const free = anyObject({ maxBytes: 64 * 1024 });
+const rtc = object({ rtc_id: optional(string({ max: 200 })) });
 
-/** The body each creatable event type takes; `optional` marks a type whose body may be left out. */
-const EVENT_BODIES: Record<string, { schema: Schema<Record<string, unknown>>; optional?: boolean }> = {
-  message: { schema: messageBody },
-  'message:submitted': { schema: receiptBody },
-  'message:delivered': { schema: receiptBody },
-  'message:seen': { schema: receiptBody },
-  'message:rejected': { schema: receiptBody },
-  'message:undeliverable': { schema: receiptBody },
-  ephemeral: { schema: free },
-  'text:typing:on': { schema: free, optional: true },
-  'text:typing:off': { schema: free, optional: true },
-  'audio:play': {
-    schema: object({
+const CUSTOM_EVENT = /^custom:[\w\-:]+$/;
+const from = optional(string({ max: 200 }));
+
+/** An event of one type with the body that type takes; a `bodyOptional` type may leave it out (`{}`). */
+const eventOf = <const T extends string, const B extends v.GenericSchema<unknown, Record<string, unknown>>>(
+  type: T,
+  body: B,
+  bodyOptional = false,
+) =>
+  object({
+    type: literal(type),
+    from,
+    body: bodyOptional ? optional(body, () => ({})) : body,
+  });
+
+const EVENTS = [
+  eventOf('message', messageBody),
+  eventOf('message:submitted', receiptBody),
+  eventOf('message:delivered', receiptBody),
+  eventOf('message:seen', receiptBody),
+  eventOf('message:rejected', receiptBody),
+  eventOf('message:undeliverable', receiptBody),
+  eventOf('ephemeral', free),
+  eventOf('text:typing:on', free, true),
+  eventOf('text:typing:off', free, true),
+  eventOf(
+    'audio:play',
+    object({
       stream_url: array(string({ uri: true, max: 2048 }), { min: 1, max: 10 }),
       level,
       loop,
       queue: optional(boolean()),
     }),
-  },
-  'audio:play:stop': { schema: object({ play_id: string({ max: 200 }) }) },
-  'audio:say': {
-    schema: object({
+  ),
+  eventOf('audio:play:stop', object({ play_id: string({ max: 200 }) })),
+  eventOf(
+    'audio:say',
+    object({
       text: string({ max: 3000 }),
       level,
       loop,
@@ -269,20 +305,22 @@ const EVENT_BODIES: Record<string, { schema: Schema<Record<string, unknown>>; op
       premium: optional(boolean()),
       ssml: optional(boolean()),
     }),
-  },
-  'audio:say:stop': { schema: object({ say_id: string({ max: 200 }) }) },
-  'audio:dtmf': {
-    schema: object({
-      digit: optional(string({ pattern: /^[0-9*#pA-D]$/, patternReason: '"digit" must be one DTMF digit' })),
-      digits: optional(string({ pattern: /^[0-9*#pA-D]+$/, patternReason: '"digits" must be DTMF digits' })),
+  ),
+  eventOf('audio:say:stop', object({ say_id: string({ max: 200 }) })),
+  eventOf(
+    'audio:dtmf',
+    object({
+      digit: optional(string({ pattern: /^[0-9*#pA-D]$/, patternReason: 'must be one DTMF digit' })),
+      digits: optional(string({ pattern: /^[0-9*#pA-D]+$/, patternReason: 'must be DTMF digits' })),
       channel: optional(anyObject()),
       dtmf_seq: optional(integer({ min: 0 })),
-      method: optional(string({ values: ['in'] })),
+      method: optional(picklist(['in'])),
       duration: optional(integer({ min: 0 })),
     }),
-  },
-  'audio:record': {
-    schema: object({
+  ),
+  eventOf(
+    'audio:record',
+    object({
       validity: optional(integer({ min: 0 })),
       streamed: optional(boolean()),
       format: optional(string({ max: 20 })),
@@ -296,65 +334,44 @@ const EVENT_BODIES: Record<string, { schema: Schema<Record<string, unknown>>; op
         object({ language: string({ max: 20 }), sentiment_analysis: optional(boolean()) }),
       ),
     }),
-    optional: true,
-  },
-  'audio:record:stop': { schema: object({ record_id: string({ max: 200 }) }) },
-  'audio:mute:on': { schema: object({ rtc_id: optional(string({ max: 200 })) }), optional: true },
-  'audio:mute:off': { schema: object({ rtc_id: optional(string({ max: 200 })) }), optional: true },
-  'audio:earmuff:on': { schema: object({ rtc_id: optional(string({ max: 200 })) }), optional: true },
-  'audio:earmuff:off': { schema: object({ rtc_id: optional(string({ max: 200 })) }), optional: true },
-};
+    true,
+  ),
+  eventOf('audio:record:stop', object({ record_id: string({ max: 200 }) })),
+  eventOf('audio:mute:on', rtc, true),
+  eventOf('audio:mute:off', rtc, true),
+  eventOf('audio:earmuff:on', rtc, true),
+  eventOf('audio:earmuff:off', rtc, true),
+] as const;
 
-export const CREATABLE_EVENT_TYPES = Object.keys(EVENT_BODIES);
-const CUSTOM_EVENT = /^custom:[\w\-:]+$/;
+export const CREATABLE_EVENT_TYPES = EVENTS.map((e) => e.entries.type.literal);
 
-export interface EventBody {
-  type: string;
-  from?: string;
-  body: Record<string, unknown>;
-}
+/** `custom:<name>` events: any JSON object as the body. */
+const customEvent = object({
+  type: v.pipe(string({ max: 100 }), v.regex(CUSTOM_EVENT, 'must be a custom event type')),
+  from,
+  body: free,
+});
 
 /** `POST …/events`: `{type, from, body}`, the body checked by the rules of its type. */
-export const eventBody: Schema<EventBody> = {
-  parse(value, path, issues) {
-    const top = object({
-      type: string({ max: 100 }),
-      from: optional(string({ max: 200 })),
-      body: optional(anyValue()),
-    }).parse(value, path, issues);
-    if (!top || typeof top.type !== 'string') return top as EventBody;
-    const rule =
-      EVENT_BODIES[top.type] ?? (CUSTOM_EVENT.test(top.type) ? { schema: free, optional: false } : undefined);
-    if (!rule) {
-      issues.push({
-        name: 'type',
-        reason: `"type" must be one of [${CREATABLE_EVENT_TYPES.join(', ')}] or match ${CUSTOM_EVENT.source}`,
-      });
-      return top as EventBody;
-    }
-    if (top.body === undefined) {
-      if (!rule.optional) issues.push({ name: 'body', reason: '"body" is required' });
-      return { type: top.type, from: top.from, body: {} };
-    }
-    return { type: top.type, from: top.from, body: rule.schema.parse(top.body, 'body', issues) };
-  },
-};
+export const eventBody = oneOfBy(
+  'type',
+  [...EVENTS, customEvent],
+  `must be one of [${CREATABLE_EVENT_TYPES.join(', ')}] or match ${CUSTOM_EVENT.source}`,
+);
+export type EventBody = v.InferOutput<typeof eventBody>;
 
-const eventTypeList: Schema<string[]> = {
-  parse(value, path, issues) {
-    const raw = string({ max: 500 }).parse(value, path, issues);
-    if (raw === undefined) return raw;
-    const types = raw
+/** `event_type=a,b`: a comma-separated list of at most five types. */
+const eventTypeList = v.pipe(
+  string({ max: 500 }),
+  v.transform((raw) =>
+    raw
       .split(',')
       .map((t) => t.trim())
-      .filter(Boolean);
-    if (types.length > 5) {
-      issues.push({ name: path, reason: '"event_type" must contain less than or equal to 5 items' });
-      return types;
-    }
-    return types;
-  },
-};
+      .filter(Boolean),
+  ),
+  v.array(v.string()),
+  v.maxLength(5, 'must contain less than or equal to 5 items'),
+);
 
 export const listEventsQuery = object({
   start_id: optional(integer({ min: 1, coerce: true })),
@@ -365,6 +382,7 @@ export const listEventsQuery = object({
   cursor: cursorSchema,
   exclude_deleted_events: optional(boolean({ coerce: true })),
 });
+export type ListEventsQuery = v.InferOutput<typeof listEventsQuery>;
 
 // ---- Voice: number routes and legs ----
 
@@ -373,16 +391,18 @@ export const numberRouteBody = object({
   ring_timeout: optional(integer({ min: 5, max: 300 })),
   caller_id: optional(string({ max: 32 })),
 });
-export type NumberRouteBody = Infer<typeof numberRouteBody>;
+export type NumberRouteBody = v.InferOutput<typeof numberRouteBody>;
 
 export const listNumbersQuery = object({
   page_size: pageSizeSchema,
   order: orderSchema,
   cursor: cursorSchema,
 });
+export type ListNumbersQuery = v.InferOutput<typeof listNumbersQuery>;
 
 export const listLegsQuery = object({
   page_size: pageSizeSchema,
   order: orderSchema,
   cursor: cursorSchema,
 });
+export type ListLegsQuery = v.InferOutput<typeof listLegsQuery>;

@@ -133,20 +133,45 @@ const bearer = (event: ApiEvent): string | undefined => {
   return match[1];
 };
 
-/** Requires a valid application JWT on every request and puts the caller on `event.caller`. */
-export const authenticate = (): MiddlewareObj<ApiEvent, ApiResult> => ({
-  name: 'authenticate',
-  before: async (request) => {
-    const token = bearer(request.event);
-    if (!token) throw authError.missing();
-    const caller = await verifyToken(token);
-    if (caller.kind === 'user') {
+const authenticateRequest = async (event: ApiEvent): Promise<void> => {
+  const token = bearer(event);
+  if (!token) throw authError.missing();
+  const caller = await verifyToken(token);
+  if (caller.kind === 'user') {
+    const { method, path } = event.requestContext.http;
+    if (!aclAllows(caller.acl, method.toUpperCase(), path)) throw authError.permission();
+  }
+  event.caller = caller;
+};
+
+/** A route served without a token: its method and its exact path (a trailing `/` allowed). */
+export interface PublicRoute {
+  method: string;
+  path: string;
+}
+
+/**
+ * Requires a valid application JWT on every request and puts the caller on `event.caller`; only the
+ * requests that name one of `publicRoutes` exactly (method and path, no parameters) go through without.
+ */
+export const authenticate = (
+  options: { publicRoutes?: readonly PublicRoute[] } = {},
+): MiddlewareObj<ApiEvent, ApiResult> => {
+  const open = new Set<string>();
+  for (const { method, path } of options.publicRoutes ?? []) {
+    if (path.includes('{')) throw new Error(`a public route has a fixed path, not ${path}`);
+    open.add(`${method.toUpperCase()} ${path}`);
+    open.add(`${method.toUpperCase()} ${path}/`);
+  }
+  return {
+    name: 'authenticate',
+    before: async (request) => {
       const { method, path } = request.event.requestContext.http;
-      if (!aclAllows(caller.acl, method.toUpperCase(), path)) throw authError.permission();
-    }
-    request.event.caller = caller;
-  },
-});
+      if (open.has(`${method.toUpperCase()} ${path}`)) return;
+      await authenticateRequest(request.event);
+    },
+  };
+};
 
 /** The caller set by `authenticate`; routes behind it always have one. */
 export const callerOf = (event: ApiEvent): Caller => {

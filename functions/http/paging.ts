@@ -2,14 +2,15 @@
  * Cursor paging as the Vonage v1 API does it: `page_size` 1–100 (default 10), `order` asc|desc, an opaque
  * `cursor`, and absolute `_links.{first,self,next,prev}.href`; `next` is absent on the last page.
  */
+import * as v from 'valibot';
 import { requestError } from '../domain/errors.ts';
 import type { PageCursor } from '../domain/ports.ts';
 import type { ApiEvent } from './types.ts';
-import { integer, optional, string } from './validate.ts';
+import { integer, picklist, string } from './validate.ts';
 
-export const pageSizeSchema = optional(integer({ min: 1, max: 100, coerce: true }));
-export const orderSchema = optional(string({ values: ['asc', 'desc'], caseInsensitive: true }));
-export const cursorSchema = optional(string());
+export const pageSizeSchema = v.optional(integer({ min: 1, max: 100, coerce: true }));
+export const orderSchema = v.optional(picklist(['asc', 'desc'], { caseInsensitive: true }));
+export const cursorSchema = v.optional(string());
 
 const invalidCursor = requestError.invalidCursor;
 
@@ -36,8 +37,8 @@ export const decodeCursor = (raw: string | undefined): PageCursor | undefined =>
 };
 
 /** The paging parameters of a list request, with Vonage's defaults (`asc`, 10 a page). */
-export const pageRequest = (query: { order?: string; page_size?: number; cursor?: string }) => ({
-  order: (query.order === 'desc' ? 'desc' : 'asc') as 'asc' | 'desc',
+export const pageRequest = (query: { order?: 'asc' | 'desc'; page_size?: number; cursor?: string }) => ({
+  order: query.order ?? 'asc',
   pageSize: query.page_size ?? 10,
   cursor: decodeCursor(query.cursor),
 });

@@ -17,6 +17,17 @@ export interface RouteOptions<B, Q> {
   query?: Schema<Q>;
 }
 
+/** What a route accepts, as schemas: read by the route table's OpenAPI document. */
+export interface RouteContract {
+  body?: Schema;
+  query?: Schema;
+}
+
+/** A route's handler: its middy stack, carrying the contract it checks. */
+export type RouteHandler = ((event: ApiEvent, context: Context) => Promise<ApiResult>) & {
+  contract?: RouteContract;
+};
+
 /** HTTP API hands Lambda the path already URL-decoded, so path parameters are used as they come. */
 const paramsOf = (event: ApiEvent): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -26,7 +37,8 @@ const paramsOf = (event: ApiEvent): Record<string, string> => {
 
 /**
  * One route: its own middy stack that parses the JSON body (only where the route takes one), checks the
- * body and query against their schemas, and hands typed input to a thin handler.
+ * body and query against their schemas, and hands typed input to a thin handler. The schemas stay on the
+ * returned handler as its `contract`.
  */
 export const route = <B = undefined, Q = Record<string, never>>(
   options: RouteOptions<B, Q>,
@@ -34,13 +46,16 @@ export const route = <B = undefined, Q = Record<string, never>>(
 ) => {
   const stack = middy<ApiEvent, ApiResult>();
   if (options.body) stack.use(jsonBody());
-  return stack.handler((event: ApiEvent, context: Context) =>
+  const { body, query } = options;
+  const run = stack.handler((event: ApiEvent, context: Context) =>
     handler({
       event,
       context,
-      body: (options.body ? check(options.body, event.parsedBody) : undefined) as B,
-      query: (options.query ? check(options.query, event.queryStringParameters ?? {}) : {}) as Q,
+      body: (body ? check(body, event.parsedBody) : undefined) as B,
+      query: (query ? check(query, event.queryStringParameters ?? {}) : {}) as Q,
       params: paramsOf(event),
     }),
   );
+  const contract: RouteContract = { body, query };
+  return Object.assign(run, { contract });
 };

@@ -5,15 +5,16 @@
  */
 import middy from '@middy/core';
 import { config } from '../config.ts';
-import { notFound, requestError } from '../domain/errors.ts';
 import { errorMapper } from '../http/errors.ts';
 import { log, requestLog } from '../http/log.ts';
 import { baseUrl } from '../http/paging.ts';
+import { type RouteDef, router } from '../http/router.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
 import { parley } from '../parley.ts';
 import type { Provider, Webhook } from './provider.ts';
 import { twilio } from './providers/twilio.ts';
 import { vonage } from './providers/vonage.ts';
+import { type VoiceAction, type VoiceProviderName, voiceRouteDocs } from './routes.ts';
 import { rawBodyOf } from './webhook.ts';
 
 type Action = (provider: Provider, hook: Webhook) => Promise<ApiResult>;
@@ -55,23 +56,28 @@ const status: Action = async (provider, hook) => {
     : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
 };
 
-const ROUTES: Record<string, { provider: Provider; action: Action; methods: string[] }> = {
-  '/voice/vonage/answer': { provider: vonage, action: answer, methods: ['GET', 'POST'] },
-  '/voice/vonage/event': { provider: vonage, action: status, methods: ['GET', 'POST'] },
-  '/voice/twilio/answer': { provider: twilio, action: answer, methods: ['GET', 'POST'] },
-  '/voice/twilio/status': { provider: twilio, action: status, methods: ['GET', 'POST'] },
-};
+const PROVIDERS = new Map<VoiceProviderName, Provider>([
+  ['vonage', vonage],
+  ['twilio', twilio],
+]);
+const ACTIONS = new Map<VoiceAction, Action>([
+  ['answer', answer],
+  ['status', status],
+]);
+
+/** The webhook routes, each calling its action with the webhook as the provider sent it. */
+export const routes: RouteDef[] = voiceRouteDocs.map((doc) => {
+  const provider = PROVIDERS.get(doc.provider);
+  const action = ACTIONS.get(doc.action);
+  if (!provider || !action) throw new Error(`voice route ${doc.path} names no provider or action`);
+  return {
+    ...doc,
+    handler: async (event: ApiEvent) =>
+      action(provider, { event, raw: rawBodyOf(event), base: baseUrl(event, config().publicBaseUrl) }),
+  };
+});
 
 export const handler = middy<ApiEvent, ApiResult>()
   .use(requestLog())
   .use(errorMapper())
-  .handler(async (event) => {
-    const path = event.rawPath.replace(/\/+$/, '');
-    const method = event.requestContext.http.method.toUpperCase();
-    const target = ROUTES[path];
-    if (!target) throw notFound.route();
-    if (!target.methods.includes(method))
-      throw requestError.methodNotAllowed(`Request method not supported: ${method} ${path}.`);
-    const hook: Webhook = { event, raw: rawBodyOf(event), base: baseUrl(event, config().publicBaseUrl) };
-    return target.action(target.provider, hook);
-  });
+  .handler(router(routes));

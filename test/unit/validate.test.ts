@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { nullable, optional } from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/domain/errors.ts';
 import {
@@ -7,10 +9,10 @@ import {
   check,
   integer,
   isoDateTime,
-  nullable,
+  literal,
   object,
   oneOfBy,
-  optional,
+  picklist,
   string,
   toIsoInstant,
 } from '../../functions/http/validate.ts';
@@ -39,7 +41,7 @@ describe('Function: string', () => {
     [string({ min: 3 }), 'ab', '"v" length must be at least 3 characters long'],
     [string({ max: 2 }), 'abc', '"v" length must be less than or equal to 2 characters long'],
     [string({ uri: true }), 'nope', '"v" must be a valid uri'],
-    [string({ values: ['a', 'b'] }), 'c', '"v" must be one of [a, b]'],
+    [picklist(['a', 'b']), 'c', '"v" must be one of [a, b]'],
     [string({ pattern: /^\d+$/ }), 'x1', '"v" has an invalid format'],
   ])('refuses with a Joi-like reason (%#)', (schema, value, reason) => {
     expect(issuesOf(() => check(object({ v: schema }), { v: value }))).toEqual([{ name: 'v', reason }]);
@@ -50,7 +52,13 @@ describe('Function: string', () => {
   });
 
   it('matches values ignoring case and returns the canonical spelling', () => {
-    expect(check(string({ values: ['asc', 'desc'], caseInsensitive: true }), 'DESC')).toBe('desc');
+    expect(check(picklist(['asc', 'desc'], { caseInsensitive: true }), 'DESC')).toBe('desc');
+  });
+
+  it('names a field once, by the first rule it breaks', () => {
+    expect(issuesOf(() => check(object({ v: string({ max: 3, uri: true }) }), { v: 'not a uri' }))).toEqual([
+      { name: 'v', reason: '"v" length must be less than or equal to 3 characters long' },
+    ]);
   });
 });
 
@@ -103,7 +111,37 @@ describe('Function: object', () => {
   });
 
   it('refuses a value that is not an object', () => {
-    for (const v of [null, [], 'x', 3]) expect(issuesOf(() => check(schema, v))).toHaveLength(1);
+    for (const value of [null, [], 'x', 3])
+      expect(issuesOf(() => check(schema, value))).toEqual([
+        { name: 'body', reason: '"value" must be of type object' },
+      ]);
+  });
+
+  it('names every unknown field, the names of Object.prototype members included', () => {
+    const input = JSON.parse('{"name":"a","constructor":1,"__proto__":2,"toString":3,"hasOwnProperty":4}');
+    expect(issuesOf(() => check(schema, input))?.map((i) => i.reason)).toEqual([
+      '"constructor" is not allowed',
+      '"__proto__" is not allowed',
+      '"toString" is not allowed',
+      '"hasOwnProperty" is not allowed',
+    ]);
+  });
+
+  it('keeps custom data as it is, whatever its keys', () => {
+    const data = JSON.parse('{"constructor":"c","__proto__":{"x":1},"toString":"t"}');
+    const out = check(object({ custom_data: anyObject() }), { custom_data: data });
+    expect(Object.keys(out.custom_data)).toEqual(['constructor', '__proto__', 'toString']);
+  });
+
+  it('refines an object: at least one of two fields', () => {
+    const user = v.pipe(
+      object({ id: optional(string()), name: optional(string()) }),
+      v.check((u) => u.id !== undefined || u.name !== undefined, 'must contain at least one of [id, name]'),
+    );
+    expect(issuesOf(() => check(object({ user }), { user: {} }))).toEqual([
+      { name: 'user', reason: '"user" must contain at least one of [id, name]' },
+    ]);
+    expect(check(object({ user }), { user: { name: 'x' } })).toEqual({ user: { name: 'x' } });
   });
 
   it('refuses an array longer than its maximum', () => {
@@ -123,10 +161,10 @@ describe('Function: nullable / anyObject / oneOfBy', () => {
   });
 
   it('picks a variant by its type field', () => {
-    const channel = oneOfBy('type', {
-      app: object({ type: string() }),
-      phone: object({ type: string(), number: string() }),
-    });
+    const channel = oneOfBy('type', [
+      object({ type: literal('app') }),
+      object({ type: literal('phone'), number: string() }),
+    ]);
     expect(check(channel, { type: 'app' })).toEqual({ type: 'app' });
     expect(issuesOf(() => check(channel, { type: 'phone' }))).toEqual([
       { name: 'number', reason: '"number" is required' },
@@ -134,6 +172,7 @@ describe('Function: nullable / anyObject / oneOfBy', () => {
     expect(issuesOf(() => check(channel, { type: 'fax' }))?.[0].reason).toBe(
       '"type" must be one of [app, phone]',
     );
+    expect(issuesOf(() => check(channel, {}))).toEqual([{ name: 'type', reason: '"type" is required' }]);
   });
 });
 

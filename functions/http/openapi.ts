@@ -1,0 +1,144 @@
+/**
+ * An OpenAPI 3.1 document built from route tables: each route's summary, its path parameters, the query
+ * and body schemas of its contract and the schema of its response, converted by @valibot/to-json-schema.
+ * Built once per process, on first request.
+ */
+import { type ConversionConfig, type JsonSchema, toJsonSchema } from '@valibot/to-json-schema';
+import type { RouteContract, RouteHandler } from './route.ts';
+import type { RouteDoc } from './router.ts';
+import type { Schema } from './validate.ts';
+
+const CONVERSION: ConversionConfig = {
+  target: 'draft-2020-12',
+  // Query strings are coerced and enums canonicalised: document what a value becomes, which is also what
+  // the client may send (`page_size` an integer, `state` one of its values).
+  typeMode: 'output',
+  // Refinements and transformations have no JSON Schema form; the schemas carry `metadata` where it matters.
+  ignoreActions: ['check', 'raw_check', 'transform', 'raw_transform', 'finite'],
+  // `anyObject` is a `custom` schema (any JSON object); its `metadata` says `type: object`.
+  overrideSchema: ({ valibotSchema, jsonSchema }) =>
+    valibotSchema.type === 'custom' ? { ...jsonSchema } : undefined,
+};
+
+const jsonSchemaOf = (schema: Schema): JsonSchema => {
+  const { $schema: _dialect, ...rest } = toJsonSchema(schema, CONVERSION);
+  return rest;
+};
+
+/** Why each error status may come back, and the Vonage body it carries. */
+const ERRORS = new Map<number, string>([
+  [400, 'Validation failed (`http:error:validation-fail`, naming every bad field) or a bad request.'],
+  [401, 'No token, or a token that is invalid or expired (`system:error:*-token`).'],
+  [403, 'The token may not do this (`system:error:permission`).'],
+  [404, 'Not found, or not visible to the caller.'],
+  [409, 'The name is taken (`*:error:duplicate-name`).'],
+  [413, 'The body is larger than 256 KiB (`http:error:request-too-large`).'],
+  [415, 'The body is not sent as JSON (`http:error:unsupported-media-type`).'],
+  [429, 'The conversation is too busy; retry after `Retry-After` seconds.'],
+]);
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+
+/** A route of a table: its contract is its own or its handler's. */
+export type DocumentedRoute = RouteDoc & { handler?: RouteHandler };
+
+const errorStatuses = (route: RouteDoc, contract: RouteContract, hasParams: boolean): number[] => {
+  const statuses = new Set(route.errors ?? []);
+  if (contract.body) for (const s of [400, 413, 415]) statuses.add(s);
+  if (contract.query) statuses.add(400);
+  if (!route.public) {
+    statuses.add(401);
+    statuses.add(403);
+  }
+  if (hasParams) statuses.add(404);
+  return [...statuses].sort((a, b) => a - b);
+};
+
+const operationOf = (route: DocumentedRoute) => {
+  const contract = route.contract ?? route.handler?.contract ?? {};
+  const pathParams = [...route.path.matchAll(/\{([^/}]+)\}/g)].map((m) => m[1]);
+  const parameters: Record<string, unknown>[] = pathParams.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const query = contract.query && jsonSchemaOf(contract.query);
+  for (const [name, schema] of Object.entries(query?.properties ?? {}))
+    parameters.push({
+      name,
+      in: 'query',
+      required: query?.required?.includes(name) ?? false,
+      schema,
+      // `event_type=a,b`: an array in a query string is comma-separated.
+      ...(typeof schema === 'object' && schema.type === 'array' ? { style: 'form', explode: false } : {}),
+    });
+  const body = contract.body && jsonSchemaOf(contract.body);
+  const { response } = route;
+  const responses: Record<string, unknown> = {
+    [response.status]: {
+      description: response.description,
+      ...(response.schema
+        ? {
+            content: {
+              [response.contentType ?? 'application/json']: { schema: jsonSchemaOf(response.schema) },
+            },
+          }
+        : {}),
+    },
+  };
+  for (const status of errorStatuses(route, contract, pathParams.length > 0))
+    responses[status] = {
+      description: ERRORS.get(status) ?? 'An error.',
+      content: { 'application/json': { schema: ERROR_REF } },
+    };
+  return {
+    summary: route.summary,
+    ...(route.surface ? { tags: [route.surface] } : {}),
+    ...(route.public ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: (body.required?.length ?? 0) > 0 || body.oneOf !== undefined,
+            content: { 'application/json': { schema: body } },
+          },
+        }
+      : {}),
+    responses,
+  };
+};
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description: string;
+  errorSchema: Schema;
+}
+
+/** The OpenAPI 3.1 document of these routes. */
+export const openApiDocument = (routes: readonly DocumentedRoute[], info: OpenApiInfo) => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = operationOf(route);
+  }
+  const { errorSchema, ...about } = info;
+  return {
+    openapi: '3.1.0',
+    info: about,
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An RS256 application JWT; without `sub` an admin token, with `sub` a user token.',
+        },
+      },
+      schemas: { Error: jsonSchemaOf(errorSchema) },
+    },
+  };
+};
