@@ -32,7 +32,6 @@ import type {
   AuthorizationMode,
   Deps,
   Membership,
-  MembershipQuery,
   Page,
   PageQuery,
   Ports,
@@ -87,6 +86,15 @@ const pageOf = <T>(all: T[], sortKey: (t: T) => string, query: PageQuery): Page<
   return page;
 };
 
+/** The map under `key` in `outer`, made when missing. */
+const inner = <K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> => {
+  const found = outer.get(key);
+  if (found) return found;
+  const made = new Map<K, V>();
+  outer.set(key, made);
+  return made;
+};
+
 const eventSort = (id: number) => String(id).padStart(10, '0');
 
 export interface MemoryDepsOptions {
@@ -137,21 +145,9 @@ export const memoryPorts = () => {
   };
 
   const pointerKey = (conversationId: string, userId: string) => `${conversationId}|${userId}`;
-  const membersOf = (conversationId: string) => {
-    let map = members.get(conversationId);
-    if (!map) members.set(conversationId, (map = new Map()));
-    return map;
-  };
-  const eventsOf = (conversationId: string) => {
-    let map = events.get(conversationId);
-    if (!map) events.set(conversationId, (map = new Map()));
-    return map;
-  };
-  const legCopiesOf = (conversationId: string) => {
-    let map = legCopies.get(conversationId);
-    if (!map) legCopies.set(conversationId, (map = new Map()));
-    return map;
-  };
+  const membersOf = (conversationId: string) => inner(members, conversationId);
+  const eventsOf = (conversationId: string) => inner(events, conversationId);
+  const legCopiesOf = (conversationId: string) => inner(legCopies, conversationId);
   const userByName = (name: string) => {
     const id = userNames.get(name);
     return id === undefined ? undefined : users.get(id);
