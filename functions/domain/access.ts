@@ -59,9 +59,12 @@ export const assertMayAddMember = (
   access: Access,
   conversation: Conversation,
   ctx: TimelineContext,
-  target: { userId: string; state: 'INVITED' | 'JOINED' },
+  target: { userId: string; state: 'INVITED' | 'JOINED'; invitedBy?: { user_id: string } },
 ): void => {
   if (!governed(access)) return;
+  // A user invites as itself: `member_id_inviting` may only name its own member.
+  if (target.invitedBy && target.invitedBy.user_id !== ctx.callerUser?.id)
+    throw authError.notAllowed('invite on behalf of another member');
   const self = ctx.callerUser?.id === target.userId;
   if (self) {
     if (target.state === 'JOINED' && isCreator(conversation, ctx)) return;

@@ -56,7 +56,11 @@ export const addMember = (
     if (!user || (input.user.name !== undefined && input.user.name !== user.name)) throw notFound.user();
     if (input.member_id_inviting && !ctx.member) throw notFound.member();
     const state = input.state === 'joined' ? 'JOINED' : 'INVITED';
-    assertMayAddMember(accessOf(deps, actor), conversation, ctx, { userId: user.id, state });
+    assertMayAddMember(accessOf(deps, actor), conversation, ctx, {
+      userId: user.id,
+      state,
+      invitedBy: input.member_id_inviting ? ctx.member : undefined,
+    });
     if (ctx.userMember && isLive(ctx.userMember)) throw memberExistsError(ctx.userMember.state);
     if ((conversation.member_count ?? 0) >= maxMembers) throw maximumMembersError(maxMembers);
 
@@ -142,7 +146,10 @@ export const getMember = async (
   return { member: ctx.member, conversation };
 };
 
-/** `GET …/members/me`: the member of the token's user (its current one, or the last it left). */
+/**
+ * `GET …/members/me`: the member of the token's user, its INVITED or JOINED one (a user whose member left
+ * no longer sees the conversation, unless it created it: then it gets the member it left).
+ */
 export const getMyMember = async (deps: Deps, actor: Actor, conversationId: string): Promise<MemberView> => {
   const { name } = requireUserActor(actor);
   const ctx = await deps.ports.context.load({ conversationId, callerName: name });

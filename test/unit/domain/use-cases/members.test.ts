@@ -54,6 +54,38 @@ describe('Function: addMember', () => {
     expect(mem.conversation(conversation.id)).toMatchObject({ sequence_number: 1, member_count: 3 });
   });
 
+  it('refuses a member crediting its invitation to another member (member_id_inviting), writing nothing', async () => {
+    // Prepare: carol joins, so both she and bob are JOINED.
+    const { mem, deps, conversation, carol } = world();
+    const carolJoined = mem.seedMember(conversation.id, carol, { state: 'JOINED' });
+    const before = mem.snapshot();
+    // Act
+    const code = await codeOf(
+      addMember(deps, as('bob'), conversation.id, { ...invite('erin'), member_id_inviting: carolJoined.id }),
+    );
+    // Assess
+    expect(code).toBe('system:error:permission');
+    expect(mem.writes).toEqual([]);
+    expect(mem.snapshot()).toEqual(before);
+  });
+
+  it('lets a member name itself as the inviter, and an admin name any member', async () => {
+    // Prepare
+    const { deps, conversation, bobs } = world();
+    // Act
+    const own = await addMember(deps, as('bob'), conversation.id, {
+      ...invite('erin'),
+      member_id_inviting: bobs.id,
+    });
+    const byAdmin = await addMember(deps, admin, conversation.id, {
+      ...invite('frank'),
+      member_id_inviting: bobs.id,
+    });
+    // Assess
+    expect(own.member.invited_by).toBe(bobs.id);
+    expect(byAdmin.member.invited_by).toBe(bobs.id);
+  });
+
   it('refuses a JOINED member adding another user as JOINED with system:error:permission', async () => {
     // Prepare
     const { mem, deps, conversation } = world();
