@@ -12,15 +12,23 @@ import {
 import { notFound } from '../errors.ts';
 import type { Deps, Page, PageQuery } from '../ports.ts';
 import { retry } from '../retry.ts';
-import type { Actor, StoredMember } from '../timeline-context.ts';
+import type { Actor, ContextRequest, StoredMember, TimelineContext } from '../timeline-context.ts';
 
 export const accessOf = (deps: Deps, actor: Actor): Access => ({ actor, mode: deps.settings.authorization });
 
 const callerNameOf = (actor: Actor) => (actor.kind === 'user' ? actor.name : undefined);
 
-/** The conversation and what the caller is in it, when the caller may see it; else not found. */
-export const loadVisible = async (deps: Deps, actor: Actor, conversationId: string) => {
-  const ctx = await deps.ports.context.load({ conversationId, callerName: callerNameOf(actor) });
+/**
+ * The conversation and what the caller is in it (with whatever else the use-case asks for, read in the
+ * same batch), when the caller may see it; else not found.
+ */
+export const loadVisible = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  wanted: Omit<ContextRequest, 'conversationId' | 'callerName'> = {},
+): Promise<{ ctx: TimelineContext; conversation: Conversation }> => {
+  const ctx = await deps.ports.context.load({ ...wanted, conversationId, callerName: callerNameOf(actor) });
   const conversation = visibleConversation(accessOf(deps, actor), ctx, deps.now());
   return { ctx, conversation };
 };

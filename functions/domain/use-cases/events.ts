@@ -1,5 +1,3 @@
-/** Events: posting one to a conversation's timeline, reading, listing and deleting them. */
-import { visibleConversation } from '../access.ts';
 import { assertWritable, type Conversation, isGone } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import {
@@ -23,7 +21,7 @@ import {
   type StoredMember,
   type TimelineContext,
 } from '../timeline-context.ts';
-import { accessOf, listWithin } from './conversations.ts';
+import { listWithin, loadVisible } from './conversations.ts';
 
 export interface EventInput {
   type: string;
@@ -80,15 +78,13 @@ const postOnce = async (
   const store = deps.ports.events;
   const targetId = receiptTarget(input);
   const ephemeral = EPHEMERAL_TYPES.has(input.type);
-  const ctx = await store.load({
-    conversationId,
-    callerName: actor.kind === 'user' ? actor.name : undefined,
+  const { ctx, conversation: visible } = await loadVisible(deps, actor, conversationId, {
     memberId: input.from,
     eventId: targetId,
     // Only a write re-checks what it relies on; an ephemeral event writes nothing, so it reads.
     reuse: !ephemeral,
   });
-  assertWritable(visibleConversation(accessOf(deps, actor), ctx, now));
+  assertWritable(visible);
   const sender = senderOf(actor, ctx, input.from);
   const base: NewEvent = {
     type: input.type,
@@ -134,13 +130,7 @@ export const deleteEvent = (
 ): Promise<void> =>
   retry(async () => {
     const now = deps.now();
-    const store = deps.ports.events;
-    const ctx = await store.load({
-      conversationId,
-      callerName: actor.kind === 'user' ? actor.name : undefined,
-      eventId,
-    });
-    const conversation = visibleConversation(accessOf(deps, actor), ctx, now);
+    const { ctx, conversation } = await loadVisible(deps, actor, conversationId, { eventId });
     const target = ctx.event;
     if (!target || target.deleted) throw notFound.event();
     if (!isDeletable(target.type)) throw eventErrors.deleteType();
@@ -153,7 +143,11 @@ export const deleteEvent = (
       from = ctx.callerMember?.state === 'JOINED' ? ctx.callerMember.id : undefined;
       fromUser = eventUserOf(user);
     }
-    await store.remove({ conversation, target, event: eventDeletedEvent(target.id, now, from, fromUser) });
+    await deps.ports.events.remove({
+      conversation,
+      target,
+      event: eventDeletedEvent(target.id, now, from, fromUser),
+    });
   });
 
 export const getEvent = async (
@@ -162,12 +156,7 @@ export const getEvent = async (
   conversationId: string,
   eventId: number,
 ): Promise<ConversationEvent> => {
-  const ctx = await deps.ports.context.load({
-    conversationId,
-    eventId,
-    callerName: actor.kind === 'user' ? actor.name : undefined,
-  });
-  visibleConversation(accessOf(deps, actor), ctx, deps.now());
+  const { ctx } = await loadVisible(deps, actor, conversationId, { eventId });
   if (!ctx.event) throw notFound.event();
   return ctx.event;
 };

@@ -1,5 +1,5 @@
 /** Members: adding one, moving it through INVITED → JOINED → LEFT, reading it and listing them. */
-import { assertMayAddMember, assertMayChangeMember, visibleConversation } from '../access.ts';
+import { assertMayAddMember, assertMayChangeMember } from '../access.ts';
 import { assertWritable, type Conversation } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import { memberEvent, memberEventUser } from '../events.ts';
@@ -21,7 +21,7 @@ import {
   requireUserActor,
   type StoredMember,
 } from '../timeline-context.ts';
-import { accessOf, listWithin } from './conversations.ts';
+import { accessOf, listWithin, loadVisible } from './conversations.ts';
 
 export interface AddMemberInput {
   state: 'invited' | 'joined';
@@ -41,15 +41,11 @@ export const addMember = (
   retry(async () => {
     const now = deps.now();
     const maxMembers = deps.settings.maxMembersPerConversation;
-    const store = deps.ports.members;
-    const ctx = await store.load({
-      conversationId,
-      callerName: actor.kind === 'user' ? actor.name : undefined,
+    const { ctx, conversation } = await loadVisible(deps, actor, conversationId, {
       userId: input.user.id,
       userName: input.user.id ? undefined : input.user.name,
       memberId: input.member_id_inviting,
     });
-    const conversation = visibleConversation(accessOf(deps, actor), ctx, now);
     assertWritable(conversation);
     const initiator = initiatorOf(actor, ctx);
     const user = ctx.user;
@@ -83,7 +79,7 @@ export const addMember = (
       ...memberEvent(member, conversation, now, state === 'INVITED' ? member.invited_by : undefined),
       from_user: memberEventUser(member),
     };
-    await store.add({ conversation, member, event, maxMembers });
+    await deps.ports.members.add({ conversation, member, event, maxMembers });
     return { member, conversation };
   });
 
@@ -101,13 +97,7 @@ export const changeMemberState = (
 ): Promise<MemberView> =>
   retry(async () => {
     const now = deps.now();
-    const store = deps.ports.members;
-    const ctx = await store.load({
-      conversationId,
-      callerName: actor.kind === 'user' ? actor.name : undefined,
-      memberId,
-    });
-    const conversation = visibleConversation(accessOf(deps, actor), ctx, now);
+    const { ctx, conversation } = await loadVisible(deps, actor, conversationId, { memberId });
     assertWritable(conversation);
     const previous = ctx.member;
     if (!previous) throw notFound.member();
@@ -121,7 +111,13 @@ export const changeMemberState = (
       now,
     });
     const event = { ...memberEvent(next, conversation, now), from_user: memberEventUser(next) };
-    await store.change({ conversation, previous, next, event, memberDelta: next.state === 'LEFT' ? -1 : 0 });
+    await deps.ports.members.change({
+      conversation,
+      previous,
+      next,
+      event,
+      memberDelta: next.state === 'LEFT' ? -1 : 0,
+    });
     return { member: next, conversation };
   });
 
@@ -136,12 +132,7 @@ export const getMember = async (
   conversationId: string,
   memberId: string,
 ): Promise<MemberView> => {
-  const ctx = await deps.ports.context.load({
-    conversationId,
-    memberId,
-    callerName: actor.kind === 'user' ? actor.name : undefined,
-  });
-  const conversation = visibleConversation(accessOf(deps, actor), ctx, deps.now());
+  const { ctx, conversation } = await loadVisible(deps, actor, conversationId, { memberId });
   if (!ctx.member) throw notFound.member();
   return { member: ctx.member, conversation };
 };
@@ -151,9 +142,8 @@ export const getMember = async (
  * no longer sees the conversation, unless it created it: then it gets the member it left).
  */
 export const getMyMember = async (deps: Deps, actor: Actor, conversationId: string): Promise<MemberView> => {
-  const { name } = requireUserActor(actor);
-  const ctx = await deps.ports.context.load({ conversationId, callerName: name });
-  const conversation = visibleConversation(accessOf(deps, actor), ctx, deps.now());
+  requireUserActor(actor);
+  const { ctx, conversation } = await loadVisible(deps, actor, conversationId);
   requireCallerUser(ctx);
   if (!ctx.callerMember) throw notFound.member();
   return { member: ctx.callerMember, conversation };
