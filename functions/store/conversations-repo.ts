@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationRepository } from '../domain/conversations.ts';
 import { conflict } from '../domain/errors.ts';
 import { conversationUpdatedEvent } from '../domain/events.ts';
@@ -6,6 +6,7 @@ import type { Page, PageQuery } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { batchGetItems } from './batch-get.ts';
+import { batchDeleteKeys } from './batch-write.ts';
 import { db, tableName } from './client.ts';
 import { conversationOf, meta, ttlOf } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
@@ -129,16 +130,6 @@ export const getConversationsWith = async (
 /** The most items one TransactWriteItems may hold. */
 const TRANSACTION_LIMIT = 100;
 
-const deleteKeys = async (batch: Key[]): Promise<void> => {
-  let requests: Record<string, unknown[]> | undefined = {
-    [tableName()]: batch.map((k) => ({ DeleteRequest: { Key: k } })),
-  };
-  while (requests && Object.keys(requests).length > 0) {
-    const res = await db().send(new BatchWriteCommand({ RequestItems: requests as never }));
-    requests = res.UnprocessedItems as Record<string, unknown[]> | undefined;
-  }
-};
-
 /** One page of a conversation's partition, keys only (and the conversation item's name and sequence). */
 const partitionKeysPage = (id: string, start?: Record<string, unknown>) =>
   db().send(
@@ -194,7 +185,7 @@ const removeConversation = async (id: string, decide: (c: Conversation) => void)
       let later = rest.slice(now.length);
       let start = first.LastEvaluatedKey;
       while (later.length > 0 || start) {
-        for (let i = 0; i < later.length; i += 25) await deleteKeys(later.slice(i, i + 25));
+        await batchDeleteKeys(later);
         later = [];
         if (start) {
           const page = await partitionKeysPage(id, start);

@@ -5,14 +5,8 @@
  * or again after it stopped half-way, only deletes what is still there.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type BatchWriteCommandOutput,
-  DeleteCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { backoff, sleep } from '../domain/retry.ts';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchDeleteKeys } from './batch-write.ts';
 import { db, tableName } from './client.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
 
@@ -25,22 +19,6 @@ export interface Purged {
   /** Whether the name claim still pointed at this conversation and was deleted. */
   nameReleased: boolean;
 }
-
-/** The most requests one BatchWriteItem may hold. */
-const BATCH_WRITE_LIMIT = 25;
-
-/** Deletes up to 25 keys, sending UnprocessedItems again with a growing pause (they mean throttling). */
-const batchDelete = async (batch: Key[]): Promise<void> => {
-  let requests: BatchWriteCommandInput['RequestItems'] = {
-    [tableName()]: batch.map((Key) => ({ DeleteRequest: { Key } })),
-  };
-  for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
-    if (attempt > 0)
-      await sleep(backoff(attempt, { maxAttempts: Number.POSITIVE_INFINITY, baseMs: 25, capMs: 1000 }));
-    const out: BatchWriteCommandOutput = await db().send(new BatchWriteCommand({ RequestItems: requests }));
-    requests = out.UnprocessedItems;
-  }
-};
 
 /** Deletes a leg item unless it belongs to another conversation; true when it was there to delete. */
 const deleteLeg = async (legId: string, conversationId: string): Promise<boolean> => {
@@ -111,8 +89,7 @@ export const purgeConversationLeftovers = async (
       .filter((k) => k.sk.startsWith(keys.legsPrefix))
       .map((k) => k.sk.slice(keys.legsPrefix.length));
     for (const legId of legIds) if (await deleteLeg(legId, conversationId)) purged.legs++;
-    for (let i = 0; i < found.length; i += BATCH_WRITE_LIMIT)
-      await batchDelete(found.slice(i, i + BATCH_WRITE_LIMIT));
+    await batchDeleteKeys(found);
     purged.partitionItems += found.length;
     start = page.LastEvaluatedKey;
   } while (start);
