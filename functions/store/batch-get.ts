@@ -1,4 +1,5 @@
 import { BatchGetCommand, type BatchGetCommandInput, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { backoff, sleep } from '../domain/retry.ts';
 import { db, tableName } from './client.ts';
 import type { Key } from './keys.ts';
 
@@ -27,7 +28,9 @@ export const batchGetItems = async (wanted: Key[]): Promise<Found> => {
     let request: BatchGetCommandInput['RequestItems'] = {
       [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
     };
-    while (request && Object.keys(request).length > 0) {
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      // UnprocessedKeys mean throttling: resend them after the domain's back-off.
+      if (attempt > 0) await sleep(backoff(attempt));
       const out = await db().send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[tableName()] ?? []) found.set(keyId(item), item);
       request = out.UnprocessedKeys as BatchGetCommandInput['RequestItems'];
