@@ -3,11 +3,11 @@ import type { ConversationEvent } from '../domain/events.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import { tableName } from './client.ts';
 import { callerCheckItem, loadContext, updateCaller } from './context-repo.ts';
-import { appendToTimeline } from './group-commit.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { joinedCheckItem, readStateItems } from './members-repo.ts';
 import { type Page, type PageCursor, queryPage } from './paging.ts';
+import { appendToTimeline } from './timeline.ts';
 import type { TransactItem } from './transact.ts';
 
 export interface EventQuery {

@@ -5,7 +5,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { db, tableName } from '../../functions/store/client.ts';
-import { appendToTimeline } from '../../functions/store/group-commit.ts';
+import { appendToTimeline } from '../../functions/store/timeline.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { call } from '../support/api.ts';
 import { userToken } from '../support/tokens.ts';
