@@ -13,6 +13,7 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../functions/config.ts';
 import { db, tableName } from '../../functions/store/client.ts';
+import { conversationRepository } from '../../functions/store/conversations-repo.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { memberStore } from '../../functions/store/members-repo.ts';
 import { appendToTimeline } from '../../functions/store/timeline.ts';
@@ -264,8 +265,8 @@ describe('every append through the lane', () => {
   });
 });
 
-describe('a member write in a batch', () => {
-  it('is planned on the head it commits on: it shares one transaction with posts and does not fail against them', async () => {
+describe('writes planned on the head they commit on', () => {
+  it('a member change shares one transaction with posts and does not fail against them', async () => {
     // Prepare: the rules read the conversation and the member, then posts arrive before the write.
     const { cid, people } = await room(2);
     const ctx = await memberStore.load({ conversationId: cid, memberId: people[1].member });
@@ -291,6 +292,44 @@ describe('a member write in a batch', () => {
     });
     const member = await call('GET', `/v1/conversations/${cid}/members/${people[1].member}`);
     expect(member.body.state).toBe('LEFT');
+  });
+
+  it('a rename shares one transaction with posts: the name claim moves, the fields are set once', async () => {
+    // Prepare
+    const { cid } = await room(1);
+    const previous = await conversationRepository.get(cid);
+    if (!previous) throw new Error('nothing read');
+    const now = new Date().toISOString();
+    const next = {
+      ...previous,
+      name: `renamed-${cid}`,
+      display_name: 'Renamed',
+      timestamp: { ...previous.timestamp, updated: now },
+    };
+    const event = (t: string) => ({ type: 'custom:test', body: { t }, timestamp: now });
+    const send = vi.spyOn(db(), 'send');
+    // Act
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 5 }, (_, i) => appendToTimeline(cid, () => ({ events: [event(`p${i}`)] }))),
+      conversationRepository.update(previous, next),
+    ]);
+    const transactions = send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
+    send.mockRestore();
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'fulfilled'));
+    expect(transactions).toHaveLength(1);
+    expect(next.sequence_number).toBe(previous.sequence_number + 6);
+    expect(await conversation(cid)).toMatchObject({
+      name: next.name,
+      display_name: 'Renamed',
+      sequence_number: previous.sequence_number + 6,
+    });
+    const claims = await Promise.all(
+      [previous.name, next.name].map((name) =>
+        db().send(new GetCommand({ TableName: tableName(), Key: keys.conversationName(name) })),
+      ),
+    );
+    expect(claims.map((c) => c.Item?.conversation_id)).toEqual([undefined, cid]);
   });
 });
 
