@@ -307,9 +307,18 @@ const plan = (
       continue;
     }
     const set = Object.fromEntries(Object.entries(decided.set ?? {}).filter(([, v]) => v !== undefined));
-    if (Object.keys(set).some((k) => COUNTERS.has(k))) {
+    // Every change of the conversation item moves its sequence number, or other processes' heads would
+    // pass the condition with what they remember: a change without an event is refused.
+    const changes =
+      Object.keys(set).length > 0 || Boolean(decided.messageDelta) || Boolean(decided.memberDelta);
+    const misfit = Object.keys(set).some((k) => COUNTERS.has(k))
+      ? 'an append may not set a counter of the conversation'
+      : changes && decided.events.length === 0
+        ? 'an append that changes the conversation must add an event'
+        : undefined;
+    if (misfit) {
       refused.push(pending);
-      pending.reject(new Error('an append may not set a counter of the conversation'));
+      pending.reject(new Error(misfit));
       continue;
     }
     const own = decided.items ?? [];

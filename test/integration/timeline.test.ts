@@ -137,6 +137,17 @@ describe('group commit', () => {
     expect((await storedIds(cid)).slice(-3)).toEqual([k + 1, k + 2, k + 3]);
   });
 
+  it('refuses a change of the conversation item that appends no event, and writes nothing', async () => {
+    // Prepare
+    const { cid } = await room(1);
+    const before = await storedItem(cid);
+    // Act
+    const outcome = appendToTimeline(cid, () => ({ events: [], set: { state: 'INACTIVE' } }));
+    // Assess
+    await expect(outcome).rejects.toThrow('an append that changes the conversation must add an event');
+    expect(await storedItem(cid)).toEqual(before);
+  });
+
   it("answers a post whose sender left behind the process's back with not-joined, and commits the others", async () => {
     // Prepare: both post once, so the process remembers the conversation and both callers.
     const { cid, people } = await room(2);
