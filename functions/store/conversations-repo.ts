@@ -12,7 +12,7 @@ import { conversationOf, meta, ttlOf } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
 import { queryPage } from './paging.ts';
-import { commitTimeline } from './timeline.ts';
+import { appendToTimeline, holdsOn } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 
 const ENTITY = 'conversation';
@@ -212,49 +212,55 @@ export const conversationRepository: ConversationRepository = {
   get: getConversationItem,
 
   /**
-   * Replaces the editable fields and appends `conversation:updated` in the same transaction. The event
-   * moves the sequence number, so the fields are set by the timeline's own update of the conversation
-   * item (one transaction may not touch an item twice). The use-case reads again and retries on `ConversationChangedError`.
+   * Replaces the editable fields and appends `conversation:updated`, through the timeline's lane: the fields
+   * are set by the batch's one update of the conversation item (one transaction may not touch an item
+   * twice), and the write is planned on the head it commits on as long as only counters moved since
+   * `previous` was read. The use-case reads again and retries on `ConversationChangedError`.
    */
   async update(previous, next) {
-    const items: TransactItem[] = [];
-    if (previous.name !== next.name) {
-      items.push(
-        {
-          Delete: {
-            TableName: tableName(),
-            Key: keys.conversationName(previous.name),
-            ConditionExpression: 'conversation_id = :id',
-            ExpressionAttributeValues: { ':id': previous.id },
+    // Moving the name: own item 0 releases the old claim (still ours), own item 1 takes the new one.
+    const items: TransactItem[] =
+      previous.name === next.name
+        ? []
+        : [
+            {
+              Delete: {
+                TableName: tableName(),
+                Key: keys.conversationName(previous.name),
+                ConditionExpression: 'conversation_id = :id',
+                ExpressionAttributeValues: { ':id': previous.id },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName(),
+                Item: nameGuardItem(next),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ];
+    const set = editableFields(next);
+    const event = conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created);
+    await appendToTimeline(
+      previous.id,
+      (head) => {
+        if (!holdsOn(previous, head, ['sequence_number', 'message_count', 'member_count']))
+          throw new ConversationChangedError();
+        return {
+          events: [event],
+          set,
+          items,
+          failed: (index) => (index === 1 ? conflict.conversationName() : new ConversationChangedError()),
+          committed: ([stored]) => {
+            // The caller answers with `next`: it ends at the event just appended, with the head's counters.
+            next.sequence_number = stored.id;
+            if (head.message_count !== undefined) next.message_count = head.message_count;
+            if (head.member_count !== undefined) next.member_count = head.member_count;
           },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: nameGuardItem(next),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      );
-    }
-    const set: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(editableFields(next))) if (v !== undefined) set[k] = v;
-    try {
-      const [event] = await commitTimeline({
-        conversation: previous,
-        events: [conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created)],
-        set,
-        items,
-      });
-      // The caller answers with `next`: it ends at the event just appended.
-      next.sequence_number = event.id;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) {
-        if (error.index === 1) throw conflict.conversationName();
-        throw new ConversationChangedError();
-      }
-      throw error;
-    }
+        };
+      },
+      previous,
+    );
   },
 
   remove: removeConversation,

@@ -3,11 +3,11 @@ import type { EventQuery, EventStore, Page } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import { tableName } from './client.ts';
 import { callerCheckItem, updateCaller } from './context-repo.ts';
-import { appendToTimeline } from './group-commit.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { joinedCheckItem, readStateItems } from './members-repo.ts';
 import { queryPage } from './paging.ts';
+import { appendToTimeline } from './timeline.ts';
 import type { TransactItem } from './transact.ts';
 
 /** `GET …/events`: one page of a conversation's timeline, by id, optionally within ids and of some types. */

@@ -6,6 +6,7 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallMember, CallStore, LegChange, NewCall } from '../domain/calls.ts';
+import { DomainError } from '../domain/errors.ts';
 import { isTerminal, type Leg } from '../domain/legs.ts';
 import type { NumberRoute } from '../domain/numbers.ts';
 import type { Page, PageCursor } from '../domain/ports.ts';
@@ -22,7 +23,7 @@ import { conversationPartition, keys } from './keys.ts';
 import { changedMemberItems, fromMemberItem, newMemberItems } from './members-repo.ts';
 import { fromNumberItem } from './numbers-repo.ts';
 import { queryPage } from './paging.ts';
-import { commitTimeline, eventItem } from './timeline.ts';
+import { appendToTimeline, holdsOn, startTimeline } from './timeline.ts';
 import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
 import { createUserItems } from './users-repo.ts';
 
@@ -145,26 +146,19 @@ const findRouteAndLeg = async (
   return { leg: leg && fromLegItem(leg), route: route && fromNumberItem(route) };
 };
 
-/** The answer transaction: conversation, users, members, the inbound leg and the first events. */
+/**
+ * The answer transaction: conversation, users, members, the inbound leg and the first events, which the
+ * timeline writes (ids 1..n, the conversation born at n).
+ */
 const createCall = async (call: NewCall): Promise<Leg | undefined> => {
   const { conversation, leg } = call;
   const now = conversation.timestamp.created;
-  const legs = legItems(leg, undefined);
+  // Item 0 is the inbound leg, keyed by the provider's call id (the webhook's idempotency record).
   const items: TransactItem[] = [
-    legs[0],
-    legs[1],
+    ...legItems(leg, undefined),
     ...createConversationItems(conversation),
     ...call.users.flatMap(createUserItems),
     ...call.members.flatMap((m) => newMemberItems(m, now)),
-    ...call.events.map(
-      (e): TransactItem => ({
-        Put: {
-          TableName: tableName(),
-          Item: eventItem(conversation.id, e),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }),
-    ),
   ];
   // Another request for the same call id got there first (or is committing now): answer as it did.
   const raced = (error: unknown) =>
@@ -172,7 +166,7 @@ const createCall = async (call: NewCall): Promise<Leg | undefined> => {
   return retry(
     async () => {
       try {
-        await transact(items);
+        await startTimeline({ conversation, events: call.events, items });
         return undefined;
       } catch (error) {
         if (!raced(error)) throw error;
@@ -187,7 +181,13 @@ const createCall = async (call: NewCall): Promise<Leg | undefined> => {
   );
 };
 
-/** Commits one leg change: with events through the timeline, a history-only change on its own. */
+/** A leg's change was decided on the conversation's member count and state: only posts may move meanwhile. */
+const LEG_MOVING = ['sequence_number', 'message_count'] as const;
+
+/**
+ * Commits one leg change: with events or member moves through the timeline's lane (batched with the
+ * conversation's other appends), a history-only change, or one whose conversation is gone, on its own.
+ */
 const commitLegChange = async (change: LegChange): Promise<void> => {
   const now = change.events[0]?.timestamp ?? change.leg.status_history.at(-1)?.date ?? change.leg.start_time;
   const items: TransactItem[] = [
@@ -196,21 +196,38 @@ const commitLegChange = async (change: LegChange): Promise<void> => {
       changedMemberItems(previous, next, previous.createdAt, now),
     ),
   ];
-  try {
-    if (!change.call || (change.events.length === 0 && change.members.length === 0)) {
+  const call = change.call;
+  if (!call || (change.events.length === 0 && change.members.length === 0)) {
+    try {
       await transact(items);
-      return;
+    } catch (error) {
+      // The leg moved on since it was read: read it again and decide again.
+      if (error instanceof ConditionFailedError || error instanceof TransactionConflictError)
+        throw new ConversationChangedError();
+      throw error;
     }
-    await commitTimeline({
-      conversation: change.call.conversation,
-      events: change.events,
-      counters: { member_count: change.memberCountDelta },
-      set: change.conversationSet && withTtl(change.conversationSet),
-      items,
-    });
+    return;
+  }
+  const { conversation } = call;
+  try {
+    await appendToTimeline(
+      conversation.id,
+      (head) => {
+        if (!holdsOn(conversation, head, LEG_MOVING)) throw new ConversationChangedError();
+        return {
+          events: change.events,
+          memberDelta: change.memberCountDelta,
+          set: change.conversationSet && withTtl(change.conversationSet),
+          items,
+          // The leg or a member moved on since it was read: read everything again and decide again.
+          failed: () => new ConversationChangedError(),
+        };
+      },
+      conversation,
+    );
   } catch (error) {
-    // The leg or a member moved on since it was read: read everything again and decide again.
-    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError)
+    // The conversation was deleted meanwhile: read again, and only the leg is written.
+    if (error instanceof DomainError && error.code === 'conversation:error:not-found')
       throw new ConversationChangedError();
     throw error;
   }

@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Conversation } from '../domain/conversations.ts';
 import type { Member } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
 import type { MemberStore, MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
@@ -8,8 +9,8 @@ import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { queryPage } from './paging.ts';
-import { commitTimeline } from './timeline.ts';
-import { ConditionFailedError, type TransactItem } from './transact.ts';
+import { appendToTimeline, holdsOn } from './timeline.ts';
+import type { TransactItem } from './transact.ts';
 
 /** A member item, in its conversation's partition. */
 export const memberItem = (m: Member, createdAt: string, updatedAt = createdAt) => ({
@@ -210,21 +211,60 @@ const readPointer = async (conversationId: string, userId: string): Promise<Stor
   return out.Item ? fromMemberItem(out.Item) : undefined;
 };
 
-/** The member rules' storage: every write appends its event through the timeline, in one transaction. */
+/** The counters that posts and other members' writes move without touching a member write's decision. */
+const MEMBER_MOVING = ['sequence_number', 'message_count', 'member_count'] as const;
+
+/**
+ * A member whose read horizon was put at the end of the conversation as read starts at the end of the head
+ * it commits on instead: the events in between come before its own, so none of them is unread.
+ */
+const atEndOf = (m: Member, read: Conversation, head: Conversation, previous?: Member): Member => {
+  const moved =
+    !previous ||
+    previous.last_seen_event_id !== m.last_seen_event_id ||
+    previous.seen_message_count !== m.seen_message_count;
+  const atReadEnd =
+    m.last_seen_event_id === read.sequence_number && m.seen_message_count === (read.message_count ?? 0);
+  return moved && atReadEnd && head !== read
+    ? { ...m, last_seen_event_id: head.sequence_number, seen_message_count: head.message_count ?? 0 }
+    : m;
+};
+
+/** The user's pointer (own item 1 of `newMemberItems`) names a live member already. */
+class PointerTakenError extends Error {}
+
+/**
+ * The member rules' storage: every write appends its event through the timeline's lane, batched with the
+ * posts and member writes of the same conversation. A write is planned on the head it commits on as long
+ * as only counters moved since the rules read the conversation (the new member's read horizon moves with
+ * them); its own items stay conditioned on the member as read.
+ */
 /** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
 export const memberStore: Omit<MemberStore, 'load'> = {
   async add({ conversation, member, event, maxMembers }) {
     const createdAt = member.timestamp.invited ?? member.timestamp.joined ?? event.timestamp;
     try {
-      await commitTimeline({
+      await appendToTimeline(
+        conversation.id,
+        (head) => {
+          if (!holdsOn(conversation, head, MEMBER_MOVING)) throw new ConversationChangedError();
+          // Full by now: the rules decide again on a read (and refuse with their own error).
+          if ((head.member_count ?? 0) + 1 > maxMembers) throw new ConversationChangedError();
+          const placed = atEndOf(member, conversation, head);
+          return {
+            events: [event],
+            memberDelta: 1,
+            maxMembers,
+            items: newMemberItems(placed, createdAt),
+            failed: (index) => (index === 1 ? new PointerTakenError() : new ConversationChangedError()),
+            // The caller answers with `member`: it is as stored.
+            committed: () => Object.assign(member, placed),
+          };
+        },
         conversation,
-        events: [event],
-        counters: { member_count: 1 },
-        maxMembers,
-        items: newMemberItems(member, createdAt),
-      });
+      );
     } catch (error) {
-      if (error instanceof ConditionFailedError && error.index === 1) {
+      if (error instanceof PointerTakenError) {
         const existing = await readPointer(conversation.id, member.user_id);
         // The live member may have left in between: then the next attempt succeeds.
         if (existing && existing.state !== 'LEFT') throw memberExistsError(existing.state);
@@ -235,17 +275,21 @@ export const memberStore: Omit<MemberStore, 'load'> = {
   },
 
   async change({ conversation, previous, next, event, memberDelta }) {
-    try {
-      await commitTimeline({
-        conversation,
-        events: [event],
-        counters: { member_count: memberDelta },
-        items: changedMemberItems(previous, next, previous.createdAt, event.timestamp),
-      });
-    } catch (error) {
-      // The member moved on since it was read: read again and decide again.
-      if (error instanceof ConditionFailedError) throw new ConversationChangedError();
-      throw error;
-    }
+    await appendToTimeline(
+      conversation.id,
+      (head) => {
+        if (!holdsOn(conversation, head, MEMBER_MOVING)) throw new ConversationChangedError();
+        const placed = atEndOf(next, conversation, head, previous);
+        return {
+          events: [event],
+          memberDelta,
+          items: changedMemberItems(previous, placed, previous.createdAt, event.timestamp),
+          // The member moved on since it was read: read again and decide again.
+          failed: () => new ConversationChangedError(),
+          committed: () => Object.assign(next, placed),
+        };
+      },
+      conversation,
+    );
   },
 };

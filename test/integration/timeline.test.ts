@@ -1,12 +1,23 @@
 /**
- * The timeline under load and behind the process's back: group commit of concurrent posts, one append of a
- * batch failing its own condition, and the cached conversation head and caller going stale.
+ * The timeline under load and behind the process's back: group commit of concurrent posts, member writes and
+ * conversation updates, one append of a batch failing its own condition, the member limit under concurrent
+ * adds, and the cached conversation head and caller going stale.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import { resetConfig } from '../../functions/config.ts';
 import { db, tableName } from '../../functions/store/client.ts';
-import { appendToTimeline } from '../../functions/store/group-commit.ts';
+import { loadContext } from '../../functions/store/context-repo.ts';
+import { conversationRepository } from '../../functions/store/conversations-repo.ts';
 import { keys } from '../../functions/store/keys.ts';
+import { memberStore } from '../../functions/store/members-repo.ts';
+import { appendToTimeline } from '../../functions/store/timeline.ts';
 import { call } from '../support/api.ts';
 import { userToken } from '../support/tokens.ts';
 
@@ -20,6 +31,19 @@ const storedIds = async (cid: string) =>
   (await call('GET', `/v1/conversations/${cid}/events?page_size=100`)).body._embedded.map(
     (e: { id: number }) => e.id,
   );
+
+const storedItem = async (cid: string) =>
+  (
+    await db().send(
+      new GetCommand({ TableName: tableName(), Key: keys.conversation(cid), ConsistentRead: true }),
+    )
+  ).Item;
+const allEvents = async (cid: string) =>
+  (await call('GET', `/v1/conversations/${cid}/events?page_size=100`)).body._embedded as {
+    id: number;
+    type: string;
+    body: Record<string, unknown>;
+  }[];
 
 let n = 0;
 /** A conversation with `count` users JOINED, each with its member id and token. */
@@ -114,6 +138,17 @@ describe('group commit', () => {
     expect((await storedIds(cid)).slice(-3)).toEqual([k + 1, k + 2, k + 3]);
   });
 
+  it('refuses a change of the conversation item that appends no event, and writes nothing', async () => {
+    // Prepare
+    const { cid } = await room(1);
+    const before = await storedItem(cid);
+    // Act
+    const outcome = appendToTimeline(cid, () => ({ events: [], set: { state: 'INACTIVE' } }));
+    // Assess
+    await expect(outcome).rejects.toThrow('an append that changes the conversation must add an event');
+    expect(await storedItem(cid)).toEqual(before);
+  });
+
   it("answers a post whose sender left behind the process's back as a non-member (404), and commits the others", async () => {
     // Prepare: both post once, so the process remembers the conversation and both callers.
     const { cid, people } = await room(2);
@@ -141,6 +176,173 @@ describe('group commit', () => {
     expect(b.status).toBe(201);
     expect(b.body.id).toBe(k + 1);
     expect((await conversation(cid)).sequence_number).toBe(k + 1);
+  });
+});
+
+describe('every append through the lane', () => {
+  it('batches a member joining and one leaving with 30 concurrent posts: all commit, ids gap-free, count right', async () => {
+    // Prepare: five posters, one member who will leave, and a user who will join.
+    const { cid, people } = await room(6);
+    const posters = people.slice(0, 5);
+    const leaver = people[5];
+    const carol = await newUser(`tl-${n}-carol`);
+    const before = await storedItem(cid);
+    const k = Number(before?.sequence_number);
+    // Act
+    const [joined, left, ...posts] = await Promise.all([
+      call('POST', `/v1/conversations/${cid}/members`, {
+        body: { state: 'joined', user: { id: carol.id }, channel: { type: 'app' } },
+      }),
+      call('PATCH', `/v1/conversations/${cid}/members/${leaver.member}`, { body: { state: 'left' } }),
+      ...posters.flatMap((p, i) =>
+        Array.from({ length: 6 }, (_, j) => post(cid, { ...text(`${i}.${j}`), from: p.member }, p.token)),
+      ),
+    ]);
+    // Assess
+    expect(joined.status).toBe(201);
+    expect(left.status).toBe(200);
+    expect(posts.map((r) => r.status)).toEqual(posts.map(() => 201));
+    const after = await storedItem(cid);
+    expect(after?.sequence_number).toBe(k + 32);
+    expect(after?.member_count).toBe(before?.member_count);
+    const timeline = await allEvents(cid);
+    expect(timeline.map((e) => e.id)).toEqual(Array.from({ length: k + 32 }, (_, i) => i + 1));
+    const posted = posts.map((r) => r.body.id as number);
+    expect(new Set(posted).size).toBe(30);
+    const join = timeline.find((e) => e.type === 'member:joined' && e.body.member_id === joined.body.id);
+    expect(
+      timeline.filter((e) => e.type === 'member:left' && e.body.member_id === leaver.member),
+    ).toHaveLength(1);
+    // The new member starts reading right before its own event: what was posted before it is not unread.
+    const carolNow = await call('GET', `/v1/conversations/${cid}/members/${joined.body.id}`);
+    expect(join).toBeDefined();
+    expect(carolNow.body.last_seen_event_id).toBe(Number(join?.id) - 1);
+    expect(joined.body.last_seen_event_id).toBe(Number(join?.id) - 1);
+    expect(carolNow.body.unread_count).toBe(posted.filter((id) => id > Number(join?.id)).length);
+  });
+
+  it('batches a conversation PUT with concurrent posts: it commits once, its fields stay, ids gap-free', async () => {
+    // Prepare
+    const { cid, people } = await room(3);
+    const k = (await conversation(cid)).sequence_number;
+    // Act
+    const [put, ...posts] = await Promise.all([
+      call('PUT', `/v1/conversations/${cid}`, { body: { display_name: 'Busy room' } }),
+      ...people.flatMap((p, i) =>
+        Array.from({ length: 6 }, (_, j) => post(cid, { ...text(`${i}.${j}`), from: p.member }, p.token)),
+      ),
+    ]);
+    // Assess
+    expect(put.status).toBe(200);
+    expect(posts.map((r) => r.status)).toEqual(posts.map(() => 201));
+    const now = await conversation(cid);
+    expect(now).toMatchObject({ display_name: 'Busy room', sequence_number: k + 19 });
+    const timeline = await allEvents(cid);
+    expect(timeline.map((e) => e.id)).toEqual(Array.from({ length: k + 19 }, (_, i) => i + 1));
+    const updated = timeline.filter((e) => e.type === 'conversation:updated');
+    expect(updated).toHaveLength(1);
+    expect(put.body.sequence_number).toBe(updated[0].id);
+    expect((await storedItem(cid))?.message_count).toBe(18);
+  });
+
+  it('fills a conversation to its maximum under concurrent adds, and never beyond', async () => {
+    process.env.MAX_MEMBERS_PER_CONVERSATION = '3';
+    resetConfig();
+    try {
+      // Prepare: one member, four users who all try to join at once.
+      const { cid } = await room(1);
+      const users = [];
+      for (let i = 0; i < 4; i++) users.push(await newUser(`tl-${n}-x${i}`));
+      // Act
+      const results = await Promise.all(
+        users.map((u) =>
+          call('POST', `/v1/conversations/${cid}/members`, {
+            body: { state: 'joined', user: { id: u.id }, channel: { type: 'app' } },
+          }),
+        ),
+      );
+      // Assess
+      expect(results.filter((r) => r.status === 201)).toHaveLength(2);
+      const refused = results.filter((r) => r.status !== 201);
+      expect(refused.map((r) => [r.status, r.body.code])).toEqual([
+        [400, 'conversation:error:maximum-number-of-members'],
+        [400, 'conversation:error:maximum-number-of-members'],
+      ]);
+      const stored = await storedItem(cid);
+      expect(stored).toMatchObject({ member_count: 3, sequence_number: 3 });
+      expect((await storedIds(cid)).length).toBe(3);
+    } finally {
+      delete process.env.MAX_MEMBERS_PER_CONVERSATION;
+      resetConfig();
+    }
+  });
+});
+
+describe('writes planned on the head they commit on', () => {
+  it('a member change shares one transaction with posts and does not fail against them', async () => {
+    // Prepare: the rules read the conversation and the member, then posts arrive before the write.
+    const { cid, people } = await room(2);
+    const ctx = await loadContext({ conversationId: cid, memberId: people[1].member });
+    const { conversation: read, member: previous } = ctx;
+    if (!read || !previous) throw new Error('nothing read');
+    const now = new Date().toISOString();
+    const next = { ...previous, state: 'LEFT' as const, timestamp: { ...previous.timestamp, left: now } };
+    const event = (t: string) => ({ type: 'custom:test', body: { t }, timestamp: now });
+    const send = vi.spyOn(db(), 'send');
+    // Act: appends made in the same tick share a batch, the member change last.
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 5 }, (_, i) => appendToTimeline(cid, () => ({ events: [event(`p${i}`)] }))),
+      memberStore.change({ conversation: read, previous, next, event: event('left'), memberDelta: -1 }),
+    ]);
+    const transactions = send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
+    send.mockRestore();
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'fulfilled'));
+    expect(transactions).toHaveLength(1);
+    expect(await storedItem(cid)).toMatchObject({
+      sequence_number: read.sequence_number + 6,
+      member_count: 1,
+    });
+    const member = await call('GET', `/v1/conversations/${cid}/members/${people[1].member}`);
+    expect(member.body.state).toBe('LEFT');
+  });
+
+  it('a rename shares one transaction with posts: the name claim moves, the fields are set once', async () => {
+    // Prepare
+    const { cid } = await room(1);
+    const previous = await conversationRepository.get(cid);
+    if (!previous) throw new Error('nothing read');
+    const now = new Date().toISOString();
+    const next = {
+      ...previous,
+      name: `renamed-${cid}`,
+      display_name: 'Renamed',
+      timestamp: { ...previous.timestamp, updated: now },
+    };
+    const event = (t: string) => ({ type: 'custom:test', body: { t }, timestamp: now });
+    const send = vi.spyOn(db(), 'send');
+    // Act
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 5 }, (_, i) => appendToTimeline(cid, () => ({ events: [event(`p${i}`)] }))),
+      conversationRepository.update(previous, next),
+    ]);
+    const transactions = send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
+    send.mockRestore();
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'fulfilled'));
+    expect(transactions).toHaveLength(1);
+    expect(next.sequence_number).toBe(previous.sequence_number + 6);
+    expect(await conversation(cid)).toMatchObject({
+      name: next.name,
+      display_name: 'Renamed',
+      sequence_number: previous.sequence_number + 6,
+    });
+    const claims = await Promise.all(
+      [previous.name, next.name].map((name) =>
+        db().send(new GetCommand({ TableName: tableName(), Key: keys.conversationName(name) })),
+      ),
+    );
+    expect(claims.map((c) => c.Item?.conversation_id)).toEqual([undefined, cid]);
   });
 });
 

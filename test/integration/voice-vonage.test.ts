@@ -391,6 +391,26 @@ describe('Vonage voice: repeated and out-of-order input', () => {
     expect((await legOf(c.callee)).body.status).toBe('ringing');
   });
 
+  it('a status racing posts to its conversation commits with them, ids stay gap-free', async () => {
+    const c = await answer();
+    await calleeEvent(c, 'started', 1);
+    const [status, ...posts] = await Promise.all([
+      calleeEvent(c, 'answered', 2),
+      ...Array.from({ length: 10 }, (_, i) =>
+        call('POST', `/v1/conversations/${c.conversationId}/events`, {
+          body: { type: 'custom:note', body: { i } },
+        }),
+      ),
+    ]);
+    expect(status.status).toBe(200);
+    expect(posts.map((r) => r.status)).toEqual(posts.map(() => 201));
+    const events = await eventsOf(c.conversationId);
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'custom:note')).toHaveLength(10);
+    expect(events.filter((e) => e.type === 'member:joined')).toHaveLength(2);
+    expect((await legOf(c.callee)).body.status).toBe('answered');
+  });
+
   it('a retried answer webhook, even concurrent, gets the same NCCO and creates nothing twice', async () => {
     const uuid = randomUUID();
     const params = { to: VONAGE_NUMBER, from: CALLER, uuid };
