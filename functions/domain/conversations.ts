@@ -49,20 +49,6 @@ export const assertDateRange = (dateStart: string | undefined, dateEnd: string |
     ]);
 };
 
-/** What the conversation rules need from storage. */
-export interface ConversationRepository {
-  /** Writes a new conversation and claims its name; throws `conflict.conversationName()` if taken. */
-  create(conversation: Conversation): Promise<void>;
-  get(id: string): Promise<Conversation | undefined>;
-  /** Replaces a conversation (moving its name claim if the name changed); throws on a taken name. */
-  update(previous: Conversation, next: Conversation): Promise<void>;
-  /**
-   * Removes a conversation, its name claim and everything in its partition; false when there is none.
-   * `decide` sees the conversation as read right before the delete, and throws to refuse it.
-   */
-  remove(id: string, decide: (conversation: Conversation) => void): Promise<boolean>;
-}
-
 export const buildConversation = (
   input: ConversationInput,
   now: string,
@@ -79,6 +65,22 @@ export const buildConversation = (
   callback: input.callback,
   timestamp: { created: now },
   ...(createdBy ? { created_by: createdBy } : {}),
+});
+
+/** What a PUT may change; the sequence number, state and counters move only through events. */
+export type ConversationChanges = Pick<
+  Conversation,
+  'name' | 'display_name' | 'image_url' | 'properties' | 'numbers' | 'callback' | 'timestamp'
+>;
+
+export const changesOf = (c: Conversation): ConversationChanges => ({
+  name: c.name,
+  display_name: c.display_name,
+  image_url: c.image_url,
+  properties: c.properties,
+  numbers: c.numbers,
+  callback: c.callback,
+  timestamp: c.timestamp,
 });
 
 /** PUT semantics of Vonage v1: the fields sent replace the stored ones; fields not sent are kept. */

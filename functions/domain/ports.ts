@@ -5,7 +5,7 @@
  * (`isGone` in conversations.ts), never a reader's.
  */
 import type { CallStore } from './calls.ts';
-import type { Conversation, ConversationRepository } from './conversations.ts';
+import type { Conversation, ConversationChanges } from './conversations.ts';
 import type { ConversationEvent, NewEvent } from './events.ts';
 import type { Leg } from './legs.ts';
 import type { Member, MemberState } from './members.ts';
@@ -97,6 +97,29 @@ export interface EventStore extends ContextReader {
   }): Promise<ConversationEvent>;
   /** Leaves a tombstone of `target` and appends `event`; retryable when the conversation moved on. */
   remove(write: { conversation: Conversation; target: ConversationEvent; event: NewEvent }): Promise<void>;
+}
+
+/** Conversations: create, read, update (with its event), remove. */
+export interface ConversationRepository {
+  /** Writes a new conversation and claims its name; throws `conflict.conversationName()` if taken. */
+  create(conversation: Conversation): Promise<void>;
+  get(id: string): Promise<Conversation | undefined>;
+  /**
+   * Sets `changes` on the conversation read as `previous` and appends `event` in the same transaction
+   * (moving the name claim when the name changed; `conflict.conversationName()` when it is taken). On
+   * commit, `next` is brought up to the stored sequence number and counters.
+   */
+  update(write: {
+    previous: Conversation;
+    next: Conversation;
+    changes: ConversationChanges;
+    event: NewEvent;
+  }): Promise<void>;
+  /**
+   * Removes a conversation, its name claim and everything in its partition; false when there is none.
+   * `decide` sees the conversation as read right before the delete, and throws to refuse it.
+   */
+  remove(id: string, decide: (conversation: Conversation) => void): Promise<boolean>;
 }
 
 export interface ConversationPorts extends ConversationRepository {

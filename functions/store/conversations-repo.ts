@@ -1,8 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Conversation, ConversationRepository } from '../domain/conversations.ts';
+import type { Conversation } from '../domain/conversations.ts';
 import { conflict } from '../domain/errors.ts';
-import { conversationUpdatedEvent } from '../domain/events.ts';
-import type { Page, PageQuery } from '../domain/ports.ts';
+import type { ConversationRepository, Page, PageQuery } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { batchGetItems } from './batch-get.ts';
@@ -52,18 +51,6 @@ export const createConversationItems = (c: Conversation): TransactItem[] => [
     },
   },
 ];
-
-/** The user-editable fields of a conversation; the sequence number and state are left to events. */
-const editableFields = (c: Conversation) => ({
-  name: c.name,
-  display_name: c.display_name,
-  image_url: c.image_url,
-  properties: c.properties,
-  numbers: c.numbers,
-  callback: c.callback,
-  timestamp: c.timestamp,
-  updatedAt: c.timestamp.updated ?? c.timestamp.created,
-});
 
 export const fromConversationItem = conversationOf;
 
@@ -217,7 +204,7 @@ export const conversationRepository: ConversationRepository = {
    * twice), and the write is planned on the head it commits on as long as only counters moved since
    * `previous` was read. The use-case reads again and retries on `ConversationChangedError`.
    */
-  async update(previous, next) {
+  async update({ previous, next, changes, event }) {
     // Moving the name: own item 0 releases the old claim (still ours), own item 1 takes the new one.
     const items: TransactItem[] =
       previous.name === next.name
@@ -239,8 +226,7 @@ export const conversationRepository: ConversationRepository = {
               },
             },
           ];
-    const set = editableFields(next);
-    const event = conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created);
+    const set = { ...changes, updatedAt: changes.timestamp.updated ?? changes.timestamp.created };
     await appendToTimeline(
       previous.id,
       (head) => {

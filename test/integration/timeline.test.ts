@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../functions/config.ts';
+import { changesOf } from '../../functions/domain/conversations.ts';
+import { conversationUpdatedEvent } from '../../functions/domain/events.ts';
 import { db, tableName } from '../../functions/store/client.ts';
 import { loadContext } from '../../functions/store/context-repo.ts';
 import { conversationRepository } from '../../functions/store/conversations-repo.ts';
@@ -324,7 +326,12 @@ describe('writes planned on the head they commit on', () => {
     // Act
     const outcomes = await Promise.allSettled([
       ...Array.from({ length: 5 }, (_, i) => appendToTimeline(cid, () => ({ events: [event(`p${i}`)] }))),
-      conversationRepository.update(previous, next),
+      conversationRepository.update({
+        previous,
+        next,
+        changes: changesOf(next),
+        event: conversationUpdatedEvent(next, now),
+      }),
     ]);
     const transactions = send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
     send.mockRestore();

@@ -12,11 +12,7 @@
  */
 import { type Conversation, isGone } from '../../functions/domain/conversations.ts';
 import { authError, conflict, DomainError, notFound } from '../../functions/domain/errors.ts';
-import {
-  type ConversationEvent,
-  conversationUpdatedEvent,
-  type NewEvent,
-} from '../../functions/domain/events.ts';
+import type { ConversationEvent, NewEvent } from '../../functions/domain/events.ts';
 import { newId } from '../../functions/domain/ids.ts';
 import { isTerminal, type Leg } from '../../functions/domain/legs.ts';
 import {
@@ -228,17 +224,13 @@ export const memoryPorts = () => {
         writes.push(`conversations.create ${c.id}`);
       },
       get: async (id) => clone(conversations.get(id)),
-      async update(previous, next) {
+      async update({ previous, next, changes, event: updated }) {
         interleave();
         const head = conversations.get(previous.id);
         if (!head || head.sequence_number !== previous.sequence_number) throw new ConversationChangedError();
         const renamed = previous.name !== next.name;
         if (renamed && conversationNames.has(next.name)) throw conflict.conversationName();
-        const { sequence_number: _s, member_count: _m, message_count: _c, state: _st, ...editable } = next;
-        const [event] = appendEvents(
-          { ...head, ...clone(editable) },
-          { events: [conversationUpdatedEvent(next, next.timestamp.updated ?? next.timestamp.created)] },
-        );
+        const [event] = appendEvents({ ...head, ...clone(changes) }, { events: [updated] });
         if (renamed) {
           conversationNames.delete(previous.name);
           conversationNames.set(next.name, next.id);

@@ -7,9 +7,11 @@ import {
   buildConversation,
   type Conversation,
   type ConversationInput,
+  changesOf,
   isGone,
 } from '../conversations.ts';
 import { notFound } from '../errors.ts';
+import { conversationUpdatedEvent } from '../events.ts';
 import type { Deps, Page, PageQuery } from '../ports.ts';
 import { retry } from '../retry.ts';
 import type { Actor, ContextRequest, StoredMember, TimelineContext } from '../timeline-context.ts';
@@ -110,8 +112,14 @@ export const updateConversation = (
     const { ctx, conversation } = await loadVisible(deps, actor, conversationId);
     assertMayChangeConversation(accessOf(deps, actor), conversation, ctx);
     assertWritable(conversation);
-    const next = applyUpdate(conversation, input, deps.now());
-    await deps.ports.conversations.update(conversation, next);
+    const now = deps.now();
+    const next = applyUpdate(conversation, input, now);
+    await deps.ports.conversations.update({
+      previous: conversation,
+      next,
+      changes: changesOf(next),
+      event: conversationUpdatedEvent(next, now),
+    });
     return next;
   });
 
