@@ -2,6 +2,7 @@
  * Parley's layer rules, checked by `npm test` (`depcruise functions cli infra`):
  *
  *   surfaces (functions/api, functions/voice)  ─►  functions/parley.ts (use-cases bound to ports)
+ *   functions/docs (the OpenAPI document)       ─►  the surfaces' route contracts and docs, never the wiring
  *   surfaces, functions/http                   ─►  functions/domain
  *   functions/domain                           ─►  nothing but itself (no store, no HTTP, no AWS SDK)
  *   functions/store                            ─►  functions/domain (it implements the ports)
@@ -22,7 +23,7 @@ module.exports = {
       name: 'surfaces-never-import-the-store',
       severity: 'error',
       comment: 'A surface parses, validates and presents; it calls use-cases through functions/parley.ts.',
-      from: { path: '^functions/(api|voice|http)/' },
+      from: { path: '^functions/(api|voice|http|docs)/' },
       to: { path: '^functions/store/' },
     },
     {
@@ -65,7 +66,15 @@ module.exports = {
       severity: 'error',
       comment: 'The shared HTTP middlewares know the domain errors, not the wiring or a surface.',
       from: { path: '^functions/http/' },
-      to: { path: ['^functions/(api|voice)/', '^functions/parley\\.ts$'] },
+      to: { path: ['^functions/(api|voice|docs)/', '^functions/parley\\.ts$'] },
+    },
+    {
+      name: 'docs-never-load-the-wiring',
+      severity: 'error',
+      comment:
+        'The docs Lambda reads route contracts and docs only: the wiring would pull the store and the AWS SDK into its bundle.',
+      from: { path: '^functions/docs/' },
+      to: { path: '^functions/parley\\.ts$', reachable: true },
     },
     {
       name: 'cli-is-a-client',

@@ -144,34 +144,13 @@ const authenticateRequest = async (event: ApiEvent): Promise<void> => {
   event.caller = caller;
 };
 
-/** A route served without a token: its method and its exact path (a trailing `/` allowed). */
-export interface PublicRoute {
-  method: string;
-  path: string;
-}
-
-/**
- * Requires a valid application JWT on every request and puts the caller on `event.caller`; only the
- * requests that name one of `publicRoutes` exactly (method and path, no parameters) go through without.
- */
-export const authenticate = (
-  options: { publicRoutes?: readonly PublicRoute[] } = {},
-): MiddlewareObj<ApiEvent, ApiResult> => {
-  const open = new Set<string>();
-  for (const { method, path } of options.publicRoutes ?? []) {
-    if (path.includes('{')) throw new Error(`a public route has a fixed path, not ${path}`);
-    open.add(`${method.toUpperCase()} ${path}`);
-    open.add(`${method.toUpperCase()} ${path}/`);
-  }
-  return {
-    name: 'authenticate',
-    before: async (request) => {
-      const { method, path } = request.event.requestContext.http;
-      if (open.has(`${method.toUpperCase()} ${path}`)) return;
-      await authenticateRequest(request.event);
-    },
-  };
-};
+/** Requires a valid application JWT on every request and puts the caller on `event.caller`. */
+export const authenticate = (): MiddlewareObj<ApiEvent, ApiResult> => ({
+  name: 'authenticate',
+  before: async (request) => {
+    await authenticateRequest(request.event);
+  },
+});
 
 /** The caller set by `authenticate`; routes behind it always have one. */
 export const callerOf = (event: ApiEvent): Caller => {

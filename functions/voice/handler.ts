@@ -14,7 +14,7 @@ import { parley } from '../parley.ts';
 import type { Provider, Webhook } from './provider.ts';
 import { twilio } from './providers/twilio.ts';
 import { vonage } from './providers/vonage.ts';
-import { type VoiceAction, type VoiceProviderName, voiceRouteDocs } from './routes.ts';
+import { type VoiceAction, type VoiceProviderName, voiceRoutes } from './routes.ts';
 import { rawBodyOf } from './webhook.ts';
 
 type Action = (provider: Provider, hook: Webhook) => Promise<ApiResult>;
@@ -66,12 +66,13 @@ const ACTIONS = new Map<VoiceAction, Action>([
 ]);
 
 /** The webhook routes, each calling its action with the webhook as the provider sent it. */
-export const routes: RouteDef[] = voiceRouteDocs.map((doc) => {
-  const provider = PROVIDERS.get(doc.provider);
-  const action = ACTIONS.get(doc.action);
-  if (!provider || !action) throw new Error(`voice route ${doc.path} names no provider or action`);
+export const routes: RouteDef[] = voiceRoutes.map(({ method, path, ...hook }) => {
+  const provider = PROVIDERS.get(hook.provider);
+  const action = ACTIONS.get(hook.action);
+  if (!provider || !action) throw new Error(`voice route ${path} names no provider or action`);
   return {
-    ...doc,
+    method,
+    path,
     handler: async (event: ApiEvent) =>
       action(provider, { event, raw: rawBodyOf(event), base: baseUrl(event, config().publicBaseUrl) }),
   };
