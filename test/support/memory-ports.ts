@@ -32,7 +32,6 @@ import type {
   AuthorizationMode,
   Deps,
   Membership,
-  MembershipQuery,
   Page,
   PageQuery,
   Ports,
@@ -139,17 +138,26 @@ export const memoryPorts = () => {
   const pointerKey = (conversationId: string, userId: string) => `${conversationId}|${userId}`;
   const membersOf = (conversationId: string) => {
     let map = members.get(conversationId);
-    if (!map) members.set(conversationId, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      members.set(conversationId, map);
+    }
     return map;
   };
   const eventsOf = (conversationId: string) => {
     let map = events.get(conversationId);
-    if (!map) events.set(conversationId, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      events.set(conversationId, map);
+    }
     return map;
   };
   const legCopiesOf = (conversationId: string) => {
     let map = legCopies.get(conversationId);
-    if (!map) legCopies.set(conversationId, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      legCopies.set(conversationId, map);
+    }
     return map;
   };
   const userByName = (name: string) => {

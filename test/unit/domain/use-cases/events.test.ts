@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../../functions/domain/timeline-context.ts';
-import { deleteEvent, getEvent, listEvents, postEvent } from '../../../../functions/domain/use-cases/events.ts';
+import {
+  deleteEvent,
+  getEvent,
+  listEvents,
+  postEvent,
+} from '../../../../functions/domain/use-cases/events.ts';
 import { codeOf, type MemoryDepsOptions, memoryPorts, NOW } from '../../../support/memory-ports.ts';
 
 const admin: Actor = { kind: 'admin' };
@@ -36,7 +41,20 @@ const world = (options: MemoryDepsOptions = {}) => {
     from_user: { id: bob.id, name: 'bob' },
   });
   const memberEvent = mem.seedEvent(conversation.id, { type: 'member:joined', from: carols.id });
-  return { mem, deps, conversation, alice, bob, carol, bobs, carols, daves, carolsMessage, bobsMessage, memberEvent };
+  return {
+    mem,
+    deps,
+    conversation,
+    alice,
+    bob,
+    carol,
+    bobs,
+    carols,
+    daves,
+    carolsMessage,
+    bobsMessage,
+    memberEvent,
+  };
 };
 
 describe('Function: postEvent', () => {
@@ -55,7 +73,10 @@ describe('Function: postEvent', () => {
       from_user: { id: bob.id, name: 'bob', display_name: 'Bob' },
     });
     expect(mem.conversation(conversation.id)).toMatchObject({ sequence_number: 4, message_count: 3 });
-    expect(mem.member(conversation.id, bobs.id)).toMatchObject({ last_seen_event_id: 4, seen_message_count: 3 });
+    expect(mem.member(conversation.id, bobs.id)).toMatchObject({
+      last_seen_event_id: 4,
+      seen_message_count: 3,
+    });
     expect(mem.currentMember(conversation.id, bob.id)).toMatchObject({ last_seen_event_id: 4 });
     expect(mem.writes).toEqual([`events.append ${conversation.id}#4`]);
   });
@@ -75,7 +96,10 @@ describe('Function: postEvent', () => {
     // Assess
     expect(seen).toMatchObject({ id: 4, body: { event_id: 2 } });
     expect(older).toMatchObject({ id: 5, body: { event_id: 1 } });
-    expect(mem.member(conversation.id, bobs.id)).toMatchObject({ last_seen_event_id: 2, seen_message_count: 2 });
+    expect(mem.member(conversation.id, bobs.id)).toMatchObject({
+      last_seen_event_id: 2,
+      seen_message_count: 2,
+    });
     expect(mem.conversation(conversation.id)?.message_count).toBe(2);
   });
 
@@ -86,9 +110,14 @@ describe('Function: postEvent', () => {
     // Act
     const codes = [
       await codeOf(
-        postEvent(deps, as('bob'), conversation.id, { type: 'message:seen', body: { event_id: memberEvent.id } }),
+        postEvent(deps, as('bob'), conversation.id, {
+          type: 'message:seen',
+          body: { event_id: memberEvent.id },
+        }),
       ),
-      await codeOf(postEvent(deps, as('bob'), conversation.id, { type: 'message:seen', body: { event_id: 99 } })),
+      await codeOf(
+        postEvent(deps, as('bob'), conversation.id, { type: 'message:seen', body: { event_id: 99 } }),
+      ),
     ];
     // Assess
     expect(codes).toEqual(['event:error:not-found', 'event:error:not-found']);
@@ -139,7 +168,10 @@ describe('Function: postEvent', () => {
     // Act
     const posted = await postEvent(deps, as('bob'), conversation.id, { ...text('x'), from: bobs.id });
     const code = await codeOf(
-      postEvent(deps, as('bob'), conversation.id, { ...text('x'), from: 'MEM-00000000-0000-4000-8000-000000000000' }),
+      postEvent(deps, as('bob'), conversation.id, {
+        ...text('x'),
+        from: 'MEM-00000000-0000-4000-8000-000000000000',
+      }),
     );
     // Assess
     expect(posted).toMatchObject({ id: 4, from: bobs.id });
@@ -259,7 +291,9 @@ describe('Function: deleteEvent', () => {
     const before = [membership.mem.snapshot(), acl.mem.snapshot()];
     // Act
     const codes = [
-      await codeOf(deleteEvent(membership.deps, as('bob'), membership.conversation.id, membership.carolsMessage.id)),
+      await codeOf(
+        deleteEvent(membership.deps, as('bob'), membership.conversation.id, membership.carolsMessage.id),
+      ),
       await codeOf(deleteEvent(acl.deps, as('bob'), acl.conversation.id, acl.carolsMessage.id)),
     ];
     // Assess
@@ -337,6 +371,10 @@ describe('Function: getEvent / listEvents', () => {
     // Assess
     expect(event).toMatchObject({ id: 2, type: 'message' });
     expect(listed.items.map((e) => e.id)).toEqual([1, 2]);
-    expect(codes).toEqual(['conversation:error:not-found', 'conversation:error:not-found', 'event:error:not-found']);
+    expect(codes).toEqual([
+      'conversation:error:not-found',
+      'conversation:error:not-found',
+      'event:error:not-found',
+    ]);
   });
 });

@@ -186,7 +186,7 @@ describe('Function: listUserConversations', () => {
     return { ...w, chat, left, bobs };
   };
 
-  it("lists a user token its own conversations, by name or id, expired ones left out", async () => {
+  it('lists a user token its own conversations, by name or id, expired ones left out', async () => {
     // Prepare
     const { deps, alice, chat, left } = memberships();
     // Act
