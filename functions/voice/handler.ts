@@ -10,7 +10,7 @@ import { log, requestLog } from '../http/log.ts';
 import { baseUrl } from '../http/paging.ts';
 import { type RouteDef, router } from '../http/router.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
-import { parley } from '../parley.ts';
+import { parleyVoice } from '../parley-voice.ts';
 import type { Provider, Webhook } from './provider.ts';
 import { twilio } from './providers/twilio.ts';
 import { vonage } from './providers/vonage.ts';
@@ -22,7 +22,7 @@ type Action = (provider: Provider, hook: Webhook) => Promise<ApiResult>;
 const answer: Action = async (provider, hook) => {
   await provider.verify(hook);
   const inbound = provider.parseAnswer(hook);
-  const { instructions, outcome } = await parley.calls.answer(inbound, provider.renderer(hook.base));
+  const { instructions, outcome } = await parleyVoice.calls.answer(inbound, provider.renderer(hook.base));
   log('info', 'voice answer', { provider: provider.name, callId: inbound.callId, outcome });
   return {
     statusCode: 200,
@@ -42,7 +42,7 @@ const status: Action = async (provider, hook) => {
       status: parsed.status,
     });
   } else {
-    const result = await parley.calls.status(parsed.report, now);
+    const result = await parleyVoice.calls.status(parsed.report, now);
     log(result === 'unknown' ? 'warn' : 'info', 'voice status', {
       provider: provider.name,
       callId: parsed.report.callId,
