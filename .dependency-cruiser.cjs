@@ -1,13 +1,16 @@
 /**
  * Parley's layer rules, checked by `npm test` (`depcruise functions cli infra`):
  *
- *   surfaces (functions/api, functions/voice)  ─►  functions/parley.ts (use-cases bound to ports)
+ *   surfaces (functions/api, functions/voice)  ─►  functions/parley.ts, functions/parley-voice.ts
+ *                                                  (use-cases bound to ports: REST, and calls)
+ *   functions/docs (the OpenAPI document)       ─►  the surfaces' route contracts and docs, never the wiring
  *   surfaces, functions/http                   ─►  functions/domain
  *   functions/domain                           ─►  nothing but itself (no store, no HTTP, no AWS SDK)
  *   functions/store                            ─►  functions/domain (it implements the ports)
  *
- * Only functions/parley.ts (the composition root), the reaper (a stream consumer that clears storage
- * leftovers) and the infra/tests may import the store. No cycles anywhere.
+ * Only functions/parley.ts and functions/parley-voice.ts (the composition roots), the reaper (a stream
+ * consumer that clears storage leftovers) and the infra/tests may import the store. Each Lambda loads one
+ * root, so it bundles only its own use-cases. No cycles anywhere.
  */
 module.exports = {
   forbidden: [
@@ -21,8 +24,9 @@ module.exports = {
     {
       name: 'surfaces-never-import-the-store',
       severity: 'error',
-      comment: 'A surface parses, validates and presents; it calls use-cases through functions/parley.ts.',
-      from: { path: '^functions/(api|voice|http)/' },
+      comment:
+        'A surface parses, validates and presents; it calls use-cases through functions/parley.ts or functions/parley-voice.ts.',
+      from: { path: '^functions/(api|voice|http|docs)/' },
       to: { path: '^functions/store/' },
     },
     {
@@ -48,31 +52,68 @@ module.exports = {
       comment:
         'The store implements ports: it may not reach up into a surface, the HTTP helpers or the wiring.',
       from: { path: '^functions/store/' },
-      to: { path: ['^functions/(api|voice|http|fanout|socket|twilio)/', '^functions/parley\\.ts$'] },
+      to: {
+        path: [
+          '^functions/(api|voice|http|fanout|socket|twilio)/',
+          '^functions/parley\\.ts$',
+          '^functions/parley-voice\\.ts$',
+          '^functions/wiring\\.ts$',
+        ],
+      },
     },
     {
       name: 'only-the-wiring-and-the-reaper-import-the-store',
       severity: 'error',
-      comment: 'functions/parley.ts binds the use-cases to the store; the reaper clears storage leftovers.',
+      comment:
+        'functions/parley.ts and functions/parley-voice.ts bind the use-cases to the store; the reaper clears storage leftovers.',
       from: {
         path: '^functions/',
-        pathNot: ['^functions/store/', '^functions/parley\\.ts$', '^functions/reaper/'],
+        pathNot: [
+          '^functions/store/',
+          '^functions/parley\\.ts$',
+          '^functions/parley-voice\\.ts$',
+          '^functions/reaper/',
+        ],
       },
       to: { path: '^functions/store/' },
+    },
+    {
+      name: 'the-api-loads-the-rest-root-only',
+      severity: 'error',
+      comment:
+        'The API Lambda binds the REST use-cases (functions/parley.ts); functions/parley-voice.ts would bring the call rules and the call store into its bundle.',
+      from: { path: '^functions/api/' },
+      to: { path: '^functions/parley-voice\\.ts$', reachable: true },
+    },
+    {
+      name: 'voice-loads-the-call-root-only',
+      severity: 'error',
+      comment:
+        'The voice Lambdas bind the call use-cases (functions/parley-voice.ts); functions/parley.ts would bring every REST use-case into their bundles.',
+      from: { path: '^functions/voice/' },
+      to: { path: '^functions/parley\\.ts$', reachable: true },
     },
     {
       name: 'http-helpers-serve-surfaces',
       severity: 'error',
       comment: 'The shared HTTP middlewares know the domain errors, not the wiring or a surface.',
       from: { path: '^functions/http/' },
-      to: { path: ['^functions/(api|voice)/', '^functions/parley\\.ts$'] },
+      to: { path: ['^functions/(api|voice|docs)/', '^functions/parley(-voice)?\\.ts$'] },
+    },
+    {
+      name: 'docs-never-load-the-wiring',
+      severity: 'error',
+      comment:
+        'The docs Lambda reads route contracts and docs only: the wiring would pull the store and the AWS SDK into its bundle.',
+      from: { path: '^functions/docs/' },
+      to: { path: '^functions/parley(-voice)?\\.ts$', reachable: true },
     },
     {
       name: 'cli-is-a-client',
       severity: 'error',
       comment: 'The CLI talks to the public API; it shares request schemas and errors, never the store.',
       from: { path: '^cli/' },
-      to: { path: ['^functions/store/', '^functions/parley\\.ts$'] },
+      to: { path: ['^functions/store/', '^functions/parley(-voice)?\\.ts$'] },
     },
   ],
   options: {

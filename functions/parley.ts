@@ -1,39 +1,33 @@
 /**
- * The use-cases bound to their ports: what every surface calls. This is the one module that knows both
- * the domain and the store; surfaces import it and never the store (the layer rules in
+ * The use-cases of the REST API bound to their ports: what the API Lambda calls. This module and
+ * functions/parley-voice.ts (the call use-cases of the voice Lambdas) are the only ones that know both the
+ * domain and the store; surfaces import them and never the store (the layer rules in
  * `.dependency-cruiser.cjs` hold them to that).
  */
-import { config } from './config.ts';
-import { nowIso } from './domain/ids.ts';
-import type { Deps } from './domain/ports.ts';
-import * as calls from './domain/use-cases/calls.ts';
+import type { CallStore } from './domain/calls.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as events from './domain/use-cases/events.ts';
 import * as legs from './domain/use-cases/legs.ts';
 import * as members from './domain/use-cases/members.ts';
 import * as numbers from './domain/use-cases/numbers.ts';
 import * as users from './domain/use-cases/users.ts';
-import { dynamoPorts } from './store/ports.ts';
+import { restPorts } from './store/ports.ts';
+import { bind, depsOver } from './wiring.ts';
 
-/** A use-case with its dependencies given: the caller passes the rest. */
-const bind =
-  <A extends unknown[], R>(useCase: (deps: Deps, ...rest: A) => R, deps: () => Deps) =>
-  (...rest: A): R =>
-    useCase(deps(), ...rest);
-
-/** Dependencies of this process: the DynamoDB ports, the settings from the environment, the clock. */
-const deps = (): Deps => {
-  const c = config();
-  return {
-    ports: dynamoPorts,
-    settings: {
-      authorization: c.authorization,
-      maxMembersPerConversation: c.maxMembersPerConversation,
-      maxCallSeconds: c.maxCallSeconds,
-    },
-    now: nowIso,
-  };
+const callsNotWired = async (): Promise<never> => {
+  throw new Error('the call store is not wired into the REST API: calls are functions/parley-voice.ts');
 };
+
+/** No REST use-case records a call, so the API Lambda carries no call store (nor the rules behind it). */
+const noCallStore: CallStore = {
+  findRouteAndLeg: callsNotWired,
+  getLeg: callsNotWired,
+  createCall: callsNotWired,
+  loadCall: callsNotWired,
+  commitLegChange: callsNotWired,
+};
+
+const deps = depsOver({ ...restPorts, calls: noCallStore });
 
 export const parley = {
   conversations: {
@@ -71,10 +65,5 @@ export const parley = {
     get: bind(numbers.getNumberRoute, deps),
     remove: bind(numbers.deleteNumberRoute, deps),
     list: bind(numbers.listNumberRoutes, deps),
-  },
-  calls: {
-    answer: bind(calls.answerInboundCall, deps),
-    status: bind(calls.recordCallStatus, deps),
-    sweep: bind(calls.sweepOpenLegs, deps),
   },
 };

@@ -134,7 +134,8 @@ export class ParleyFunction extends Construct {
         sourcesContent: false,
         bundleAwsSDK: true,
         externalModules: [],
-        tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+        // No `tsconfig`: esbuild finds tsconfig.json for our files by walking up, and an explicit one is
+        // applied to every node_modules file as well (~13 bytes each in the bundle).
       },
     });
     (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: Tracing.ACTIVE };

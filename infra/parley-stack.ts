@@ -51,15 +51,17 @@ export const REAPER_FILTER = {
 };
 
 /**
- * Parley in one stack: the single DynamoDB table, four Lambdas (REST API router, voice webhooks, call
- * sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage sends `/voice/*` to the voice Lambda and everything else
- * to the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the
- * dev server) and the voice Lambda verifies the provider's signature.
+ * Parley in one stack: the single DynamoDB table, five Lambdas (REST API router, OpenAPI document, voice
+ * webhooks, call sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage
+ * sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice Lambda and everything else to
+ * the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the dev
+ * server), the voice Lambda verifies the provider's signature, and the document is public.
  */
 export class ParleyStack extends Stack {
   readonly table: TableV2;
   readonly httpApi: HttpApi;
   readonly apiFunction: ParleyFunction;
+  readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
@@ -147,6 +149,14 @@ export class ParleyStack extends Stack {
     });
     bindTable(this.apiFunction, this.table);
 
+    // The document is built from the route tables' schemas alone: no table, no settings, no secrets.
+    this.docsFunction = new ParleyFunction(this, 'Docs', {
+      ...common,
+      entry: 'functions/docs/handler.ts',
+      description: 'Parley OpenAPI document (GET /v1/openapi.json)',
+      memorySize: 256,
+    });
+
     this.voiceFunction = new ParleyFunction(this, 'Voice', {
       ...common,
       entry: 'functions/voice/handler.ts',
@@ -204,6 +214,12 @@ export class ParleyStack extends Stack {
         methods: [HttpMethod.ANY],
         integration: apiIntegration,
       }),
+      // A specific route: HTTP API prefers it to `ANY /{proxy+}`, so only a GET of this path gets here.
+      ...this.httpApi.addRoutes({
+        path: '/v1/openapi.json',
+        methods: [HttpMethod.GET],
+        integration: new HttpLambdaIntegration('DocsIntegration', this.docsFunction.function),
+      }),
       ...this.httpApi.addRoutes({
         path: '/voice/{proxy+}',
         methods: [HttpMethod.ANY],
@@ -214,7 +230,7 @@ export class ParleyStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature.',
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {

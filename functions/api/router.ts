@@ -7,12 +7,12 @@ import type { ApiEvent, ApiResult } from '../http/types.ts';
 import { routes } from './routes.ts';
 
 /**
- * The API Lambda: request log, auth (every route but the public ones needs a token), then the router; the
- * error mapper is registered last so that it turns anything thrown into the Vonage error body before the
- * log line is written.
+ * The API Lambda: request log, auth (every route needs a token; the OpenAPI document is the docs Lambda's),
+ * then the router; the error mapper is registered last so that it turns anything thrown into the Vonage
+ * error body before the log line is written.
  */
 export const handler = middy<ApiEvent, ApiResult>()
   .use(requestLog())
-  .use(authenticate({ publicRoutes: routes.filter((r) => r.public) }))
+  .use(authenticate())
   .use(errorMapper())
   .handler(router(routes));

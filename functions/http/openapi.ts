@@ -1,12 +1,44 @@
 /**
- * An OpenAPI 3.1 document built from route tables: each route's summary, its path parameters, the query
- * and body schemas of its contract and the schema of its response, converted by @valibot/to-json-schema.
- * Built once per process, on first request.
+ * An OpenAPI 3.1 document built from documented routes: each route's summary, its path parameters, the
+ * query and body schemas of its contract and the schema of its response, converted by
+ * @valibot/to-json-schema. Only the docs Lambda (functions/docs/handler.ts) imports this.
  */
 import { type ConversionConfig, type JsonSchema, toJsonSchema } from '@valibot/to-json-schema';
-import type { RouteContract, RouteHandler } from './route.ts';
-import type { RouteDoc } from './router.ts';
+import type { RouteContract } from './route.ts';
+import type { RouteKey, RouteMethod } from './router.ts';
 import type { Schema } from './validate.ts';
+
+/** The answer a route documents for success. */
+export interface RouteResponse {
+  status: number;
+  description: string;
+  /** The response body (JSON unless `contentType` says otherwise); none for a 204. */
+  schema?: Schema;
+  contentType?: string;
+}
+
+/** What the document says of a route beyond its method, path and contract. */
+export interface RouteDoc {
+  summary: string;
+  response: RouteResponse;
+  /** Error statuses this route answers on purpose beyond the ones every route may (see `errorStatuses`). */
+  errors?: readonly number[];
+  /** Served without a token. */
+  public?: boolean;
+  /** Whom the route is for: the Vonage API or a telephony provider's webhooks. */
+  surface?: 'api' | 'voice';
+}
+
+/** The docs of a route table, by `METHOD path`. */
+export type RouteDocs<K extends RouteKey = RouteKey> = Record<K, RouteDoc>;
+
+/** A route as the document shows it. */
+export interface DocumentedRoute extends RouteDoc {
+  method: RouteMethod;
+  /** `{name}` marks a path parameter. */
+  path: string;
+  contract?: RouteContract;
+}
 
 const CONVERSION: ConversionConfig = {
   target: 'draft-2020-12',
@@ -39,10 +71,7 @@ const ERRORS = new Map<number, string>([
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
-/** A route of a table: its contract is its own or its handler's. */
-export type DocumentedRoute = RouteDoc & { handler?: RouteHandler };
-
-const errorStatuses = (route: RouteDoc, contract: RouteContract, hasParams: boolean): number[] => {
+const errorStatuses = (route: DocumentedRoute, contract: RouteContract, hasParams: boolean): number[] => {
   const statuses = new Set(route.errors ?? []);
   if (contract.body) for (const s of [400, 413, 415]) statuses.add(s);
   if (contract.query) statuses.add(400);
@@ -55,7 +84,7 @@ const errorStatuses = (route: RouteDoc, contract: RouteContract, hasParams: bool
 };
 
 const operationOf = (route: DocumentedRoute) => {
-  const contract = route.contract ?? route.handler?.contract ?? {};
+  const contract = route.contract ?? {};
   const pathParams = [...route.path.matchAll(/\{([^/}]+)\}/g)].map((m) => m[1]);
   const parameters: Record<string, unknown>[] = pathParams.map((name) => ({
     name,

@@ -5,38 +5,28 @@
 import type { Method } from '@middy/http-router';
 import httpRouterHandler from '@middy/http-router';
 import { notFound, requestError } from '../domain/errors.ts';
-import type { RouteContract, RouteHandler } from './route.ts';
+import type { RouteHandler } from './route.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
-import type { Schema } from './validate.ts';
 
-/** The answer a route documents for success. */
-export interface RouteResponse {
-  status: number;
-  description: string;
-  /** The response body (JSON unless `contentType` says otherwise); none for a 204. */
-  schema?: Schema;
-  contentType?: string;
-}
+/** A method other than `ANY`: every route of a table names its own. */
+export type RouteMethod = Exclude<Method, 'ANY'>;
 
-/** A route as documented: everything but the code that serves it. */
-export interface RouteDoc {
-  method: Exclude<Method, 'ANY'>;
+/** `GET /v1/users/{user_id}`: a route's method and path as one key (`{name}` marks a path parameter). */
+export type RouteKey = `${RouteMethod} /${string}`;
+
+/** A route as served: the method, the path and the handler (whose `contract` carries its schemas). */
+export interface RouteDef {
+  method: RouteMethod;
   /** `{name}` marks a path parameter. */
   path: string;
-  summary: string;
-  response: RouteResponse;
-  /** Error statuses this route answers on purpose beyond the ones every route may (see the OpenAPI builder). */
-  errors?: readonly number[];
-  /** Served without a token. */
-  public?: boolean;
-  /** Whom the route is for: the Vonage API or a telephony provider's webhooks. */
-  surface?: 'api' | 'voice';
-  contract?: RouteContract;
-}
-
-export interface RouteDef extends RouteDoc {
   handler: RouteHandler;
 }
+
+/** The method and the path of a route key. */
+export const routeOfKey = (key: RouteKey): { method: RouteMethod; path: string } => {
+  const space = key.indexOf(' ');
+  return { method: key.slice(0, space) as RouteMethod, path: key.slice(space + 1) };
+};
 
 /** `/v1/users/{user_id}` → a RegExp matching a concrete path, a trailing `/` allowed. */
 export const pathPattern = (path: string): RegExp =>

@@ -17,7 +17,8 @@ import { listUsers, userRepository } from './users-repo.ts';
 const cursorOf = (key: Record<string, unknown> | undefined): PageCursor | undefined =>
   key ? { d: 'next', k: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, String(v)])) } : undefined;
 
-export const dynamoPorts: Ports = {
+/** Every port but the call store: what the REST use-cases run with. */
+export const restPorts: Omit<Ports, 'calls'> = {
   context: { load: loadContext },
   conversations: {
     ...conversationRepository,
@@ -36,5 +37,10 @@ export const dynamoPorts: Ports = {
     },
   },
   numbers: { get: getNumberRoute, put: putNumberRoute, remove: deleteNumberRoute, list: listNumberRoutes },
-  calls: callStore,
 };
+
+/**
+ * Every port, the call store included: what the call use-cases (voice webhooks, sweeper) run with. A
+ * function, so that a bundle needing only `restPorts` leaves the call store out.
+ */
+export const dynamoPorts = (): Ports => ({ ...restPorts, calls: callStore });

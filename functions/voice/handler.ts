@@ -10,11 +10,11 @@ import { log, requestLog } from '../http/log.ts';
 import { baseUrl } from '../http/paging.ts';
 import { type RouteDef, router } from '../http/router.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
-import { parley } from '../parley.ts';
+import { parleyVoice } from '../parley-voice.ts';
 import type { Provider, Webhook } from './provider.ts';
 import { twilio } from './providers/twilio.ts';
 import { vonage } from './providers/vonage.ts';
-import { type VoiceAction, type VoiceProviderName, voiceRouteDocs } from './routes.ts';
+import { type VoiceAction, type VoiceProviderName, voiceRoutes } from './routes.ts';
 import { rawBodyOf } from './webhook.ts';
 
 type Action = (provider: Provider, hook: Webhook) => Promise<ApiResult>;
@@ -22,7 +22,7 @@ type Action = (provider: Provider, hook: Webhook) => Promise<ApiResult>;
 const answer: Action = async (provider, hook) => {
   await provider.verify(hook);
   const inbound = provider.parseAnswer(hook);
-  const { instructions, outcome } = await parley.calls.answer(inbound, provider.renderer(hook.base));
+  const { instructions, outcome } = await parleyVoice.calls.answer(inbound, provider.renderer(hook.base));
   log('info', 'voice answer', { provider: provider.name, callId: inbound.callId, outcome });
   return {
     statusCode: 200,
@@ -42,7 +42,7 @@ const status: Action = async (provider, hook) => {
       status: parsed.status,
     });
   } else {
-    const result = await parley.calls.status(parsed.report, now);
+    const result = await parleyVoice.calls.status(parsed.report, now);
     log(result === 'unknown' ? 'warn' : 'info', 'voice status', {
       provider: provider.name,
       callId: parsed.report.callId,
@@ -66,12 +66,13 @@ const ACTIONS = new Map<VoiceAction, Action>([
 ]);
 
 /** The webhook routes, each calling its action with the webhook as the provider sent it. */
-export const routes: RouteDef[] = voiceRouteDocs.map((doc) => {
-  const provider = PROVIDERS.get(doc.provider);
-  const action = ACTIONS.get(doc.action);
-  if (!provider || !action) throw new Error(`voice route ${doc.path} names no provider or action`);
+export const routes: RouteDef[] = voiceRoutes.map(({ method, path, ...hook }) => {
+  const provider = PROVIDERS.get(hook.provider);
+  const action = ACTIONS.get(hook.action);
+  if (!provider || !action) throw new Error(`voice route ${path} names no provider or action`);
   return {
-    ...doc,
+    method,
+    path,
     handler: async (event: ApiEvent) =>
       action(provider, { event, raw: rawBodyOf(event), base: baseUrl(event, config().publicBaseUrl) }),
   };

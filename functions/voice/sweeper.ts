@@ -4,10 +4,10 @@
  * report, so a leg that ended meanwhile is left as it is.
  */
 import { log } from '../http/log.ts';
-import { parley } from '../parley.ts';
+import { parleyVoice } from '../parley-voice.ts';
 
 export const sweepOpenLegs = async (nowMs = Date.now()): Promise<{ closed: number; seen: number }> => {
-  const { cutoff, seen, closed, failed } = await parley.calls.sweep(nowMs);
+  const { cutoff, seen, closed, failed } = await parleyVoice.calls.sweep(nowMs);
   // One leg that cannot be closed must not keep the others open; the next run tries it again.
   for (const { legId, error } of failed)
     log('error', 'sweeper could not close a leg', {

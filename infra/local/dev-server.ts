@@ -9,11 +9,24 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 // biome-ignore lint/suspicious/noExplicitAny: handlers are middy stacks with their own event types
 export type LambdaHandler = (event: any, context: Context) => Promise<APIGatewayProxyResultV2 | undefined>;
 
-/** Which handler serves which paths: the first mount whose prefix matches wins. */
-export interface Mount {
-  prefix: string;
-  handler: LambdaHandler;
-}
+/**
+ * Which handler serves which requests, as the stack's HTTP API routes do: `prefix` takes every method on a
+ * path prefix (an `ANY /…/{proxy+}` route), `route` one method on one exact path, a trailing `/` allowed
+ * (a specific route such as `GET /v1/openapi.json`). The first mount that matches wins, so a route goes
+ * before the prefix it lies under.
+ */
+export type Mount =
+  | { prefix: string; handler: LambdaHandler }
+  | { route: { method: string; path: string }; handler: LambdaHandler };
+
+/** Whether a mount serves this method on this path. */
+export const mountMatches = (mount: Mount, method: string, path: string): boolean => {
+  if ('prefix' in mount) return path === mount.prefix || path.startsWith(mount.prefix);
+  const { route } = mount;
+  return (
+    method.toUpperCase() === route.method.toUpperCase() && (path === route.path || path === `${route.path}/`)
+  );
+};
 
 const TEXT_TYPES =
   /^(text\/|application\/(json|[\w.+-]+\+json|x-www-form-urlencoded|xml|[\w.+-]+\+xml|javascript))/i;
@@ -151,7 +164,7 @@ const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** Runs one request through the mounted handlers (used by the server and by tests without a socket). */
 export const dispatch = async (mounts: Mount[], request: RawRequest): Promise<RawResponse> => {
   const event = toEventV2(request);
-  const mount = mounts.find((m) => event.rawPath === m.prefix || event.rawPath.startsWith(m.prefix));
+  const mount = mounts.find((m) => mountMatches(m, event.requestContext.http.method, event.rawPath));
   if (!mount) {
     return {
       status: 404,

@@ -3,7 +3,13 @@
  * the dev server's own translation, given to the mounted Lambda handler. No socket, no HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { fromResultV2, lambdaContext, type Mount, toEventV2 } from '../../infra/local/dev-server.ts';
+import {
+  fromResultV2,
+  lambdaContext,
+  type Mount,
+  mountMatches,
+  toEventV2,
+} from '../../infra/local/dev-server.ts';
 
 export interface BenchResponse {
   status: number;
@@ -62,9 +68,9 @@ export const createApi = (mounts: Mount[]): Api => {
       headers['content-type'] = 'application/json';
     }
     const event = toEventV2({ method: spec.method, url: spec.url, headers, body });
-    const mount = mounts.find((m) => event.rawPath === m.prefix || event.rawPath.startsWith(m.prefix));
+    const mount = mounts.find((m) => mountMatches(m, event.requestContext.http.method, event.rawPath));
     // Provider webhooks have a Lambda of their own: until it is mounted, the API's catch-all is no answer.
-    if (!mount || (event.rawPath.startsWith('/voice/') && mount.prefix === '/'))
+    if (!mount || (event.rawPath.startsWith('/voice/') && 'prefix' in mount && mount.prefix === '/'))
       throw new EndpointMissingError(`${spec.method} ${event.rawPath} is missing (no handler mounted)`);
     const context = lambdaContext(randomUUID(), 'parley-bench');
     return async (): Promise<BenchResponse> => {

@@ -28,7 +28,6 @@ const common: BuildOptions = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
-  tsconfig: join(ROOT, 'tsconfig.json'),
   logLevel: 'silent',
   metafile: true,
 };

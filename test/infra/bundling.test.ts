@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { testApp } from './support.ts';
 
 describe('Bundling (esbuild, no Docker)', () => {
-  it('bundles the API Lambda into a self-contained ESM file that loads and answers', {
+  it('bundles the API and docs Lambdas into self-contained ESM files that load and answer', {
     timeout: 120_000,
   }, async () => {
     // Prepare: the only test that really runs esbuild (all stacks bundled).
@@ -41,5 +41,27 @@ describe('Bundling (esbuild, no Docker)', () => {
     )) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(result.body as string)).toMatchObject({ code: 'system:error:missing-token' });
+
+    // The docs Lambda's bundle is small (no AWS SDK: it never loads the store) and serves the document
+    // without a token.
+    const docsId = stack.getLogicalId(stack.docsFunction.function.node.defaultChild as CfnFunction);
+    const docsKey: string = template.findResources('AWS::Lambda::Function')[docsId].Properties.Code.S3Key;
+    const docsBundle = join(app.outdir, `asset.${docsKey.replace(/\.zip$/, '')}`, 'index.mjs');
+    expect(statSync(docsBundle).size).toBeLessThan(100_000);
+    const docs = await import(docsBundle);
+    const served = (await docs.handler(
+      {
+        version: '2.0',
+        routeKey: 'GET /v1/openapi.json',
+        rawPath: '/v1/openapi.json',
+        rawQueryString: '',
+        headers: {},
+        requestContext: { http: { method: 'GET', path: '/v1/openapi.json' }, requestId: 'bundle-test' },
+        isBase64Encoded: false,
+      },
+      {},
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(served.statusCode).toBe(200);
+    expect(JSON.parse(served.body as string)).toMatchObject({ openapi: '3.1.0' });
   });
 });

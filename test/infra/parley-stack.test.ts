@@ -33,6 +33,7 @@ const XRAY_PAIRS = ['Allow xray:PutTelemetryRecords on "*"', 'Allow xray:PutTrac
 
 const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
+  app.stack.docsFunction,
   app.stack.voiceFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
@@ -117,14 +118,15 @@ describe('Class: ParleyStack', () => {
         'Delete',
         'Delete',
         'Delete',
+        'Delete',
       ]);
     });
   });
 
   describe('Functions', () => {
-    it('are four Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+    it('are five Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 4);
+      template.resourceCountIs('AWS::Lambda::Function', 5);
       for (const fn of allFunctions(app)) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: Match.absent(),
@@ -137,7 +139,7 @@ describe('Class: ParleyStack', () => {
       }
     });
 
-    it('answer requests within 10 s with 512 MB; the sweeper gets a minute, the reaper 5, with 256 MB', () => {
+    it('answer requests within 10 s with 512 MB (the docs Lambda 256 MB); the sweeper gets a minute, the reaper 5, with 256 MB', () => {
       // Assess
       const fns = template.findResources('AWS::Lambda::Function');
       const sizing = (fn: ParleyFunction) => {
@@ -145,6 +147,7 @@ describe('Class: ParleyStack', () => {
         return { Timeout, MemorySize };
       };
       expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.docsFunction)).toEqual({ Timeout: 10, MemorySize: 256 });
       expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
       expect(sizing(app.stack.reaperFunction)).toEqual({ Timeout: 300, MemorySize: 256 });
@@ -153,7 +156,7 @@ describe('Class: ParleyStack', () => {
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(groups)).toHaveLength(5); // four functions + API access logs
+      expect(Object.keys(groups)).toHaveLength(6); // five functions + API access logs
       for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
       for (const fn of allFunctions(app)) {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
@@ -237,6 +240,20 @@ describe('Class: ParleyStack', () => {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: { Ref: tableId },
       });
+    });
+
+    it('give the docs Lambda no table, no application settings and no secrets', () => {
+      // Assess
+      expect(environmentOf(app.stack.docsFunction)).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+      const configured = testApp({
+        vonageSignatureSecretParameter: '/parley/vonage-signature-secret',
+        twilioAuthTokenParameter: '/parley/twilio-auth-token',
+      });
+      const t = templateOf(configured);
+      expect(
+        t.findResources('AWS::Lambda::Function')[functionId(configured, configured.stack.docsFunction)]
+          .Properties.Environment.Variables,
+      ).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
     });
 
     it('take optional limits, a custom base URL, and secrets only as SSM parameters, only on the voice Lambda', () => {
@@ -337,6 +354,26 @@ describe('Class: ParleyStack', () => {
       );
     });
 
+    it('allow the docs Lambda only its log group and X-Ray: no DynamoDB action at all', () => {
+      // Prepare
+      const fn = app.stack.docsFunction;
+
+      // Act
+      const statements = roleStatements(template, roleId(app, fn));
+
+      // Assess
+      const logs = JSON.stringify({
+        'Fn::GetAtt': [app.stack.getLogicalId(fn.logGroup.node.defaultChild as never), 'Arn'],
+      });
+      expect(allowedPairs(statements)).toEqual(
+        [`Allow logs:CreateLogStream on ${logs}`, `Allow logs:PutLogEvents on ${logs}`, ...XRAY_PAIRS].sort(),
+      );
+      expect(allowedPairs(statements).filter((pair) => pair.includes('dynamodb:'))).toEqual([]);
+      expect(template.findResources('AWS::IAM::Role')[roleId(app, fn)].Properties.ManagedPolicyArns).toBe(
+        undefined,
+      );
+    });
+
     it('allow the reaper Lambda only its log group, Query and deletes on the table, reading its stream, and X-Ray', () => {
       // Prepare
       const fn = app.stack.reaperFunction;
@@ -392,15 +429,18 @@ describe('Class: ParleyStack', () => {
         .IntegrationUri;
     };
 
-    it('sends ANY / and ANY /{proxy+} to the API Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
       expect(integrationTarget('ANY /')).toEqual(api);
       expect(integrationTarget('ANY /{proxy+}')).toEqual(api);
       expect(integrationTarget('ANY /voice/{proxy+}')).toEqual(voice);
+      expect(integrationTarget('GET /v1/openapi.json')).toEqual({
+        'Fn::GetAtt': [functionId(app, app.stack.docsFunction), 'Arn'],
+      });
       template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes as apiRoutes } from '../../functions/api/routes.ts';
+import { routes as docsRoutes, documentedRoutes } from '../../functions/docs/handler.ts';
 import { routes as voiceRoutes } from '../../functions/voice/handler.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { adminToken } from '../support/tokens.ts';
@@ -46,7 +47,10 @@ describe('GET /v1/openapi.json', () => {
   });
 
   it('documents every route of both surfaces with its method, summary and responses', () => {
-    for (const route of [...apiRoutes, ...voiceRoutes]) {
+    const served = [...apiRoutes, ...voiceRoutes, ...docsRoutes].map((r) => `${r.method} ${r.path}`);
+    const documented = documentedRoutes();
+    expect(documented.map((r) => `${r.method} ${r.path}`).sort()).toEqual([...served].sort());
+    for (const route of documented) {
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(operation.summary).toBe(route.summary);
@@ -95,7 +99,7 @@ describe('GET /v1/openapi.json', () => {
         .filter((m) => METHODS.includes(m))
         .map((method) => ({ path, method: method.toUpperCase() })),
     );
-    expect(operations.length).toBe(apiRoutes.length + voiceRoutes.length);
+    expect(operations.length).toBe(apiRoutes.length + voiceRoutes.length + docsRoutes.length);
     for (const { path, method } of operations) {
       const res = await fetch(`${server.baseUrl}${concrete(path)}`, {
         method,

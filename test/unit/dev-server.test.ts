@@ -7,6 +7,7 @@ import {
   fromResultV2,
   type LambdaHandler,
   type Mount,
+  mountMatches,
   toEventV2,
 } from '../../infra/local/dev-server.ts';
 
@@ -181,6 +182,29 @@ describe('Function: dispatch', () => {
     const api = await dispatch(mounts, request({ url: '/v1/conversations' }));
     expect(api.body.toString()).toBe('api');
     expect(seen).toEqual(['voice', 'api']);
+  });
+
+  it('runs a route mount for its method and exact path only, a trailing slash allowed', async () => {
+    const named =
+      (name: string): LambdaHandler =>
+      async () => ({ statusCode: 200, body: name });
+    const mounts: Mount[] = [
+      { route: { method: 'GET', path: '/v1/openapi.json' }, handler: named('docs') },
+      { prefix: '/', handler: named('api') },
+    ];
+    const served = async (method: string, url: string) =>
+      (await dispatch(mounts, request({ method, url }))).body.toString();
+    expect(await served('get', '/v1/openapi.json')).toBe('docs');
+    expect(await served('GET', '/v1/openapi.json/')).toBe('docs');
+    expect(await served('GET', '/v1/openapi.json?x=1')).toBe('docs');
+    expect(await served('POST', '/v1/openapi.json')).toBe('api');
+    expect(await served('GET', '/v1/openapi.json/x')).toBe('api');
+    expect(await served('GET', '/v1/openapi')).toBe('api');
+  });
+
+  it('matches a prefix mount on any method', () => {
+    expect(mountMatches({ prefix: '/voice/', handler: echo }, 'PATCH', '/voice/x')).toBe(true);
+    expect(mountMatches({ prefix: '/voice/', handler: echo }, 'GET', '/v1/x')).toBe(false);
   });
 
   it('answers 404 when no mount matches', async () => {

@@ -1,0 +1,68 @@
+/**
+ * The docs Lambda behind `GET /v1/openapi.json`: the OpenAPI 3.1 document of the REST API and the voice
+ * webhooks, served without a token. It reads the route tables' paths and request schemas and the docs
+ * next to them, never the handlers (nor the store behind them); the document is built once per process.
+ */
+import middy from '@middy/core';
+import { type ApiRouteKey, contracts } from '../api/contracts.ts';
+import { documentResponse, errorResponse } from '../api/responses.ts';
+import { apiRouteDocs } from '../api/route-docs.ts';
+import { errorMapper } from '../http/errors.ts';
+import { requestLog } from '../http/log.ts';
+import { type DocumentedRoute, openApiDocument, type RouteDocs } from '../http/openapi.ts';
+import { route } from '../http/route.ts';
+import { type RouteDef, type RouteKey, routeOfKey, router } from '../http/router.ts';
+import type { ApiEvent, ApiResult } from '../http/types.ts';
+import { voiceRouteDocs } from '../voice/route-docs.ts';
+import { voiceRouteKey, voiceRoutes } from '../voice/routes.ts';
+
+const INFO = {
+  title: 'Parley',
+  version: '1',
+  description:
+    'A self-hosted Conversation API, wire-compatible with the Vonage Conversation API v1, and the telephony webhooks of its call forwarding (`voice` tag).',
+  errorSchema: errorResponse,
+};
+
+const OPENAPI_PATH = '/v1/openapi.json';
+
+/** This Lambda's own route, as documented. */
+export const docsRouteDocs: RouteDocs = {
+  [`GET ${OPENAPI_PATH}`]: {
+    summary: 'This API as an OpenAPI 3.1 document (no token needed)',
+    response: { status: 200, description: 'The OpenAPI document.', schema: documentResponse },
+    public: true,
+  },
+};
+
+const documented = (key: RouteKey, docs: RouteDocs, contract = {}): DocumentedRoute => {
+  const doc = docs[key];
+  if (!doc) throw new Error(`route ${key} is not documented`);
+  return { ...routeOfKey(key), ...doc, contract };
+};
+
+/** Every route of the three HTTP Lambdas, as the document shows them. */
+export const documentedRoutes = (): DocumentedRoute[] => [
+  ...(Object.keys(contracts) as ApiRouteKey[]).map((key) => documented(key, apiRouteDocs, contracts[key])),
+  ...voiceRoutes.map((r) => documented(voiceRouteKey(r), voiceRouteDocs)),
+  ...(Object.keys(docsRouteDocs) as RouteKey[]).map((key) => documented(key, docsRouteDocs)),
+];
+
+let document: string | undefined;
+
+export const routes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: OPENAPI_PATH,
+    handler: route({}, async () => {
+      document ??= JSON.stringify(openApiDocument(documentedRoutes(), INFO));
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: document };
+    }),
+  },
+];
+
+/** Request log, then the router; the error mapper turns anything thrown into the Vonage error body. */
+export const handler = middy<ApiEvent, ApiResult>()
+  .use(requestLog())
+  .use(errorMapper())
+  .handler(router(routes));
