@@ -13,6 +13,13 @@ import { isLive } from './members.ts';
 import type { AuthorizationMode } from './ports.ts';
 import type { Actor, TimelineContext } from './timeline-context.ts';
 
+/**
+ * How old what a process knows of a caller's JOINED member may be when it lets the caller READ: a member
+ * who left (or was renamed away) may go on reading for at most this long in a process that saw it post.
+ * Writes never rely on it: their transaction re-checks the member and the user.
+ */
+export const READ_MEMBERSHIP_MAX_AGE_MS = 5_000;
+
 export interface Access {
   actor: Actor;
   mode: AuthorizationMode;

@@ -31,6 +31,11 @@ export interface ContextRequest {
    * this process remembers instead of reading.
    */
   reuse?: boolean;
+  /**
+   * A read only: the store may take the caller's user and member from what this process confirmed at
+   * most this many ms ago (`READ_MEMBERSHIP_MAX_AGE_MS`), instead of reading them again.
+   */
+  recentCaller?: number;
 }
 
 export interface TimelineContext {

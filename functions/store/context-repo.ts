@@ -41,6 +41,8 @@ interface CallerFacts {
   /** `updatedAt` of the user's name item: the write checks the name still names this very version. */
   version: string;
   member: StoredMember;
+  /** When a read or a committed write last confirmed these facts (ms since the epoch). */
+  confirmedAt: number;
 }
 
 const callers = new Map<string, CallerFacts>();
@@ -87,7 +89,25 @@ export const updateCaller = (ctx: TimelineContext, member?: StoredMember): void 
     callers.delete(key);
     return;
   }
-  if (known && known.member.id === member.id) known.member = member;
+  if (known && known.member.id === member.id) {
+    // The write was conditioned on this member being JOINED: that confirms it.
+    known.member = member;
+    known.confirmedAt = Date.now();
+  }
+};
+
+/** A member changed state (it left, was removed, joined): what this process remembered of it is void. */
+export const forgetCallerMember = (memberId: string): void => {
+  for (const [key, facts] of callers) if (facts.member.id === memberId) callers.delete(key);
+};
+
+/** The caller facts a read may use instead of reading the caller's user and member (`recentCaller`). */
+const recentFacts = (request: ContextRequest): CallerFacts | undefined => {
+  const { callerName, recentCaller } = request;
+  if (callerName === undefined || recentCaller === undefined) return undefined;
+  if (request.userId !== undefined || request.userName !== undefined) return undefined;
+  const facts = callers.get(callerKey(request.conversationId, callerName));
+  return facts && Date.now() - facts.confirmedAt <= recentCaller ? facts : undefined;
 };
 
 const answerFromMemory = (request: ContextRequest): TimelineContext | undefined => {
@@ -119,8 +139,11 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   }
   const conversationKey = keys.conversation(cid);
   const wanted: Key[] = [conversationKey];
-  const callerNameKey = request.callerName !== undefined ? keys.userName(request.callerName) : undefined;
-  const cachedCallerId = request.callerName !== undefined ? userIds.get(request.callerName) : undefined;
+  // A read that may take a recently confirmed caller reads the conversation (and what else it asked for) only.
+  const recent = recentFacts(request);
+  const callerName = recent ? undefined : request.callerName;
+  const callerNameKey = callerName !== undefined ? keys.userName(callerName) : undefined;
+  const cachedCallerId = callerName !== undefined ? userIds.get(callerName) : undefined;
   let callerPointerKey = cachedCallerId ? keys.memberOfUser(cid, cachedCallerId) : undefined;
   const memberKey =
     request.memberId !== undefined && ID_PATTERN.member.test(request.memberId)
@@ -150,6 +173,10 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
 
   const member = get(memberKey);
   if (member) ctx.member = fromMemberItem(member);
+  if (recent) {
+    ctx.callerUser = recent.user;
+    ctx.callerMember = recent.member;
+  }
   const callerItem = get(callerNameKey);
   if (callerItem && request.callerName !== undefined) {
     ctx.callerUser = dataOf<User>(callerItem);
@@ -172,6 +199,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
         user: ctx.callerUser,
         version: String(callerItem.updatedAt),
         member: ctx.callerMember,
+        confirmedAt: Date.now(),
       });
     else callers.delete(key);
   }

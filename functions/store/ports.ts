@@ -1,6 +1,6 @@
 /** Every port of the domain, implemented over the one DynamoDB table. */
 import type { PageCursor, Ports } from '../domain/ports.ts';
-import { loadContext } from './context-repo.ts';
+import { forgetCallerMember, loadContext } from './context-repo.ts';
 import {
   conversationRepository,
   getConversationWithMembers,
@@ -25,7 +25,17 @@ export const restPorts: Omit<Ports, 'calls'> = {
     list: (query) => listConversations(query),
     withMembers: getConversationWithMembers,
   },
-  members: { ...memberStore, load: loadContext, list: listMembers, ofUser: membershipsOfUser },
+  members: {
+    ...memberStore,
+    // A member whose state moved is no longer what this process remembered of its caller.
+    change: async (write) => {
+      forgetCallerMember(write.previous.id);
+      await memberStore.change(write);
+    },
+    load: loadContext,
+    list: listMembers,
+    ofUser: membershipsOfUser,
+  },
   events: { ...eventStore, load: loadContext, list: listEvents },
   users: { ...userRepository, list: listUsers },
   legs: {

@@ -7,8 +7,12 @@
  * by alice and joined from his invite; carol is only invited; dave was added by an admin and left; eve was
  * never invited. Bob posted one message.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../functions/config.ts';
+import { READ_MEMBERSHIP_MAX_AGE_MS } from '../../functions/domain/access.ts';
+import { db, tableName } from '../../functions/store/client.ts';
+import { keys } from '../../functions/store/keys.ts';
 import { type ApiResponse, call } from '../support/api.ts';
 import { userToken } from '../support/tokens.ts';
 
@@ -714,5 +718,72 @@ describe('AUTHORIZATION switch', () => {
   it('membership mode also honours acl.paths: a member outside them gets 403', async () => {
     const narrow = await userToken('bob', { aclPaths: { '/*/users/**': {} } });
     expectForbidden(await call('GET', `/v1/conversations/${r.cid}`, { token: narrow }));
+  });
+});
+
+describe('what a process remembers of a member', () => {
+  it('is forgotten when the member leaves: a member who posted and then left is refused at once', async () => {
+    // Prepare: two users, a conversation; mia joins and posts (the process now remembers her member).
+    const suffix = Math.random().toString(36).slice(2, 8);
+    await call('POST', '/v1/users', { body: { name: `mia-${suffix}` } });
+    const token = await userToken(`mia-${suffix}`);
+    const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+    const joined = await call('POST', `/v1/conversations/${cid}/members`, {
+      body: { state: 'joined', user: { name: `mia-${suffix}` }, channel: { type: 'app' } },
+    });
+    const text = { type: 'message', body: { message_type: 'text', text: 'hi' } };
+    expect((await call('POST', `/v1/conversations/${cid}/events`, { token, body: text })).status).toBe(201);
+    expect((await call('GET', `/v1/conversations/${cid}`, { token })).status).toBe(200);
+    // Act: she leaves.
+    const left = await call('PATCH', `/v1/conversations/${cid}/members/${joined.body.id}`, {
+      token,
+      body: { state: 'left' },
+    });
+    // Assess
+    expect(left.status).toBe(200);
+    const after = await call('GET', `/v1/conversations/${cid}`, { token });
+    expect(after.status).toBe(404);
+    expect(after.body.code).toBe('conversation:error:not-found');
+    expect((await call('GET', `/v1/conversations/${cid}/events`, { token })).status).toBe(404);
+  });
+
+  it('is trusted for reads for a few seconds at most: a member removed by another process is refused after that', async () => {
+    // Prepare: noa joins and posts here; then another process makes her LEFT (both of her items, no event).
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const user = await call('POST', '/v1/users', { body: { name: `noa-${suffix}` } });
+    const token = await userToken(`noa-${suffix}`);
+    const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+    const joined = await call('POST', `/v1/conversations/${cid}/members`, {
+      body: { state: 'joined', user: { id: user.body.id }, channel: { type: 'app' } },
+    });
+    const text = { type: 'message', body: { message_type: 'text', text: 'hi' } };
+    expect((await call('POST', `/v1/conversations/${cid}/events`, { token, body: text })).status).toBe(201);
+    for (const key of [keys.member(cid, joined.body.id), keys.memberOfUser(cid, user.body.id)])
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET #s = :left',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':left': 'LEFT' },
+        }),
+      );
+    // Act: a read inside the window takes what this process confirmed; one past it reads her member again.
+    const inside = await call('GET', `/v1/conversations/${cid}`, { token });
+    const now = Date.now();
+    const later = vi.spyOn(Date, 'now').mockReturnValue(now + READ_MEMBERSHIP_MAX_AGE_MS + 1000);
+    let read: ApiResponse;
+    try {
+      read = await call('GET', `/v1/conversations/${cid}`, { token });
+    } finally {
+      later.mockRestore();
+    }
+    // A write never takes it: the post's own transaction finds her LEFT.
+    const post = await call('POST', `/v1/conversations/${cid}/events`, { token, body: text });
+    // Assess
+    expect(inside.status).toBe(200);
+    expect(read.status).toBe(404);
+    expect(post.status).toBe(404);
+    expect(read.body.code).toBe('conversation:error:not-found');
   });
 });

@@ -59,6 +59,29 @@ describe('round trips', () => {
     ]);
   });
 
+  it("a member's reads: one read for the conversation once its membership is known, two reads when not", async () => {
+    // Prepare: lee joins and posts, so this process has just confirmed lee's JOINED member.
+    const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+    await call('POST', '/v1/users', { body: { name: 'lee' } });
+    await call('POST', `/v1/conversations/${cid}/members`, {
+      body: { state: 'joined', user: { name: 'lee' }, channel: { type: 'app' } },
+    });
+    const token = await userToken('lee');
+    const text = { type: 'message', body: { message_type: 'text', text: 'hi' } };
+    expect((await call('POST', `/v1/conversations/${cid}/events`, { token, body: text })).status).toBe(201);
+    // Act / Assess: the membership was confirmed a moment ago; the conversation itself is read.
+    expect(await commandsOf(() => call('GET', `/v1/conversations/${cid}`, { token }), 200)).toEqual([
+      'GetItem',
+    ]);
+    expect(
+      (await commandsOf(() => call('GET', `/v1/conversations/${cid}/events`, { token }), 200)).sort(),
+    ).toEqual(['GetItem', 'Query']);
+    // A write never relies on it: a PUT reads the caller again (and refuses lee, who is not the creator).
+    expect(await commandsOf(() => call('PUT', `/v1/conversations/${cid}`, { token, body: {} }), 403)).toEqual(
+      ['BatchGetItem'],
+    );
+  });
+
   it('conversations: legacy GET one Query; DELETE one Query and one transaction', async () => {
     const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
     const user = (await call('POST', '/v1/users', { body: { name: 'kim' } })).body.id;

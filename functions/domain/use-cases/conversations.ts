@@ -1,5 +1,11 @@
 /** Conversations: create, list, read, update, delete, and the legacy view with its members inline. */
-import { type Access, assertMayChangeConversation, governed, visibleConversation } from '../access.ts';
+import {
+  type Access,
+  assertMayChangeConversation,
+  governed,
+  READ_MEMBERSHIP_MAX_AGE_MS,
+  visibleConversation,
+} from '../access.ts';
 import {
   applyUpdate,
   assertDateRange,
@@ -36,6 +42,17 @@ export const loadVisible = async (
 };
 
 /**
+ * The same for a read: it may take the caller's membership from what this process confirmed a moment ago
+ * (READ_MEMBERSHIP_MAX_AGE_MS) instead of reading it again. Never for a write.
+ */
+export const readVisible = (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  wanted: Omit<ContextRequest, 'conversationId' | 'callerName'> = {},
+) => loadVisible(deps, actor, conversationId, { ...wanted, recentCaller: READ_MEMBERSHIP_MAX_AGE_MS });
+
+/**
  * A list of something in one conversation, read together with the caller's access to it: the page is
  * only answered once the conversation is known to exist and be visible to the caller.
  */
@@ -45,7 +62,7 @@ export const listWithin = async <T>(
   conversationId: string,
   read: () => Promise<Page<T>>,
 ): Promise<Page<T>> => {
-  const [, page] = await Promise.all([loadVisible(deps, actor, conversationId), read()]);
+  const [, page] = await Promise.all([readVisible(deps, actor, conversationId), read()]);
   return page;
 };
 
@@ -99,7 +116,7 @@ export const getConversation = async (
   deps: Deps,
   actor: Actor,
   conversationId: string,
-): Promise<Conversation> => (await loadVisible(deps, actor, conversationId)).conversation;
+): Promise<Conversation> => (await readVisible(deps, actor, conversationId)).conversation;
 
 /** PUT: the creator (or an admin) replaces the fields sent; `conversation:updated` is appended. */
 export const updateConversation = (
@@ -143,7 +160,7 @@ export const getConversationWithMembers = async (
 ): Promise<{ conversation: Conversation; members: StoredMember[] }> => {
   const [found] = await Promise.all([
     deps.ports.conversations.withMembers(conversationId),
-    actor.kind === 'user' ? loadVisible(deps, actor, conversationId) : undefined,
+    actor.kind === 'user' ? readVisible(deps, actor, conversationId) : undefined,
   ]);
   if (!found || isGone(found.conversation, deps.now())) throw notFound.conversation();
   return found;

@@ -21,7 +21,7 @@ import {
   type StoredMember,
   type TimelineContext,
 } from '../timeline-context.ts';
-import { listWithin, loadVisible } from './conversations.ts';
+import { listWithin, loadVisible, readVisible } from './conversations.ts';
 
 export interface EventInput {
   type: string;
@@ -156,7 +156,7 @@ export const getEvent = async (
   conversationId: string,
   eventId: number,
 ): Promise<ConversationEvent> => {
-  const { ctx } = await loadVisible(deps, actor, conversationId, { eventId });
+  const { ctx } = await readVisible(deps, actor, conversationId, { eventId });
   if (!ctx.event) throw notFound.event();
   return ctx.event;
 };

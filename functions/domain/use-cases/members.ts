@@ -21,7 +21,7 @@ import {
   requireUserActor,
   type StoredMember,
 } from '../timeline-context.ts';
-import { accessOf, listWithin, loadVisible } from './conversations.ts';
+import { accessOf, listWithin, loadVisible, readVisible } from './conversations.ts';
 
 export interface AddMemberInput {
   state: 'invited' | 'joined';
@@ -132,7 +132,7 @@ export const getMember = async (
   conversationId: string,
   memberId: string,
 ): Promise<MemberView> => {
-  const { ctx, conversation } = await loadVisible(deps, actor, conversationId, { memberId });
+  const { ctx, conversation } = await readVisible(deps, actor, conversationId, { memberId });
   if (!ctx.member) throw notFound.member();
   return { member: ctx.member, conversation };
 };
@@ -143,7 +143,7 @@ export const getMember = async (
  */
 export const getMyMember = async (deps: Deps, actor: Actor, conversationId: string): Promise<MemberView> => {
   requireUserActor(actor);
-  const { ctx, conversation } = await loadVisible(deps, actor, conversationId);
+  const { ctx, conversation } = await readVisible(deps, actor, conversationId);
   requireCallerUser(ctx);
   if (!ctx.callerMember) throw notFound.member();
   return { member: ctx.callerMember, conversation };
