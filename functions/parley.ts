@@ -39,6 +39,7 @@ export const parley = {
   conversations: {
     create: bind(conversations.createConversation, deps),
     list: bind(conversations.listConversations, deps),
+    listByOffset: bind(conversations.listConversationsByOffset, deps),
     get: bind(conversations.getConversation, deps),
     update: bind(conversations.updateConversation, deps),
     remove: bind(conversations.deleteConversation, deps),

@@ -13,6 +13,7 @@ import {
   documentResponse,
   eventListResponse,
   eventResponse,
+  legacyConversationListResponse,
   legacyConversationResponse,
   legResponse,
   listOf,
@@ -230,6 +231,20 @@ export const routes: RouteDef[] = [
     summary: 'List the call legs of a conversation',
     response: ok('A page of legs.', listOf('legs', legResponse)),
     handler: legs.listOfConversation,
+  },
+  {
+    method: 'GET',
+    path: '/beta/conversations',
+    summary: 'List conversations in the 2017 shape, paged by record_index',
+    response: ok('A page of conversations.', legacyConversationListResponse),
+    handler: legacy.listBeta,
+  },
+  {
+    method: 'GET',
+    path: '/v0.1/conversations',
+    summary: 'List conversations in the 2017 shape, paged by record_index',
+    response: ok('A page of conversations.', legacyConversationListResponse),
+    handler: legacy.listV01,
   },
   {
     method: 'GET',
