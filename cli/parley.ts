@@ -92,14 +92,18 @@ export const signingKey = (env: NodeJS.ProcessEnv): { applicationId: string; pri
   if (!applicationId || !existsSync(keyPath))
     throw new CliError(
       'cli:error:no-credentials',
-      'Set PARLEY_TOKEN, or APPLICATION_ID and PARLEY_PRIVATE_KEY (a key file), or run `npm start` once to create the dev application in .parley/.',
+      `Set PARLEY_TOKEN, or APPLICATION_ID and PARLEY_PRIVATE_KEY (a key file), or run \`npm start\` once to create the dev application in ${dir} (set PARLEY_DATA_DIR to the folder npm start uses).`,
     );
   return { applicationId, privateKeyPem: readFileSync(keyPath, 'utf8') };
 };
 
+/** Where the API is: PARLEY_URL, else the dev server `npm start` runs on PORT (3000 by default). */
+export const apiBase = (env: NodeJS.ProcessEnv): string =>
+  (env.PARLEY_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+
 /** A small HTTP client of the public API. */
 export const client = (io: CliIo) => {
-  const base = (io.env.PARLEY_URL || 'http://localhost:3000').replace(/\/+$/, '');
+  const base = apiBase(io.env);
   let token: string | undefined = io.env.PARLEY_TOKEN || undefined;
   const bearer = async () => {
     token ??= await mintToken({ ...signingKey(io.env), ttlSeconds: 300 });
@@ -120,7 +124,7 @@ export const client = (io: CliIo) => {
     } catch {
       throw new CliError(
         'cli:error:unreachable',
-        `Cannot reach ${base} (is \`npm start\` running? set PARLEY_URL)`,
+        `Cannot reach ${base} (is \`npm start\` running? set PORT as for npm start, or PARLEY_URL)`,
       );
     }
     const text = await res.text();
@@ -180,13 +184,17 @@ interface MemberView {
   _embedded?: { user?: { id?: string; name?: string; display_name?: string } };
 }
 
-/** `member:list -v`: `name | user_id | user_name | state`, name being the display name when there is one. */
+/**
+ * `member:list -v`: `name | user_id | user_name | state`, as the nexmo CLI printed the v0.1 member list:
+ * `name` is the member's name, which Vonage gives a member from its user's name (never the display name),
+ * `user_id` and `user_name` its user, `state` the member's state.
+ */
 export const memberTable = (members: MemberView[]): string[] =>
   renderTable(
     ['name', 'user_id', 'user_name', 'state'],
     members.map((m) => {
       const user = m._embedded?.user ?? {};
-      return [user.display_name || user.name || '', user.id ?? '', user.name ?? '', m.state];
+      return [user.name ?? '', user.id ?? '', user.name ?? '', m.state];
     }),
   );
 
@@ -233,12 +241,88 @@ const USAGE = `Usage: parley <command> [args] (key=value arguments, JSON for obj
   member:list <conversation> [-v]
   jwt:generate [sub=<user name>] [ttl=<seconds>] [acl='{"paths":{…}}']               prints a token
 
-Environment: PARLEY_URL (default http://localhost:3000), PARLEY_TOKEN, or APPLICATION_ID + PARLEY_PRIVATE_KEY
-(a key file; default: the dev application npm start keeps in .parley/).`;
+  jwt:generate lasts 900 s (15 minutes) unless ttl=… says otherwise (at most 86400 s, 24 hours).
+
+Environment: PARLEY_URL (default http://localhost:$PORT, PORT as for npm start: 3000), PARLEY_TOKEN, or
+APPLICATION_ID + PARLEY_PRIVATE_KEY (a key file; default: the dev application npm start keeps in .parley/,
+or in PARLEY_DATA_DIR).`;
+
+const invalid = (detail: string) => new CliError('cli:error:invalid-argument', detail);
+
+/** What each command takes: how many positional arguments, which `key=value` names, which flags. */
+interface CommandShape {
+  positional: number;
+  /** Allowed top-level keys; undefined: any (the server validates them, or a schema does first). */
+  keys?: readonly string[];
+  flags?: readonly string[];
+}
+
+const COMMANDS: Record<string, CommandShape> = {
+  'conversation:create': { positional: 0 },
+  'conversation:list': { positional: 0 },
+  'conversation:get': { positional: 1, keys: [] },
+  'conversation:delete': { positional: 1, keys: [] },
+  'user:create': { positional: 0 },
+  'user:list': { positional: 0 },
+  'user:get': { positional: 1, keys: [] },
+  'user:delete': { positional: 1, keys: [] },
+  'member:add': { positional: 1, keys: ['action', 'user_id', 'user_name', 'channel'] },
+  'member:list': { positional: 1, keys: [], flags: ['v', 'verbose'] },
+  'jwt:generate': { positional: 0, keys: ['sub', 'ttl', 'acl'] },
+};
+
+/** Refuses what a command does not take: a stray word (a `key` without `=value`), an unknown key or flag. */
+const assertShape = (args: ParsedArgs, shape: CommandShape): void => {
+  const extra = args.positional.slice(shape.positional);
+  if (extra.length > 0)
+    throw invalid(
+      `${args.command} does not take "${extra[0]}": arguments are key=value${shape.positional ? ` after the ${shape.positional === 1 ? 'id' : 'ids'}` : ''}`,
+    );
+  const unknownKey = shape.keys && Object.keys(args.params).find((k) => !shape.keys?.includes(k));
+  if (unknownKey)
+    throw invalid(
+      `${args.command} does not take ${unknownKey}=…${shape.keys?.length ? ` (it takes ${shape.keys.join(', ')})` : ''}`,
+    );
+  const unknownFlag = [...args.flags].find((f) => !shape.flags?.includes(f));
+  if (unknownFlag) throw invalid(`${args.command} does not take the flag -${unknownFlag}`);
+};
+
+const MAX_TTL_SECONDS = 24 * 60 * 60;
+
+/** jwt:generate's options, refused unless each is what it says it is. */
+export const jwtOptions = (
+  params: Record<string, unknown>,
+): { sub?: string; ttlSeconds?: number; aclPaths?: Record<string, object> } => {
+  const out: { sub?: string; ttlSeconds?: number; aclPaths?: Record<string, object> } = {};
+  if (params.sub !== undefined) {
+    if (typeof params.sub !== 'string' || params.sub === '') throw invalid('sub must be a user name');
+    out.sub = params.sub;
+  }
+  if (params.ttl !== undefined) {
+    const ttl = params.ttl;
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS)
+      throw invalid(
+        `ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS} (24 hours), got "${ttl}"`,
+      );
+    out.ttlSeconds = ttl;
+  }
+  if (params.acl !== undefined) {
+    const acl = params.acl as { paths?: unknown };
+    const isObject = (v: unknown): v is Record<string, unknown> =>
+      typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(acl) || !isObject(acl.paths) || !Object.values(acl.paths).every(isObject))
+      throw invalid(
+        `acl must be a JSON object such as '{"paths":{"/*/users/**":{}}}', got ${JSON.stringify(params.acl)}`,
+      );
+    if (out.sub === undefined) throw invalid('acl needs sub=<user name>: an admin token (no sub) has no ACL');
+    out.aclPaths = acl.paths as Record<string, object>;
+  }
+  return out;
+};
 
 const needId = (args: ParsedArgs, what: string): string => {
   const id = args.positional[0];
-  if (!id) throw new CliError('cli:error:invalid-argument', `${args.command} needs a ${what}`);
+  if (!id) throw invalid(`${args.command} needs a ${what}`);
   return id;
 };
 
@@ -260,11 +344,13 @@ const idTable = (items: Record<string, unknown>[]) =>
 
 /** Runs one command; returns the exit code. */
 export const run = async (argv: string[], io: CliIo): Promise<number> => {
-  const args = parseArgs(argv);
   const api = client(io);
   const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
   const path = (kind: 'conversations' | 'users', id: string) => `/v1/${kind}/${encodeURIComponent(id)}`;
   try {
+    const args = parseArgs(argv);
+    const shape = COMMANDS[args.command];
+    if (shape) assertShape(args, shape);
     switch (args.command) {
       case 'help':
       case '--help':
@@ -290,6 +376,8 @@ export const run = async (argv: string[], io: CliIo): Promise<number> => {
         return 0;
       }
       case 'user:create': {
+        if (typeof args.params.name !== 'string' || args.params.name === '')
+          throw invalid('user:create needs name=<user name>');
         const body = validBody(userBody, args.params);
         io.out((await api.request('POST', '/v1/users', body)).id);
         return 0;
@@ -321,21 +409,9 @@ export const run = async (argv: string[], io: CliIo): Promise<number> => {
         else for (const m of members) io.out(m.id);
         return 0;
       }
-      case 'jwt:generate': {
-        const ttl = args.params.ttl === undefined ? undefined : Number(args.params.ttl);
-        if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0))
-          throw new CliError('cli:error:invalid-argument', 'ttl must be a number of seconds');
-        const acl = args.params.acl as { paths?: Record<string, object> } | undefined;
-        io.out(
-          await mintToken({
-            ...signingKey(io.env),
-            ...(typeof args.params.sub === 'string' ? { sub: args.params.sub } : {}),
-            ...(acl?.paths ? { aclPaths: acl.paths } : {}),
-            ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
-          }),
-        );
+      case 'jwt:generate':
+        io.out(await mintToken({ ...signingKey(io.env), ...jwtOptions(args.params) }));
         return 0;
-      }
       default:
         throw new CliError(
           'cli:error:unknown-command',

@@ -25,6 +25,7 @@ const noCallStore: CallStore = {
   createCall: callsNotWired,
   loadCall: callsNotWired,
   commitLegChange: callsNotWired,
+  openLegsStartedBefore: callsNotWired,
 };
 
 const deps = depsOver({ ...restPorts, calls: noCallStore });
@@ -33,6 +34,7 @@ export const parley = {
   conversations: {
     create: bind(conversations.createConversation, deps),
     list: bind(conversations.listConversations, deps),
+    listByOffset: bind(conversations.listConversationsByOffset, deps),
     get: bind(conversations.getConversation, deps),
     update: bind(conversations.updateConversation, deps),
     remove: bind(conversations.deleteConversation, deps),

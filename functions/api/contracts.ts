@@ -8,6 +8,7 @@ import type { RouteKey } from '../http/router.ts';
 import {
   conversationBody,
   eventBody,
+  legacyListConversationsQuery,
   listConversationsQuery,
   listEventsQuery,
   listLegsQuery,
@@ -53,6 +54,8 @@ export const contracts = {
   'DELETE /v1/numbers/{number}': {},
   'GET /v1/legs/{leg_id}': {},
   'GET /v1/conversations/{conversation_id}/legs': { query: listLegsQuery },
+  'GET /beta/conversations': { query: legacyListConversationsQuery },
+  'GET /v0.1/conversations': { query: legacyListConversationsQuery },
   'GET /beta/conversations/{conversation_id}': {},
   'GET /v0.1/conversations/{conversation_id}': {},
 } as const satisfies Record<RouteKey, RouteContract>;

@@ -1,4 +1,7 @@
-/** Wire bodies of the voice resources: number routes, legs, and the legacy (`/beta`, `/v0.1`) conversation. */
+/**
+ * Wire bodies of the voice resources: number routes, legs, and the legacy (`/beta`, `/v0.1`) conversation
+ * and conversation list.
+ */
 import type { Conversation } from '../domain/conversations.ts';
 import type { Leg } from '../domain/legs.ts';
 import type { Initiator, Member } from '../domain/members.ts';
@@ -71,3 +74,46 @@ export const presentLegacyConversation = (
   })),
   _links: link(`${base}${prefix}/conversations/${c.id}`),
 });
+
+/** An item of the legacy list: `uuid`, `name`, its `href` and `_links.self.href` (SPEC-V01). */
+export const presentLegacyConversationItem = (base: string, prefix: '/beta' | '/v0.1', c: Conversation) => {
+  const href = `${base}${prefix}/conversations/${c.id}`;
+  return { uuid: c.id, name: c.name, href, _links: link(href) };
+};
+
+export interface LegacyPage {
+  pageSize: number;
+  recordIndex: number;
+  more: boolean;
+  /** The request's other query parameters (filters, order), kept in every link. */
+  query: Record<string, string>;
+}
+
+/**
+ * The legacy list envelope: `count` (the records in this response), `page_size`, `record_index`, and
+ * `_links.self`, with `next` / `prev` at the neighbouring offsets when there are records there.
+ */
+export const presentLegacyConversationList = (
+  base: string,
+  prefix: '/beta' | '/v0.1',
+  conversations: Conversation[],
+  page: LegacyPage,
+) => {
+  const at = (recordIndex: number) => {
+    const params = new URLSearchParams(page.query);
+    params.set('page_size', String(page.pageSize));
+    params.set('record_index', String(recordIndex));
+    return { href: `${base}${prefix}/conversations?${params}` };
+  };
+  return {
+    count: conversations.length,
+    page_size: page.pageSize,
+    record_index: page.recordIndex,
+    _links: {
+      self: at(page.recordIndex),
+      ...(page.more ? { next: at(page.recordIndex + page.pageSize) } : {}),
+      ...(page.recordIndex > 0 ? { prev: at(Math.max(0, page.recordIndex - page.pageSize)) } : {}),
+    },
+    _embedded: { conversations: conversations.map((c) => presentLegacyConversationItem(base, prefix, c)) },
+  };
+};

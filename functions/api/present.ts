@@ -64,11 +64,8 @@ export const memberUrl = (base: string, conversationId: string, memberId: string
 export const eventUrl = (base: string, conversationId: string, eventId: number) =>
   `${conversationUrl(base, conversationId)}/events/${eventId}`;
 
-/** Members link to themselves both ways: `{href}` (the spec) and `{self:{href}}` (the SDK fixtures). */
-const memberLinks = (base: string, m: Member) => {
-  const href = memberUrl(base, m.conversation_id, m.id);
-  return { href, self: { href } };
-};
+/** Members link to themselves as the v1 document has it: `_links: {href}` (no `self`), everywhere. */
+const memberLinks = (base: string, m: Member) => ({ href: memberUrl(base, m.conversation_id, m.id) });
 
 const memberUser = (base: string, m: Member) => ({
   id: m.user_id,
@@ -109,6 +106,15 @@ export const presentMemberLite = (base: string, m: Member) => ({
   _links: memberLinks(base, m),
 });
 
+/** Events whose body names another event in `event_id`, a string in the v1 document. */
+const NAMES_AN_EVENT = /^(message:(submitted|delivered|seen|rejected|undeliverable)|event:delete)$/;
+
+/** The body as v1 spells it: `event_id` a string (events stored before it was one held a number). */
+const wireBody = (type: string, body: Record<string, unknown>) =>
+  NAMES_AN_EVENT.test(type) && typeof body.event_id === 'number'
+    ? { ...body, event_id: String(body.event_id) }
+    : body;
+
 /** An event; ephemeral ones, which have no id, have no link either. */
 export const presentEvent = (
   base: string,
@@ -119,7 +125,7 @@ export const presentEvent = (
   type: e.type,
   ...(e.from ? { from: e.from } : {}),
   ...(e.to ? { to: e.to } : {}),
-  body: e.body,
+  body: wireBody(e.type, e.body),
   timestamp: e.timestamp,
   _embedded: {
     ...(e.from_user ? { from_user: e.from_user } : {}),

@@ -102,6 +102,23 @@ export const legacyConversationResponse = v.looseObject({
   members: v.array(v.looseObject({ member_id: text, user_id: text, name: text, state: text })),
 });
 
+/** The legacy list (`/beta`, `/v0.1`): paged by `record_index`, items `{uuid, name, href, _links}`. */
+export const legacyConversationListResponse = v.object({
+  count: int,
+  page_size: int,
+  record_index: int,
+  _links: v.object({
+    self: v.object({ href: text }),
+    next: optional(v.object({ href: text })),
+    prev: optional(v.object({ href: text })),
+  }),
+  _embedded: v.object({
+    conversations: v.array(
+      v.object({ uuid: text, name: text, href: text, _links: v.object({ self: v.object({ href: text }) }) }),
+    ),
+  }),
+});
+
 const pageLinks = v.object({
   first: v.object({ href: text }),
   self: v.object({ href: text }),

@@ -9,6 +9,7 @@ import {
   conversationResponse,
   eventListResponse,
   eventResponse,
+  legacyConversationListResponse,
   legacyConversationResponse,
   legResponse,
   listOf,
@@ -140,6 +141,14 @@ export const apiRouteDocs: RouteDocs<ApiRouteKey> = {
   'GET /v1/conversations/{conversation_id}/legs': {
     summary: 'List the call legs of a conversation',
     response: ok('A page of legs.', listOf('legs', legResponse)),
+  },
+  'GET /beta/conversations': {
+    summary: 'List conversations in the 2017 shape, paged by record_index',
+    response: ok('A page of conversations.', legacyConversationListResponse),
+  },
+  'GET /v0.1/conversations': {
+    summary: 'List conversations in the 2017 shape, paged by record_index',
+    response: ok('A page of conversations.', legacyConversationListResponse),
   },
   'GET /beta/conversations/{conversation_id}': {
     summary: 'Get a conversation in the 2017 shape, members inline',

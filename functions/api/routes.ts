@@ -43,6 +43,8 @@ const handlers: Record<ApiRouteKey, RouteHandler> = {
   'DELETE /v1/numbers/{number}': numbers.remove,
   'GET /v1/legs/{leg_id}': legs.get,
   'GET /v1/conversations/{conversation_id}/legs': legs.listOfConversation,
+  'GET /beta/conversations': legacy.listBeta,
+  'GET /v0.1/conversations': legacy.listV01,
   'GET /beta/conversations/{conversation_id}': legacy.getBeta,
   'GET /v0.1/conversations/{conversation_id}': legacy.getV01,
 };

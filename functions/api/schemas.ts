@@ -58,6 +58,18 @@ export const listConversationsQuery = object({
 });
 export type ListConversationsQuery = v.InferOutput<typeof listConversationsQuery>;
 
+/** The legacy (`/beta`, `/v0.1`) list pages by `record_index`, the offset of its first record. */
+export const LEGACY_MAX_RECORD_INDEX = 10_000;
+
+export const legacyListConversationsQuery = object({
+  page_size: pageSizeSchema,
+  record_index: optional(integer({ min: 0, max: LEGACY_MAX_RECORD_INDEX, coerce: true })),
+  order: orderSchema,
+  date_start: dateSchema,
+  date_end: dateSchema,
+});
+export type LegacyListConversationsQuery = v.InferOutput<typeof legacyListConversationsQuery>;
+
 const channelList = array(anyObject(), { max: 100 });
 export const userChannels = object({
   pstn: optional(channelList),

@@ -18,6 +18,7 @@ import {
 } from './legs.ts';
 import { buildMember, canMove, type Member } from './members.ts';
 import { type NumberRoute, normalizeNumber } from './numbers.ts';
+import type { PageCursor } from './page.ts';
 import { retry } from './retry.ts';
 import { buildUser, type User } from './users.ts';
 
@@ -102,6 +103,12 @@ export interface CallStore {
    * (the leg as its conversation's copy holds it, which is written with the leg in every transaction).
    */
   loadCall(conversationId: string, legId: string): Promise<{ call?: Call; leg?: Leg }>;
+  /** Open legs that started before `cutoff` (ISO), oldest first, in pages of `limit`. */
+  openLegsStartedBefore(
+    cutoff: string,
+    limit: number,
+    start?: PageCursor,
+  ): Promise<{ legs: Leg[]; next?: PageCursor }>;
   /** Commits a change conditioned on what was read; throws `ConversationChangedError` when something moved on. */
   commitLegChange(change: LegChange): Promise<void>;
 }
@@ -186,7 +193,9 @@ export const planInboundCall = (
       cpa_time: 5000,
       max_length: input.maxCallSeconds * 1000,
     },
-    invitedBy: caller.id,
+    // The system invites the callee acting as the callee's own user, as Vonage's call-forward example
+    // shows (`invited_by` is that user's id): no member of the call invited it.
+    invitedBy: calleeUser.id,
     initiator: { is_system: true },
     sequenceNumber: 1,
     messageCount: 0,
@@ -214,7 +223,8 @@ export const planInboundCall = (
       provider_parent_id: input.providerParentId,
       instructions,
     },
-    { status: 'started', at: now },
+    // The answer webhook carries no timestamp: the inbound leg runs on the server's clock.
+    { status: 'started', receivedAt: now },
   );
   return {
     conversation: { ...conversation, sequence_number: events.length, member_count: 2 },
@@ -263,6 +273,18 @@ export type LegStatusResult = 'unknown' | LegOutcome['kind'];
 
 const hasLeg = (m: Member): boolean => Boolean(m.channel.id) || (m.channel.leg_ids?.length ?? 0) > 0;
 
+/**
+ * A leg status in the words of the v1 `leg:status:update` event, whose list has no `unanswered`: a leg
+ * nobody answered before it rang out is a `timeout` there.
+ */
+const eventStatus = (status: LegStatus): string => (status === 'unanswered' ? 'timeout' : status);
+
+/**
+ * `leg:status:update`. Its `state` follows the v1 document: `{status}` while the leg is started, ringing or
+ * answered, and once it ends `leg_status_complete`: `{status: 'completed', successful, reason}` with
+ * `reason` one word of the document's list (`ok` for a call that completed, else why it ended: `busy`,
+ * `timeout`, …). The full `{code, text}` reason is on the leg (`GET /v1/legs/{id}`) and in `sip:hangup`.
+ */
 const legEvent = (call: Call, member: Member, leg: Leg, now: string): NewEvent => ({
   type: 'leg:status:update',
   from: member.id,
@@ -270,19 +292,20 @@ const legEvent = (call: Call, member: Member, leg: Leg, now: string): NewEvent =
     leg_id: leg.id,
     direction: leg.direction,
     type: 'phone',
-    status: leg.status,
-    state: {
-      status: leg.status,
-      ...(isTerminal(leg.status)
-        ? { successful: leg.status === 'completed' && Boolean(leg.answer_time), reason: leg.reason }
-        : {}),
-    },
+    status: eventStatus(leg.status),
+    state: isTerminal(leg.status)
+      ? {
+          status: 'completed',
+          successful: leg.status === 'completed' && Boolean(leg.answer_time),
+          reason: leg.status === 'completed' ? 'ok' : eventStatus(leg.status),
+        }
+      : { status: leg.status },
     statusHistory: leg.status_history
       .filter((h) => h.applied)
       .map((h) => ({
         conversation_id: call.conversation.id,
         member_id: member.id,
-        status: h.status,
+        status: eventStatus(h.status),
         date: h.date,
       })),
   },
@@ -382,7 +405,8 @@ export const planLegChange = (
  * a dialled target's leg (its callback URL names the conversation and member: the leg is attached to that
  * member) or unknown (nothing is written).
  */
-export const recordLegStatus = (store: CallStore, report: LegStatusReport): Promise<LegStatusResult> => {
+export const recordLegStatus = (store: CallStore, reported: LegStatusReport): Promise<LegStatusResult> => {
+  const report = { ...reported, receivedAt: reported.now };
   return retry(async (attempt) => {
     const hinted = report.conversationId && report.memberId ? report.conversationId : undefined;
     // Where the leg should be: the conversation its callback URL names, or the one its call id derives.
@@ -461,7 +485,6 @@ export const expireLeg = (store: CallStore, leg: Leg, now: string): Promise<LegS
     provider: leg.provider,
     callId: leg.id,
     status: 'timeout',
-    at: now,
     now,
     detail: 'max_length',
   });

@@ -155,7 +155,7 @@ export const conversationUpdatedEvent = (c: Conversation, now: string, from?: st
   timestamp: now,
 });
 
-/** `event:delete`, appended when a message or custom event is deleted. */
+/** `event:delete`, appended when a message or custom event is deleted; `event_id` a string, as in v1. */
 export const eventDeletedEvent = (
   eventId: number,
   now: string,
@@ -164,7 +164,7 @@ export const eventDeletedEvent = (
 ): NewEvent => ({
   type: 'event:delete',
   from,
-  body: { event_id: eventId },
+  body: { event_id: String(eventId) },
   timestamp: now,
   from_user: fromUser,
 });

@@ -10,26 +10,11 @@ import type { ConversationEvent, NewEvent } from './events.ts';
 import type { Leg } from './legs.ts';
 import type { Member, MemberState } from './members.ts';
 import type { NumberRoute } from './numbers.ts';
+import type { Page, PageQuery } from './page.ts';
 import type { ContextReader, StoredMember, TimelineContext } from './timeline-context.ts';
 import type { User, UserRepository } from './users.ts';
 
-/** Where a page starts: after (`next`) or before (`prev`) the item with key `k`. Opaque to the domain. */
-export interface PageCursor {
-  d: 'next' | 'prev';
-  k: Record<string, string>;
-}
-
-export interface Page<T> {
-  items: T[];
-  next?: PageCursor;
-  prev?: PageCursor;
-}
-
-export interface PageQuery {
-  order: 'asc' | 'desc';
-  pageSize: number;
-  cursor?: PageCursor;
-}
+export type { Page, PageCursor, PageQuery } from './page.ts';
 
 export interface EventQuery extends PageQuery {
   startId?: number;
@@ -153,12 +138,6 @@ export interface UserPorts extends UserRepository {
 export interface LegPorts {
   get(id: string): Promise<Leg | undefined>;
   listOfConversation(conversationId: string, query: PageQuery): Promise<Page<Leg>>;
-  /** Open legs that started before `cutoff` (ISO), oldest first, in pages of `limit`. */
-  openStartedBefore(
-    cutoff: string,
-    limit: number,
-    start?: PageCursor,
-  ): Promise<{ legs: Leg[]; next?: PageCursor }>;
 }
 
 export interface NumberPorts {

@@ -97,8 +97,8 @@ export const listLegsOfConversation = async (
 export const openLegsStartedBefore = async (
   cutoff: string,
   limit: number,
-  start?: Record<string, unknown>,
-): Promise<{ legs: Leg[]; next?: Record<string, unknown> }> => {
+  start?: PageCursor,
+): Promise<{ legs: Leg[]; next?: PageCursor }> => {
   const out = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -106,10 +106,15 @@ export const openLegsStartedBefore = async (
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
       ExpressionAttributeValues: { ':pk': keys.openLegs.gsi1pk, ':cutoff': cutoff },
       Limit: limit,
-      ExclusiveStartKey: start,
+      ExclusiveStartKey: start?.k,
     }),
   );
-  return { legs: (out.Items ?? []).map(fromLegItem), next: out.LastEvaluatedKey };
+  // Every key attribute of the table and its index is a string.
+  const last = out.LastEvaluatedKey;
+  const next: PageCursor | undefined = last
+    ? { d: 'next', k: Object.fromEntries(Object.entries(last).map(([k, v]) => [k, String(v)])) }
+    : undefined;
+  return { legs: (out.Items ?? []).map(fromLegItem), next };
 };
 
 /**
@@ -237,6 +242,7 @@ export const callStore: CallStore = {
   findRouteAndLeg,
   getLeg: (id) => getLeg(id, true),
   createCall,
+  openLegsStartedBefore,
   loadCall,
   commitLegChange,
 };

@@ -1,5 +1,5 @@
 /** Every port of the domain, implemented over the one DynamoDB table. */
-import type { PageCursor, Ports } from '../domain/ports.ts';
+import type { Ports } from '../domain/ports.ts';
 import { forgetCallerMember, loadContext } from './context-repo.ts';
 import {
   conversationRepository,
@@ -7,15 +7,11 @@ import {
   listConversations,
 } from './conversations-repo.ts';
 import { eventStore, listEvents } from './events-repo.ts';
-import { callStore, getLeg, listLegsOfConversation, openLegsStartedBefore } from './legs-repo.ts';
+import { callStore, getLeg, listLegsOfConversation } from './legs-repo.ts';
 import { listMembers, memberStore } from './members-repo.ts';
 import { membershipsOfUser } from './memberships-repo.ts';
 import { deleteNumberRoute, getNumberRoute, listNumberRoutes, putNumberRoute } from './numbers-repo.ts';
 import { listUsers, userRepository } from './users-repo.ts';
-
-/** A Query's LastEvaluatedKey as a cursor (every key attribute of the table and its index is a string). */
-const cursorOf = (key: Record<string, unknown> | undefined): PageCursor | undefined =>
-  key ? { d: 'next', k: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, String(v)])) } : undefined;
 
 /** Every port but the call store: what the REST use-cases run with. */
 export const restPorts: Omit<Ports, 'calls'> = {
@@ -41,10 +37,6 @@ export const restPorts: Omit<Ports, 'calls'> = {
   legs: {
     get: (id) => getLeg(id),
     listOfConversation: listLegsOfConversation,
-    openStartedBefore: async (cutoff, limit, start) => {
-      const page = await openLegsStartedBefore(cutoff, limit, start?.k);
-      return { legs: page.legs, next: cursorOf(page.next) };
-    },
   },
   numbers: { get: getNumberRoute, put: putNumberRoute, remove: deleteNumberRoute, list: listNumberRoutes },
 };

@@ -34,7 +34,7 @@ const answer: Action = async (provider, hook) => {
 const status: Action = async (provider, hook) => {
   await provider.verify(hook);
   const now = new Date().toISOString();
-  const parsed = provider.parseStatus(hook, now);
+  const parsed = provider.parseStatus(hook);
   if (parsed.kind === 'ignored') {
     log('info', 'voice status ignored', {
       provider: provider.name,

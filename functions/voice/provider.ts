@@ -21,7 +21,7 @@ export interface Provider {
   /** Throws a 401 unless the webhook carries the provider's valid signature (when one is configured). */
   verify(hook: Webhook): Promise<void>;
   parseAnswer(hook: Webhook): Omit<InboundCall, 'now' | 'maxCallSeconds'>;
-  parseStatus(hook: Webhook, now: string): ParsedStatus;
+  parseStatus(hook: Webhook): ParsedStatus;
   renderer(base: string): AnswerRenderer;
 }
 

@@ -57,11 +57,11 @@ export const requireFields = (fields: Record<string, string | undefined>): void 
   if (issues.length > 0) throw validationError(issues);
 };
 
-/** A provider timestamp as ISO 8601 with ms and `Z`, or `fallback` when absent or unreadable. */
-export const isoOr = (value: string | undefined, fallback: string): string => {
-  if (!value) return fallback;
+/** A provider timestamp as ISO 8601 with ms and `Z`, or undefined when absent or unreadable. */
+export const providerTime = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 };
 
 /** The URL the provider requested, as it signs it: the public base, the path and the query string. */

@@ -1,6 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -14,6 +15,8 @@ import { createTableInput } from '../../functions/store/table.ts';
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The Java process's id. */
+  pid: number;
   client: DynamoDBDocumentClient;
   stop(): Promise<void>;
 }
@@ -89,6 +92,7 @@ export const startDynamoDbLocal = async (
   return {
     endpoint,
     port,
+    pid: child.pid as number,
     client,
     stop: () =>
       new Promise((res) => {
@@ -114,3 +118,50 @@ export const ensureTable = async (
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   return 'created';
 };
+
+/** The file where `npm start` notes the DynamoDB Local it runs on a data folder, to find it after a crash. */
+export const pidFileOf = (dataDir: string): string => join(dataDir, 'dynamodb-local.pid');
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The command line of a process, or undefined when there is none (or it cannot be read). */
+const commandOf = (pid: number): string | undefined => {
+  try {
+    return (
+      execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim() || undefined
+    );
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Stops the DynamoDB Local that an earlier `npm start` on this data folder left running (its server was
+ * killed before it could stop it): the process its pid file names, if that process is still a DynamoDB
+ * Local on this folder. Returns its pid when there was one.
+ */
+export const stopLeftoverDynamoDbLocal = async (dataDir: string): Promise<number | undefined> => {
+  const file = pidFileOf(dataDir);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const command = commandOf(pid);
+  if (!command?.includes('DynamoDBLocal') || !command.includes(resolve(dataDir))) return undefined;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; isAlive(pid) && waited < 5000; waited += 100)
+    await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  return pid;
+};
+
+/** Notes the DynamoDB Local now running on a data folder (removed again when it stops). */
+export const notePid = (dataDir: string, pid: number): void => writeFileSync(pidFileOf(dataDir), `${pid}\n`);
+export const forgetPid = (dataDir: string): void => rmSync(pidFileOf(dataDir), { force: true });

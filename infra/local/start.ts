@@ -1,12 +1,23 @@
 /**
  * `npm start`: DynamoDB Local (data kept under .parley/dynamodb, or PARLEY_DATA_DIR), the table, and the dev
- * server running the same handlers as Lambda. Ctrl-C stops both.
+ * server running the same handlers as Lambda. Any way of stopping it stops both: Ctrl-C, SIGTERM or SIGHUP
+ * to this process, or the end of the `npm` process that started it (a process manager or an IDE signals
+ * npm alone, which exits without passing the signal on). A DynamoDB Local that an earlier start left
+ * running (its server was killed outright) is stopped before a new one starts on the same data.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { mintToken } from '../../cli/token.ts';
 import { loadDevApplication } from './dev-application.ts';
-import { ensureTable, portInUse, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  ensureTable,
+  forgetPid,
+  notePid,
+  portInUse,
+  startDynamoDbLocal,
+  stopLeftoverDynamoDbLocal,
+} from './dynamodb-local.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dataDir = resolve(process.env.PARLEY_DATA_DIR || join(root, '.parley'));
@@ -35,6 +46,46 @@ const portFrom = (name: string, fallback: number): number => {
   return port;
 };
 
+/** The parent process of a process, or undefined when it cannot be told. */
+const parentOf = (pid: number): number | undefined => {
+  try {
+    const ppid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    return Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Calls `onGone` once the process that started this one is gone: the parent, and under `npm start` also
+ * npm itself (npm runs the script through a shell, and a shell that dies does not signal its child).
+ */
+const watchStarter = (onGone: () => void): void => {
+  const parent = process.ppid;
+  const watched = [parent];
+  if (process.env.npm_lifecycle_event) {
+    const npm = parentOf(process.ppid);
+    if (npm) watched.push(npm);
+  }
+  const timer = setInterval(() => {
+    // An orphan is adopted by another process: its parent id changes even where ids are reused.
+    if (process.ppid !== parent || watched.some((pid) => !isAlive(pid))) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 500);
+  timer.unref();
+};
+
 const main = async () => {
   const port = portFrom('PORT', 3000);
   if (await portInUse(port)) return fail(`port ${port} is already in use; stop what uses it or set PORT`);
@@ -44,16 +95,19 @@ const main = async () => {
     console.log(`Using DynamoDB at ${process.env.DYNAMODB_ENDPOINT}`);
   } else {
     const dynamoPort = portFrom('DYNAMODB_PORT', 8000);
+    const dynamoDir = join(dataDir, 'dynamodb');
+    mkdirSync(dynamoDir, { recursive: true });
+    const leftover = await stopLeftoverDynamoDbLocal(dataDir);
+    if (leftover) console.log(`Stopped the DynamoDB Local (pid ${leftover}) an earlier start left running`);
     if (await portInUse(dynamoPort))
       return fail(
         `port ${dynamoPort} (DynamoDB Local) is already in use; stop what uses it or set DYNAMODB_PORT`,
       );
-    const dynamoDir = join(dataDir, 'dynamodb');
-    mkdirSync(dynamoDir, { recursive: true });
     const ddb = await startDynamoDbLocal({ port: dynamoPort, dataDir: dynamoDir });
+    notePid(dataDir, ddb.pid);
     let stopping: Promise<void> | undefined;
     stopDynamo = () => {
-      stopping ??= ddb.stop();
+      stopping ??= ddb.stop().then(() => forgetPid(dataDir));
       return stopping;
     };
     process.env.DYNAMODB_ENDPOINT = ddb.endpoint;
@@ -82,8 +136,8 @@ const main = async () => {
   server.on('error', (error: NodeJS.ErrnoException) => {
     void fail(error.code === 'EADDRINUSE' ? `port ${port} is already in use` : error.message);
   });
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop());
+  watchStarter(() => void stop());
   server.listen(port, async () => {
     console.log(`Parley listening on http://localhost:${port}`);
     console.log(`Application id: ${app.applicationId}`);

@@ -168,14 +168,23 @@ describe('events', () => {
       x.bobToken,
     );
     expect(seen.status).toBe(201);
-    expect(seen.body.body.event_id).toBe(m2.body.id);
+    // The v1 document types it a string: sent as "7", answered as "7".
+    expect(seen.body.body.event_id).toBe(String(m2.body.id));
     expect(await bobMember()).toMatchObject({ last_seen_event_id: m2.body.id, unread_count: 1 });
     // An older receipt does not move the horizon back.
     await post(x.cid, { type: 'message:seen', body: { event_id: m1.body.id } }, x.bobToken);
     expect(await bobMember()).toMatchObject({ last_seen_event_id: m2.body.id, unread_count: 1 });
+    const delivered = await post(
+      x.cid,
+      { type: 'message:delivered', body: { event_id: m1.body.id } },
+      x.bobToken,
+    );
+    expect(delivered.status).toBe(201);
+    // A number sent (as the SDKs do) names the same message, answered as a string too.
+    expect(delivered.body.body.event_id).toBe(String(m1.body.id));
     expect(
-      (await post(x.cid, { type: 'message:delivered', body: { event_id: m1.body.id } }, x.bobToken)).status,
-    ).toBe(201);
+      (await call('GET', `/v1/conversations/${x.cid}/events/${delivered.body.id}`)).body.body.event_id,
+    ).toBe(String(m1.body.id));
 
     const listed = await call('GET', `/v1/users/bob-${n}/conversations`, { token: x.bobToken });
     expect(listed.body._embedded.conversations[0]._embedded).toMatchObject({
@@ -261,8 +270,8 @@ describe('events', () => {
     expect(tomb.status).toBe(200);
     expect(tomb.body).toMatchObject({ id: 3, type: 'message', from: x.alice, body: {} });
     const del = await call('GET', url(5));
-    expect(del.body).toMatchObject({ type: 'event:delete', from: x.alice, body: { event_id: 3 } });
-    expect((await call('GET', url(6))).body).toMatchObject({ type: 'event:delete', body: { event_id: 4 } });
+    expect(del.body).toMatchObject({ type: 'event:delete', from: x.alice, body: { event_id: '3' } });
+    expect((await call('GET', url(6))).body).toMatchObject({ type: 'event:delete', body: { event_id: '4' } });
     const again = await call('DELETE', url(msg.body.id));
     expect(again.status).toBe(404);
     expect((await conversation(x.cid)).sequence_number).toBe(6);

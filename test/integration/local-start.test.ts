@@ -25,7 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-'));
 const runs: Run[] = [];
 
 /** Starts Parley the way `npm start` does, in a clean environment (none of the test harness settings). */
-const start = (env: Record<string, string>): Run => {
+const start = (env: Record<string, string>, viaNpm = false): Run => {
   const clean = { ...process.env };
   for (const k of [
     'DYNAMODB_ENDPOINT',
@@ -35,7 +35,10 @@ const start = (env: Record<string, string>): Run => {
     'PUBLIC_BASE_URL',
   ])
     delete clean[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+  const [command, args] = viaNpm
+    ? ['npm', ['start']]
+    : [process.execPath, ['--import', 'tsx', 'infra/local/start.ts']];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...clean, PARLEY_LOG: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,6 +71,24 @@ const waitFor = async (run: Run, pattern: RegExp, timeoutMs = 60_000): Promise<R
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no ${pattern} in output:\n${run.stdout()}\n${run.stderr()}`);
+};
+
+/** Polls until `check` holds, or fails after `timeoutMs`. */
+const eventually = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /** Processes whose command line names the data directory: the DynamoDB Local JVM of this test. */
@@ -143,6 +164,54 @@ describe('npm start', () => {
     expect(((await res.json()) as { name: string }).name).toBe('survives-restart');
     // A process manager signals only the server process: it stops DynamoDB Local itself.
     run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(processesUsing(dataDir)).toEqual([]);
+  });
+
+  it('stops the server and DynamoDB Local when npm alone gets SIGTERM (a process manager, an IDE)', {
+    timeout: 90_000,
+  }, async () => {
+    const run = start(
+      { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), PARLEY_DATA_DIR: dataDir },
+      true,
+    );
+    await waitFor(run, JWT);
+    expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+    // Only npm is signalled: not its shell, not the node server, not the JVM.
+    run.child.kill('SIGTERM');
+    await run.exited;
+    await eventually('the server port is free', async () => !(await portInUse(port)));
+    await eventually('DynamoDB Local is gone', async () => processesUsing(dataDir).length === 0);
+    expect(await portInUse(dynamoPort)).toBe(false);
+  });
+
+  it('stops a DynamoDB Local an earlier start left running, then starts on the same data', {
+    timeout: 90_000,
+  }, async () => {
+    const crashed = start({
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoPort),
+      PARLEY_DATA_DIR: dataDir,
+    });
+    await waitFor(crashed, JWT);
+    // The server dies outright: nothing stops its DynamoDB Local, which keeps the port and the data.
+    const [jvm] = processesUsing(dataDir);
+    process.kill(crashed.child.pid as number, 'SIGKILL');
+    await crashed.exited;
+    expect(alive(jvm)).toBe(true);
+    expect(await portInUse(dynamoPort)).toBe(true);
+
+    const run = start({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), PARLEY_DATA_DIR: dataDir });
+    const [token] = await waitFor(run, JWT);
+    expect(run.stdout()).toContain(`Stopped the DynamoDB Local (pid ${jvm}) an earlier start left running`);
+    expect(run.stdout()).toContain('Table parley existed');
+    expect(run.stderr()).toBe('');
+    expect(alive(jvm)).toBe(false);
+    const res = await fetch(`http://127.0.0.1:${port}/v1/conversations/${conversationId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    process.kill(-(run.child.pid as number), 'SIGINT');
     expect(await run.exited).toBe(0);
     expect(processesUsing(dataDir)).toEqual([]);
   });

@@ -46,6 +46,14 @@ describe('members', () => {
     });
     expect(res.body.id).toMatch(/^MEM-[0-9a-f-]{36}$/);
     expect(res.body.timestamp.joined).toMatch(/Z$/);
+    // The v1 document: a member links itself as `_links.href` alone, in the list as in the member.
+    const href = `http://parley.test/v1/conversations/${cid}/members/${res.body.id}`;
+    expect(res.body._links).toEqual({ href });
+    const listed = await call('GET', `/v1/conversations/${cid}/members`);
+    expect(listed.body._embedded.members.map((m: { _links: unknown }) => m._links)).toEqual([{ href }]);
+    expect((await call('GET', `/v1/conversations/${cid}/members/${res.body.id}`)).body._links).toEqual({
+      href,
+    });
     const evts = await events(cid);
     expect(evts).toHaveLength(1);
     expect(evts[0]).toMatchObject({
@@ -55,6 +63,9 @@ describe('members', () => {
       body: { member_id: res.body.id, user: { id: alice.id, name: 'alice' } },
       _embedded: { from_member: { id: res.body.id }, from_user: { id: alice.id } },
     });
+    // The v1 document spells the flag `is_system` on a member and `isSystem` in member event bodies.
+    expect(res.body.initiator.joined).toEqual({ is_system: true });
+    expect(evts[0].body.initiator.joined).toEqual({ isSystem: true });
     expect((await conversation(cid)).sequence_number).toBe(1);
   });
 

@@ -162,7 +162,7 @@ describe('Vonage voice: a forwarded call', () => {
       name: expect.stringMatching(/^vapi-user-[0-9a-f]{32}$/),
       state: 'JOINED',
       timestamp: { invited: expect.any(String), joined: expect.any(String) },
-      invited_by: caller.member_id,
+      invited_by: callee.user_id,
       channel: {
         type: 'phone',
         id: c.callee,

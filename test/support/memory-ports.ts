@@ -406,14 +406,6 @@ export const memoryPorts = () => {
       get: async (id) => clone(legs.get(id)),
       listOfConversation: async (conversationId, query) =>
         pageOf([...(legCopies.get(conversationId)?.values() ?? [])], (l) => l.id, query),
-      async openStartedBefore(cutoff, limit, start) {
-        const page = pageOf(
-          [...legs.values()].filter((l) => !isTerminal(l.status) && l.start_time < cutoff),
-          (l) => `${l.start_time}#${l.id}`,
-          { order: 'asc', pageSize: limit, cursor: start },
-        );
-        return { legs: page.items, next: page.next };
-      },
     },
 
     numbers: {
@@ -433,6 +425,14 @@ export const memoryPorts = () => {
     },
 
     calls: {
+      async openLegsStartedBefore(cutoff, limit, start) {
+        const page = pageOf(
+          [...legs.values()].filter((l) => !isTerminal(l.status) && l.start_time < cutoff),
+          (l) => `${l.start_time}#${l.id}`,
+          { order: 'asc', pageSize: limit, cursor: start },
+        );
+        return { legs: page.items, next: page.next };
+      },
       async findRouteAndLeg(number, callId) {
         return { route: number ? clone(numbers.get(number)) : undefined, leg: clone(legs.get(callId)) };
       },

@@ -104,6 +104,76 @@ describe('Function: startLeg', () => {
   });
 });
 
+describe('Leg times: one clock per leg, never ending before it began', () => {
+  const inbound = () =>
+    startLeg(
+      {
+        id: 'in-1',
+        provider: 'test',
+        conversation_id: 'CON-1',
+        member_id: 'MEM-1',
+        direction: 'inbound',
+        from: '447700000001',
+        to: '447700000002',
+      },
+      // The answer webhook: no timestamp of the provider's, only when the server heard of it.
+      { status: 'started', receivedAt: t(50) },
+    );
+
+  it("starts a leg without the provider's timestamp on the server's clock", () => {
+    expect(inbound()).toMatchObject({ clock: 'server', start_time: t(50) });
+    expect(leg()).toMatchObject({ clock: 'provider', start_time: t(0) });
+  });
+
+  it("moves every time to the provider's clock at its first timestamp, even one behind the server's", () => {
+    // The provider's clock is 50 s behind the server's: its `started` says t(0).
+    const { leg: l, kinds } = feed(inbound(), [
+      ['started', 0],
+      ['answered', 10],
+      ['completed', 70],
+    ]);
+    expect(kinds).toEqual(['recorded', 'moved', 'moved']);
+    expect(l).toMatchObject({
+      clock: 'provider',
+      start_time: t(0),
+      answer_time: t(10),
+      end_time: t(70),
+      duration: 60,
+    });
+    expect(l.status_history.map((h) => h.date)).toEqual([t(0), t(10), t(70)]);
+  });
+
+  it('keeps a leg whose provider never dates a report on the server clock, start to end', () => {
+    let l = inbound();
+    for (const [status, s] of [
+      ['answered', 60],
+      ['completed', 90],
+    ] as const) {
+      const outcome = applyLegStatus(l, { status, receivedAt: t(s) });
+      if (outcome.kind !== 'moved') throw new Error(outcome.kind);
+      l = outcome.leg;
+    }
+    expect(l).toMatchObject({ clock: 'server', start_time: t(50), answer_time: t(60), end_time: t(90) });
+  });
+
+  it('never dates an end before the start, nor an answer before the ring, whatever the report says', () => {
+    const { leg: l } = feed(leg(), [
+      ['ringing', 5],
+      ['answered', 3],
+      ['completed', 1],
+    ]);
+    // `answered` at 3 s after `ringing` at 5 s is dated 5 s; the end no earlier either.
+    expect(l).toMatchObject({ start_time: t(0), answer_time: t(5), end_time: t(5), duration: 0 });
+  });
+
+  it("dates an undated report (the sweeper's timeout) by the server, never before the leg's last move", () => {
+    const ringing = applyLegStatus(leg(), { status: 'ringing', at: t(30) });
+    if (ringing.kind !== 'moved') throw new Error(ringing.kind);
+    const ended = applyLegStatus(ringing.leg, { status: 'timeout', receivedAt: t(20) });
+    expect(ended.kind === 'moved' && ended.leg).toMatchObject({ end_time: t(30), status: 'timeout' });
+  });
+});
+
 describe('Function: normalizeNumber', () => {
   it('reads the spellings of one number as its E.164 digits', () => {
     for (const s of ['+44 7700 900000', '447700900000', '+447700900000', '(+44) 7700-900000'])

@@ -49,7 +49,7 @@ export const sweepOpenLegs = async (deps: Deps, nowMs = Date.parse(deps.now())):
   const report: SweepReport = { cutoff, seen: 0, closed: 0, failed: [] };
   let start: PageCursor | undefined;
   do {
-    const page = await deps.ports.legs.openStartedBefore(cutoff, PAGE, start);
+    const page = await deps.ports.calls.openLegsStartedBefore(cutoff, PAGE, start);
     for (const leg of page.legs) {
       report.seen += 1;
       try {

@@ -18,7 +18,7 @@ import {
 } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import { conversationUpdatedEvent } from '../events.ts';
-import type { Deps, Page, PageQuery } from '../ports.ts';
+import type { Deps, Page, PageCursor, PageQuery } from '../ports.ts';
 import { retry } from '../retry.ts';
 import type { Actor, ContextRequest, StoredMember, TimelineContext } from '../timeline-context.ts';
 
@@ -110,6 +110,46 @@ export const listConversations = async (
     ...page,
     items: page.items.map((m) => m.conversation).filter((c) => !isGone(c, now)),
   };
+};
+
+export interface ConversationOffsetQuery {
+  order: 'asc' | 'desc';
+  pageSize: number;
+  /** How many of the caller's conversations to pass over first (the legacy `record_index`). */
+  recordIndex: number;
+  dateStart?: string;
+  dateEnd?: string;
+}
+
+/** How many conversations one read of an offset walk takes. */
+const WALK_PAGE = 100;
+
+/**
+ * The legacy list, paged by offset: the same conversations `listConversations` gives this caller, in the
+ * same order, `pageSize` of them from the `recordIndex`-th on. It walks the cursor pages from the start
+ * (the table has no offsets), so its reads grow with `recordIndex`, which the surface bounds.
+ */
+export const listConversationsByOffset = async (
+  deps: Deps,
+  actor: Actor,
+  query: ConversationOffsetQuery,
+): Promise<{ items: Conversation[]; more: boolean }> => {
+  const end = query.recordIndex + query.pageSize;
+  const seen: Conversation[] = [];
+  let cursor: PageCursor | undefined;
+  do {
+    const page = await listConversations(deps, actor, {
+      order: query.order,
+      pageSize: WALK_PAGE,
+      cursor,
+      dateStart: query.dateStart,
+      dateEnd: query.dateEnd,
+    });
+    seen.push(...page.items);
+    cursor = page.next;
+    // One past the page asked for tells whether there is more.
+  } while (cursor && seen.length <= end);
+  return { items: seen.slice(query.recordIndex, end), more: seen.length > end };
 };
 
 export const getConversation = async (

@@ -108,7 +108,8 @@ const postOnce = async (
     let senderNext: Member | undefined;
     let messageDelta = 0;
     if (target) {
-      event.body = { ...input.body, event_id: target.id };
+      // The v1 document types a receipt's `event_id` a string; it names the message whatever was sent.
+      event.body = { ...input.body, event_id: String(target.id) };
       if (input.type === 'message:seen' && sender)
         senderNext = seenUpTo(sender, target.id, target.message_index ?? 0);
     } else if (input.type === 'message') {

@@ -9,7 +9,7 @@ import type { AnswerRenderer, Bridge, Instructions } from '../../domain/calls.ts
 import type { LegStatus } from '../../domain/legs.ts';
 import { normalizeNumber } from '../../domain/numbers.ts';
 import { invalidSignature, type Provider, type Webhook } from '../provider.ts';
-import { formOf, headerOf, isoOr, queryOf, requestedUrl, requireFields, text } from '../webhook.ts';
+import { formOf, headerOf, providerTime, queryOf, requestedUrl, requireFields, text } from '../webhook.ts';
 
 const NAME = 'twilio';
 
@@ -107,7 +107,7 @@ export const twilio: Provider = {
     return { provider: NAME, callId: callId as string, from: from as string, to: to as string };
   },
 
-  parseStatus(hook, now) {
+  parseStatus(hook) {
     const f = fieldsOf(hook);
     const query = queryOf(hook.event);
     const callId = text(f, 'CallSid');
@@ -125,7 +125,7 @@ export const twilio: Provider = {
         callId: callId as string,
         status: mapped,
         providerStatus: status,
-        at: isoOr(text(f, 'Timestamp'), now),
+        at: providerTime(text(f, 'Timestamp')),
         detail: text(f, 'SipResponseCode') ? `sip ${text(f, 'SipResponseCode')}` : undefined,
         ...(duration !== undefined && /^\d+$/.test(duration) ? { duration: Number(duration) } : {}),
         from,

@@ -8,7 +8,7 @@ import { config } from '../../config.ts';
 import type { AnswerRenderer, Bridge, Instructions } from '../../domain/calls.ts';
 import { isLegStatus } from '../../domain/legs.ts';
 import { invalidSignature, type Provider, type Webhook } from '../provider.ts';
-import { bodyFieldsOf, headerOf, isoOr, queryOf, requireFields, text } from '../webhook.ts';
+import { bodyFieldsOf, headerOf, providerTime, queryOf, requireFields, text } from '../webhook.ts';
 
 const NAME = 'vonage';
 
@@ -103,7 +103,7 @@ export const vonage: Provider = {
     };
   },
 
-  parseStatus(hook, now) {
+  parseStatus(hook) {
     const f = fieldsOf(hook);
     const query = queryOf(hook.event);
     const status = text(f, 'status');
@@ -114,7 +114,9 @@ export const vonage: Provider = {
     const to = text(f, 'to');
     requireFields(amd ? { uuid: callId, status } : { uuid: callId, status, from, to });
     if (!isLegStatus(status as string)) return { kind: 'ignored', callId, status: status as string };
-    const at = isoOr((status === 'completed' ? text(f, 'end_time') : undefined) ?? text(f, 'timestamp'), now);
+    const at = providerTime(
+      (status === 'completed' ? text(f, 'end_time') : undefined) ?? text(f, 'timestamp'),
+    );
     const duration = text(f, 'duration');
     return {
       kind: 'status',

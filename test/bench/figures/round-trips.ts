@@ -195,6 +195,19 @@ const recipes = (bench: Bench, scene: Scene): Recipe[] => {
       make: async () => get(`/v1/conversations/${(await call()).conversationId}/legs`),
     },
     {
+      route: 'GET /beta/conversations',
+      kind: 'read',
+      required: false,
+      make: async () => get('/beta/conversations?page_size=10'),
+    },
+    {
+      route: 'GET /v0.1/conversations',
+      variant: 'user token',
+      kind: 'read',
+      required: false,
+      make: async () => get('/v0.1/conversations?page_size=10', user),
+    },
+    {
       route: 'GET /beta/conversations/{id}',
       kind: 'read',
       required: false,

@@ -234,3 +234,140 @@ describe('parley CLI', () => {
     ]);
   });
 });
+
+/** The real CLI as a user runs it (`tsx cli/parley.ts …`), in an environment of the test's choosing only. */
+const program = (argv: string[], programEnv: NodeJS.ProcessEnv) => {
+  const clean = { ...process.env };
+  for (const k of [
+    'PARLEY_URL',
+    'PARLEY_TOKEN',
+    'PARLEY_PRIVATE_KEY',
+    'APPLICATION_ID',
+    'PARLEY_DATA_DIR',
+    'PORT',
+  ])
+    delete clean[k];
+  return new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+    execFile(
+      join(root, 'node_modules', '.bin', 'tsx'),
+      ['cli/parley.ts', ...argv],
+      { cwd: root, env: { ...clean, ...programEnv } },
+      (error, stdout, stderr) =>
+        res({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+};
+
+describe('parley CLI as a program', () => {
+  let dataDir: string;
+  let asNpmStart: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    // What `npm start` leaves in its data directory: the dev application's id and private key.
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-cli-data-'));
+    writeFileSync(
+      join(dataDir, 'application.json'),
+      JSON.stringify({ application_id: testApplication.applicationId }),
+    );
+    writeFileSync(join(dataDir, 'private.key'), testApplication.privateKeyPem);
+    asNpmStart = { PORT: new URL(server.baseUrl).port, PARLEY_DATA_DIR: dataDir };
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('finds the server and the dev application from PORT and PARLEY_DATA_DIR, as npm start uses them', async () => {
+    const res = await program(['conversation:create', 'display_name=Via PORT'], asNpmStart);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const id = res.stdout.trim();
+    expect(id).toMatch(/^CON-[0-9a-f-]{36}$/);
+    expect((await call('GET', `/v1/conversations/${id}`)).body.display_name).toBe('Via PORT');
+  });
+
+  it('says in one line which data directory has no credentials, and exits 1', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'parley-cli-empty-'));
+    try {
+      const res = await program(['conversation:list'], { ...asNpmStart, PARLEY_DATA_DIR: empty });
+      expect(res.code).toBe(1);
+      expect(res.stdout).toBe('');
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/^cli:error:no-credentials: /);
+      expect(res.stderr).toContain(`${empty} (set PARLEY_DATA_DIR`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses bad arguments with one line on stderr and exit 1, sending nothing', async () => {
+    const users = async () => (await call('GET', '/v1/users?page_size=100')).body._embedded.users.length;
+    const conversations = async () =>
+      (await call('GET', '/v1/conversations?page_size=100')).body._embedded.conversations.length;
+    const [usersBefore, conversationsBefore] = [await users(), await conversations()];
+    const cases: [string[], string][] = [
+      [['user:create'], 'cli:error:invalid-argument: user:create needs name=<user name>'],
+      [
+        ['user:create', 'display_name=Nobody'],
+        'cli:error:invalid-argument: user:create needs name=<user name>',
+      ],
+      [
+        ['conversation:create', 'display_name'],
+        'cli:error:invalid-argument: conversation:create does not take "display_name": arguments are key=value',
+      ],
+      [
+        ['jwt:generate', 'sub=alice', 'acl=notjson'],
+        `cli:error:invalid-argument: acl must be a JSON object such as '{"paths":{"/*/users/**":{}}}', got "notjson"`,
+      ],
+      [
+        ['jwt:generate', 'sub=alice', 'acl=[1]'],
+        `cli:error:invalid-argument: acl must be a JSON object such as '{"paths":{"/*/users/**":{}}}', got [1]`,
+      ],
+      [
+        ['jwt:generate', 'ttl=100000'],
+        'cli:error:invalid-argument: ttl must be a whole number of seconds from 1 to 86400 (24 hours), got "100000"',
+      ],
+      [
+        ['jwt:generate', 'ttl=0'],
+        'cli:error:invalid-argument: ttl must be a whole number of seconds from 1 to 86400 (24 hours), got "0"',
+      ],
+      [
+        ['jwt:generate', 'acl={"paths":{}}'],
+        'cli:error:invalid-argument: acl needs sub=<user name>: an admin token (no sub) has no ACL',
+      ],
+      [
+        ['conversation:create', 'properties.custom_data={not json'],
+        'cli:error:invalid-argument: properties.custom_data is not valid JSON: {not json',
+      ],
+      [['member:list', 'CON-1', '-x'], 'cli:error:invalid-argument: member:list does not take the flag -x'],
+    ];
+    const results = await Promise.all(cases.map(([argv]) => program(argv, asNpmStart)));
+    results.forEach((res, i) => {
+      const [argv, line] = cases[i];
+      expect({ argv, ...res }).toEqual({ argv, code: 1, stdout: '', stderr: `${line}\n` });
+    });
+    expect(await users()).toBe(usersBefore);
+    expect(await conversations()).toBe(conversationsBefore);
+  });
+
+  it('jwt:generate lasts 900 s by default and the ttl asked, up to 24 hours', async () => {
+    const [byDefault, day] = await Promise.all([
+      program(['jwt:generate'], asNpmStart),
+      program(['jwt:generate', 'sub=alice', 'ttl=86400'], asNpmStart),
+    ]);
+    const lifetime = (token: string) => {
+      const claims = decodeJwt(token.trim());
+      return (claims.exp as number) - (claims.iat as number);
+    };
+    expect(lifetime(byDefault.stdout)).toBe(900);
+    expect(lifetime(day.stdout)).toBe(86400);
+  });
+
+  it("member:list -v shows the member's name, not the user's display name", async () => {
+    const conversation = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+    const user = (await call('POST', '/v1/users', { body: { name: 'grace', display_name: 'Grace H.' } }))
+      .body;
+    await call('POST', `/v1/conversations/${conversation}/members`, {
+      body: { state: 'joined', user: { id: user.id }, channel: { type: 'app' } },
+    });
+    const res = await program(['member:list', conversation, '-v'], asNpmStart);
+    expect(res.code).toBe(0);
+    expect(res.stdout.split('\n').slice(2, 3)).toEqual([`grace | ${user.id} | grace     | JOINED`]);
+  });
+});

@@ -134,7 +134,7 @@ describe('Function: renderTable / memberTable', () => {
     );
   });
 
-  it('shows the display name as the name when there is one', () => {
+  it("shows the member's name (its user's name) as the name, never the display name", () => {
     const [, , row] = memberTable([
       {
         id: 'MEM-1',
@@ -142,7 +142,7 @@ describe('Function: renderTable / memberTable', () => {
         _embedded: { user: { id: 'USR-1', name: 'tony', display_name: 'Tony S.' } },
       },
     ]);
-    expect(row).toBe('Tony S. | USR-1   | tony      | LEFT');
+    expect(row).toBe('tony | USR-1   | tony      | LEFT');
   });
 
   it('prints just the header and rule for no rows', () => {
@@ -257,10 +257,12 @@ describe('Function: signingKey', () => {
     }
   });
 
-  it('says how to get credentials when there are none', () => {
-    expect(() => signingKey({ PARLEY_DATA_DIR: join(tmpdir(), 'parley-nothing-here') })).toThrow(
-      /Set PARLEY_TOKEN, or APPLICATION_ID and PARLEY_PRIVATE_KEY/,
+  it('says how to get credentials when there are none, naming the data directory it looked in', () => {
+    const dir = join(tmpdir(), 'parley-nothing-here');
+    expect(() => signingKey({ PARLEY_DATA_DIR: dir })).toThrow(
+      /^cli:error:no-credentials: Set PARLEY_TOKEN, or APPLICATION_ID and PARLEY_PRIVATE_KEY/,
     );
+    expect(() => signingKey({ PARLEY_DATA_DIR: dir })).toThrow(`${dir} (set PARLEY_DATA_DIR`);
   });
 
   it('mints its own admin token when PARLEY_TOKEN is not set', async () => {

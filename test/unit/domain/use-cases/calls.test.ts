@@ -92,9 +92,12 @@ describe('Function: answerInboundCall', () => {
       state: 'JOINED',
       channel: { type: 'phone', id: INBOUND, from: { number: CALLER }, to: { number: NUMBER } },
     });
-    expect(mem.member(id, bridge.calleeMemberId)).toMatchObject({
+    const callee = mem.member(id, bridge.calleeMemberId);
+    // As in the seed's call-forward example: invited by the user the system acted as, the callee's own.
+    expect(callee?.invited_by).toBe(callee?.user_id);
+    expect(callee?.invited_by).toMatch(/^USR-/);
+    expect(callee).toMatchObject({
       state: 'INVITED',
-      invited_by: bridge.callerMemberId,
       channel: { to: { number: TARGET }, leg_ids: [] },
     });
     expect(mem.events(id).map((e) => e.type)).toEqual(['member:joined', 'member:invited']);

@@ -94,8 +94,8 @@ describe('Function: postEvent', () => {
       body: { event_id: carolsMessage.id },
     });
     // Assess
-    expect(seen).toMatchObject({ id: 4, body: { event_id: 2 } });
-    expect(older).toMatchObject({ id: 5, body: { event_id: 1 } });
+    expect(seen).toMatchObject({ id: 4, body: { event_id: '2' } });
+    expect(older).toMatchObject({ id: 5, body: { event_id: '1' } });
     expect(mem.member(conversation.id, bobs.id)).toMatchObject({
       last_seen_event_id: 2,
       seen_message_count: 2,
@@ -278,7 +278,7 @@ describe('Function: deleteEvent', () => {
       id: 4,
       type: 'event:delete',
       from: bobs.id,
-      body: { event_id: 2 },
+      body: { event_id: '2' },
       from_user: { id: bob.id, name: 'bob' },
     });
     expect(mem.writes).toEqual([`events.remove ${conversation.id}#2`]);
@@ -323,7 +323,7 @@ describe('Function: deleteEvent', () => {
     const again = await codeOf(deleteEvent(deps, admin, conversation.id, carolsMessage.id));
     const absent = await codeOf(deleteEvent(deps, admin, conversation.id, 99));
     // Assess
-    expect(mem.events(conversation.id)[3]).toMatchObject({ type: 'event:delete', body: { event_id: 1 } });
+    expect(mem.events(conversation.id)[3]).toMatchObject({ type: 'event:delete', body: { event_id: '1' } });
     expect(mem.events(conversation.id)[3].from).toBeUndefined();
     expect([again, absent]).toEqual(['event:error:not-found', 'event:error:not-found']);
     expect(mem.events(conversation.id)).toHaveLength(4);
