@@ -8,6 +8,7 @@ import { mintToken } from '../../cli/token.ts';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { type Api, createApi, EndpointMissingError } from './api.ts';
 import { installRoundTripCounter, type RoundTripCounter } from './round-trips.ts';
+import { installUnitCounter, type UnitCounter } from './units.ts';
 
 export interface BenchOptions {
   quick: boolean;
@@ -20,6 +21,8 @@ export interface Bench {
   /** The document client every handler uses (counted). */
   client: DynamoDBDocumentClient;
   counter: RoundTripCounter;
+  /** Request units of what the handlers read and write (while recording). */
+  units: UnitCounter;
   api: Api;
   application: { applicationId: string; publicKeyPem: string; privateKeyPem: string };
   adminToken: string;
@@ -74,6 +77,7 @@ export const setUp = async (options: BenchOptions): Promise<Bench> => {
   resetConfig();
   const client = createDocumentClient(ddb.endpoint);
   const counter = installRoundTripCounter(client);
+  const units = installUnitCounter(client, createDocumentClient(ddb.endpoint), table);
   setDocumentClient(client);
   const api = createApi(mounts());
 
@@ -136,6 +140,7 @@ export const setUp = async (options: BenchOptions): Promise<Bench> => {
     table,
     client,
     counter,
+    units,
     api,
     application,
     adminToken,

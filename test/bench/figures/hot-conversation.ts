@@ -10,6 +10,9 @@ import { guarded } from './common.ts';
 
 const WRITERS = 32;
 
+/** Posts and transactions of the one-conversation rounds: how many posts one group commit carries. */
+export const hotBatches = { posts: 0, transactions: 0 };
+
 interface Writer {
   token: string;
   conversationId: string;
@@ -110,7 +113,14 @@ export const hotConversationRatio = (bench: Bench): Promise<Figure> =>
     await round(bench, spread, 2);
     const rounds = { hot: [] as Round[], spread: [] as Round[] };
     for (let i = 0; i < 2; i++) {
-      rounds.hot.push(await round(bench, hot, perWriter));
+      bench.counter.reset();
+      bench.counter.recording = true;
+      const r = await round(bench, hot, perWriter).finally(() => {
+        bench.counter.recording = false;
+      });
+      hotBatches.posts += r.events;
+      hotBatches.transactions += bench.counter.calls.filter((c) => c.command === 'TransactWriteItems').length;
+      rounds.hot.push(r);
       rounds.spread.push(await round(bench, spread, perWriter));
     }
     const rate = (rs: Round[]) =>
@@ -138,7 +148,7 @@ export const hotConversationRatio = (bench: Bench): Promise<Figure> =>
       'min',
       [
         `${WRITERS} writers × ${perWriter} text messages per round, 2 rounds each`,
-        `one conversation: ${hotRate.toFixed(0)} events/s`,
+        `one conversation: ${hotRate.toFixed(0)} events/s, ${(hotBatches.posts / Math.max(1, hotBatches.transactions)).toFixed(1)} posts per transaction`,
         `${WRITERS} conversations: ${spreadRate.toFixed(0)} events/s`,
         `one writer alone in one conversation: ${aloneRate.toFixed(0)} events/s, so no ordering of the` +
           ` writers could beat ${(aloneRate / spreadRate).toFixed(2)} here (each event = a read and a transaction in turn)`,

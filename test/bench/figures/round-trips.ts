@@ -7,6 +7,7 @@ import { routes } from '../../../functions/api/routes.ts';
 import { EndpointMissingError, isMissing, type RequestSpec } from '../api.ts';
 import type { Bench } from '../context.ts';
 import { type Figure, judge } from '../figure.ts';
+import type { UnitCount } from '../units.ts';
 import { answerUrl, type Scene } from './latency.ts';
 
 type Kind = 'read' | 'write';
@@ -31,6 +32,10 @@ export interface RoundTripRow {
   commands: string;
   status: 'ok' | 'missing' | 'error' | 'no recipe';
   note?: string;
+  /** Request units of the request, computed from its items, and as DynamoDB Local reported them. */
+  units?: UnitCount;
+  /** Handler CPU time of the request (user + system), in ms, the counters' own work left out. */
+  cpuMs?: number;
 }
 
 const shape = (route: string) => route.replace(/\{[^}]+\}/g, '{}').replace(/\/+$/, '');
@@ -176,6 +181,12 @@ const recipes = (bench: Bench, scene: Scene): Recipe[] => {
       make: async () => get(`/v1/conversations/${conv}/events/${await event()}`, user),
     },
     { route: 'GET /v1/numbers', kind: 'read', required: false, make: async () => get('/v1/numbers') },
+    {
+      route: 'GET /v1/openapi.json',
+      kind: 'read',
+      required: false,
+      make: async () => get('/v1/openapi.json'),
+    },
     {
       route: 'GET /v1/numbers/{number}',
       kind: 'read',
@@ -421,8 +432,12 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
       continue;
     }
     bench.counter.reset();
+    bench.units.reset();
     bench.counter.recording = true;
+    bench.units.recording = true;
     let r: Awaited<ReturnType<typeof bench.api.send>>;
+    const cpu = process.cpuUsage();
+    let cpuMs = 0;
     try {
       r = await bench.api.send(spec);
     } catch (error) {
@@ -430,8 +445,12 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
       rows.push({ ...recipe, calls: null, commands: '', status: 'missing' });
       continue;
     } finally {
+      const used = process.cpuUsage(cpu);
+      cpuMs = (used.user + used.system - bench.units.ownCpuMicros) / 1000;
       bench.counter.recording = false;
+      bench.units.recording = false;
     }
+    const measured = { units: bench.units.count, cpuMs };
     const commands = bench.counter.calls
       .map((c) => (c.items ? `${c.command}(${c.items})` : c.command))
       .join(' + ');
@@ -443,8 +462,9 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
         commands,
         status: 'error',
         note: `${r.status} ${r.body?.code ?? ''}`,
+        ...measured,
       });
-    else rows.push({ ...recipe, calls: bench.counter.calls.length, commands, status: 'ok' });
+    else rows.push({ ...recipe, calls: bench.counter.calls.length, commands, status: 'ok', ...measured });
   }
   // Routes the API registers that no recipe covers.
   const covered = new Set(list.map((r) => shape(r.route)));
@@ -466,7 +486,8 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
 export const roundTripFigures = (rows: RoundTripRow[], scans: number): Figure[] =>
   (['read', 'write'] as const).map((kind) => {
     const name = `round_trips_max_${kind}`;
-    const target = kind === 'read' ? 1 : 2;
+    // Reads: the conversation lists take a Query and a BatchGet (README, "Performance").
+    const target = 2;
     const mine = rows.filter((r) => r.kind === kind);
     const measured = mine.filter((r) => r.status === 'ok');
     const worst = Math.max(0, ...measured.map((r) => r.calls ?? 0));
