@@ -8,6 +8,7 @@ import { EndpointMissingError } from './api.ts';
 import { type Bench, setUp } from './context.ts';
 import { type Figure, targetText, valueText } from './figure.ts';
 import { bundleFigures } from './figures/bundle.ts';
+import { costFiguresOf } from './figures/cost.ts';
 import { eventsDepthRatio } from './figures/events-depth.ts';
 import { hotConversationRatio } from './figures/hot-conversation.ts';
 import { answerWebhookRatio, getConversationRatio, makeScene, postMessageRatio } from './figures/latency.ts';
@@ -22,6 +23,11 @@ const ORDER = [
   'hot_conversation_ratio',
   'round_trips_max_read',
   'round_trips_max_write',
+  'text_post_write_units',
+  'conversation_posts_per_second',
+  'cost_per_mau_usd',
+  'cost_per_million_messages_usd',
+  'cost_per_thousand_calls_usd',
   'cold_import_ratio',
   'bundle_bytes',
   'rss_growth_ratio',
@@ -64,6 +70,35 @@ const roundTripTable = (rows: RoundTripRow[]) =>
     ]),
   ]);
 
+const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** Request units and CPU time per endpoint, as computed from the items and as DynamoDB Local reported them. */
+const unitRows = (rows: RoundTripRow[]) =>
+  rows
+    .filter((r) => r.units)
+    .map((r) => ({
+      endpoint: `${r.route}${r.variant ? ` (${r.variant})` : ''}`,
+      read_units: r.units?.read ?? 0,
+      write_units: r.units?.write ?? 0,
+      reported_read_units: r.units?.reported.seen ? r.units.reported.read : null,
+      reported_write_units: r.units?.reported.seen ? r.units.reported.write : null,
+      cpu_ms: Number((r.cpuMs ?? 0).toFixed(2)),
+    }));
+
+const unitTable = (rows: ReturnType<typeof unitRows>) =>
+  pad([
+    ['endpoint', 'read units', 'write units', 'DynamoDB Local (read / write)', 'CPU ms'],
+    ...rows.map((r) => [
+      r.endpoint,
+      num(r.read_units),
+      num(r.write_units),
+      r.reported_read_units === null
+        ? '-'
+        : `${num(r.reported_read_units)} / ${num(r.reported_write_units ?? 0)}`,
+      r.cpu_ms.toFixed(1),
+    ]),
+  ]);
+
 const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
   const started = Date.now();
   process.stderr.write(`bench: ${label}…`);
@@ -87,6 +122,7 @@ const main = async () => {
     figures.push(await step('hot_conversation_ratio', () => hotConversationRatio(bench)));
     roundTrips = await step('round trips', () => measureRoundTrips(bench, scene));
     figures.push(...roundTripFigures(roundTrips, bench.counter.scans.length));
+    figures.push(...(await costFiguresOf(bench, scene, roundTrips)));
     figures.push(...(await step('bundle and cold import', () => bundleFigures(bench))));
     const events = await bench.api
       .ok({ method: 'GET', url: `/v1/conversations/${scene.conversationId}/events`, token: scene.user.token })
@@ -108,6 +144,12 @@ const main = async () => {
     out.push(`${f.name}:`, ...f.details.map((d) => `  ${d}`));
   }
   out.push('', 'DynamoDB calls per request:', roundTripTable(roundTrips), '');
+  const units = unitRows(roundTrips);
+  out.push(
+    'Request units per request (from the items read and written; transactions ×2, index writes included) and handler CPU time:',
+    unitTable(units),
+    '',
+  );
   if (bench.counter.scans.length > 0)
     out.push(`FAIL: ${bench.counter.scans.length} Scan call(s) during the run`);
   out.push(
@@ -117,8 +159,9 @@ const main = async () => {
   console.log(out.join('\n'));
 
   if (args.json) {
-    const json: Record<string, { value: number | null; target: number; ok: boolean }> = {};
+    const json: Record<string, unknown> = {};
     for (const f of figures) json[f.name] = { value: f.value, target: f.target, ok: f.ok };
+    json.request_units = units;
     writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);
   }
   process.exitCode = figures.every((f) => f.ok) && bench.counter.scans.length === 0 ? 0 : 1;
