@@ -122,7 +122,8 @@ export const ensureTable = async (
 /** The file where `npm start` notes the DynamoDB Local it runs on a data folder, to find it after a crash. */
 export const pidFileOf = (dataDir: string): string => join(dataDir, 'dynamodb-local.pid');
 
-const isAlive = (pid: number): boolean => {
+/** Whether a process with this pid is running (signal 0 tests without signalling). */
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

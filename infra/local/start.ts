@@ -13,6 +13,7 @@ import { loadDevApplication } from './dev-application.ts';
 import {
   ensureTable,
   forgetPid,
+  isAlive,
   notePid,
   portInUse,
   startDynamoDbLocal,
@@ -53,15 +54,6 @@ const parentOf = (pid: number): number | undefined => {
     return Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
   } catch {
     return undefined;
-  }
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 };
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, inject } from 'vitest';
-import { resetConfig } from '../../functions/config.ts';
-import { createDocumentClient, setDocumentClient } from '../../functions/store/client.ts';
+import { createDocumentClient } from '../../functions/store/client.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
-import { testApplication } from './tokens.ts';
+import { useTestEnvironment } from './test-env.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const url = new URL(endpoint);
@@ -13,14 +12,7 @@ if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
 }
 
 // Each test file gets a table of its own, so files never see each other's items.
-process.env.TABLE_NAME = `parley-test-${randomUUID()}`;
-process.env.DYNAMODB_ENDPOINT = endpoint;
-process.env.AWS_REGION = 'local';
-process.env.APPLICATION_ID = testApplication.applicationId;
-process.env.APPLICATION_PUBLIC_KEY = testApplication.publicKeyPem;
-process.env.PUBLIC_BASE_URL = 'http://parley.test';
-resetConfig();
-setDocumentClient(undefined);
+useTestEnvironment(`parley-test-${randomUUID()}`, endpoint);
 
 beforeAll(async () => {
   await ensureTable(createDocumentClient(endpoint), process.env.TABLE_NAME as string);
