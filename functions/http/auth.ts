@@ -112,7 +112,15 @@ const globToRegExp = (glob: string): RegExp => {
   return new RegExp(`^${source}/?$`);
 };
 
+/** Compiled ACL globs, bounded like the token cache (a token may carry any number of globs). */
 const aclPatterns = new Map<string, RegExp>();
+
+/** A rule's `methods`: absent = every method; one string = that method; anything but a list = none. */
+const methodsOf = (rule: unknown): unknown[] | undefined => {
+  const methods = (rule as { methods?: unknown } | null)?.methods;
+  if (methods === undefined || methods === null) return undefined;
+  return typeof methods === 'string' ? [methods] : Array.isArray(methods) ? methods : [];
+};
 
 /** Whether a user token's `acl.paths` allow this method on this path (`*` = one segment, `**` = the rest). */
 export const aclAllows = (acl: AclRules, method: string, path: string): boolean =>
@@ -120,10 +128,11 @@ export const aclAllows = (acl: AclRules, method: string, path: string): boolean 
     let re = aclPatterns.get(glob);
     if (!re) {
       re = globToRegExp(glob);
+      if (aclPatterns.size >= CACHE_LIMIT) aclPatterns.delete(aclPatterns.keys().next().value as string);
       aclPatterns.set(glob, re);
     }
     if (!re.test(path)) return false;
-    const methods = rule && Array.isArray(rule.methods) ? rule.methods : undefined;
+    const methods = methodsOf(rule);
     return !methods || methods.some((m) => String(m).toUpperCase() === method);
   });
 

@@ -185,6 +185,24 @@ describe('auth', () => {
       expect((await call('GET', '/v1/conversations', { token: lower })).status).toBe(403);
     });
 
+    it('reads a methods string as one method, and a methods value of another type as none', async () => {
+      const one = await userToken('by-admin', {
+        aclPaths: { '/*/conversations/**': { methods: 'GET' as unknown as string[] } },
+      });
+      expect((await call('GET', '/v1/conversations', { token: one })).status).toBe(200);
+      const name = `acl-string-${randomUUID()}`;
+      const post = await call('POST', '/v1/conversations', { token: one, body: { display_name: name } });
+      expect(post.status, post.text).toBe(403);
+      expect(post.body.code).toBe('system:error:permission');
+      expect(Object.keys(post.body).sort()).toEqual(['code', 'detail', 'instance', 'title', 'type']);
+      const latest = (await call('GET', '/v1/conversations?page_size=100&order=desc')).body._embedded;
+      expect(latest.conversations.map((c: { display_name?: string }) => c.display_name)).not.toContain(name);
+      const odd = await userToken('by-admin', {
+        aclPaths: { '/*/conversations/**': { methods: { GET: true } as unknown as string[] } },
+      });
+      expect((await call('GET', '/v1/conversations', { token: odd })).status).toBe(403);
+    });
+
     it('matches one segment with * and the rest with **', async () => {
       const oneLevel = await userToken('by-admin', { aclPaths: { '/v1/users/*': {} } });
       expect((await call('GET', '/v1/users/by-admin', { token: oneLevel })).status).toBe(200);
