@@ -16,17 +16,10 @@ export const headerOf = (event: ApiEvent, name: string): string | undefined => {
 const contentTypeOf = (event: ApiEvent): string =>
   (headerOf(event, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
 
-export const queryOf = (event: ApiEvent): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(event.rawQueryString ?? '')) out[k] = v;
-  return out;
-};
+/** Fields as own properties (`__proto__` is a field like any other), the last of a repeated name winning. */
+export const formOf = (raw: string): Record<string, string> => Object.fromEntries(new URLSearchParams(raw));
 
-export const formOf = (raw: string): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
-  return out;
-};
+export const queryOf = (event: ApiEvent): Record<string, string> => formOf(event.rawQueryString ?? '');
 
 /** The fields of a webhook body: JSON, or form-encoded; anything else is a 400. */
 export const bodyFieldsOf = (event: ApiEvent, raw: string): Record<string, unknown> => {
@@ -44,7 +37,7 @@ export const bodyFieldsOf = (event: ApiEvent, raw: string): Record<string, unkno
 
 /** A field as a non-empty string, or undefined. */
 export const text = (fields: Record<string, unknown>, name: string): string | undefined => {
-  const v = fields[name];
+  const v = Object.hasOwn(fields, name) ? fields[name] : undefined;
   if (typeof v === 'number') return String(v);
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 };

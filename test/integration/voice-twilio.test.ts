@@ -274,6 +274,24 @@ describe('Twilio voice: bad input', () => {
     ]);
   });
 
+  it('a CallStatus named like an Object.prototype member is ignored and leaves the legs as they were', async () => {
+    const c = await answer();
+    await childStatus(c, 'initiated', 1);
+    await childStatus(c, 'ringing', 2);
+    const before = [(await legOf(c.child)).body, (await legOf(c.parent)).body];
+    const events = await eventsOf(c.conversationId);
+    for (const status of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      for (const res of [await childStatus(c, status, 3), await parentStatus(c, status, 3)]) {
+        expect([200, 204, 400], res.text).toContain(res.status);
+        if (res.status === 400)
+          expect(Object.keys(res.body)).toEqual(expect.arrayContaining(['type', 'title', 'code', 'detail']));
+      }
+    }
+    expect([(await legOf(c.child)).body, (await legOf(c.parent)).body]).toEqual(before);
+    expect(await eventsOf(c.conversationId)).toEqual(events);
+    expect(await states(c.conversationId)).toEqual(['JOINED', 'INVITED']);
+  });
+
   it('a status for an unknown CallSid is accepted and writes nothing', async () => {
     const CallSid = sid();
     const res = await twilioPost('/voice/twilio/status', {

@@ -14,18 +14,18 @@ import { formOf, headerOf, providerTime, queryOf, requestedUrl, requireFields, t
 const NAME = 'twilio';
 
 /** Twilio `CallStatus` → leg status; `queued` and `initiated` both mean the leg started. */
-const STATUS: Record<string, LegStatus> = {
-  queued: 'started',
-  initiated: 'started',
-  ringing: 'ringing',
-  'in-progress': 'answered',
-  answered: 'answered',
-  completed: 'completed',
-  busy: 'busy',
-  'no-answer': 'unanswered',
-  failed: 'failed',
-  canceled: 'cancelled',
-};
+const STATUS = new Map<string, LegStatus>([
+  ['queued', 'started'],
+  ['initiated', 'started'],
+  ['ringing', 'ringing'],
+  ['in-progress', 'answered'],
+  ['answered', 'answered'],
+  ['completed', 'completed'],
+  ['busy', 'busy'],
+  ['no-answer', 'unanswered'],
+  ['failed', 'failed'],
+  ['canceled', 'cancelled'],
+]);
 
 /** The signature Twilio computes for a form POST (or a GET: no fields) to `url`. */
 export const twilioSignature = (authToken: string, url: string, fields: Record<string, string>): string => {
@@ -115,7 +115,7 @@ export const twilio: Provider = {
     const from = text(f, 'From');
     const to = text(f, 'To');
     requireFields({ CallSid: callId, CallStatus: status, From: from, To: to });
-    const mapped = STATUS[status as string];
+    const mapped = STATUS.get(status as string);
     if (!mapped) return { kind: 'ignored', callId, status: status as string };
     const duration = text(f, 'CallDuration');
     return {
