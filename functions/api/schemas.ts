@@ -385,9 +385,12 @@ const eventTypeList = v.pipe(
   v.maxLength(5, 'must contain less than or equal to 5 items'),
 );
 
+/** The largest event id Parley stores: ids are kept as ten digits. */
+export const MAX_EVENT_ID = 9_999_999_999;
+
 export const listEventsQuery = object({
-  start_id: optional(integer({ min: 1, coerce: true })),
-  end_id: optional(integer({ min: 1, coerce: true })),
+  start_id: optional(integer({ min: 1, max: MAX_EVENT_ID, coerce: true })),
+  end_id: optional(integer({ min: 1, max: MAX_EVENT_ID, coerce: true })),
   event_type: optional(eventTypeList),
   page_size: pageSizeSchema,
   order: orderSchema,

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { type DomainError, notFound } from '../domain/errors.ts';
 import { jsonBody } from './body.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 import { check, type Schema } from './validate.ts';
@@ -28,10 +29,33 @@ export type RouteHandler = ((event: ApiEvent, context: Context) => Promise<ApiRe
   contract?: RouteContract;
 };
 
-/** HTTP API hands Lambda the path already URL-decoded, so path parameters are used as they come. */
+/**
+ * Longest path parameter, in UTF-16 units: above every id Parley hands out and every name it accepts (200),
+ * and short enough that any key built from it stays within DynamoDB's key sizes (a sort key: 1,024 bytes).
+ */
+export const MAX_PATH_PARAM_LENGTH = 256;
+
+/** What a path parameter names, for the 404 of one that cannot name anything. */
+const NOT_FOUND = new Map<string, () => DomainError>([
+  ['conversation_id', notFound.conversation],
+  ['user_id', notFound.user],
+  ['member_id', notFound.member],
+  ['event_id', notFound.event],
+  ['leg_id', notFound.leg],
+  ['number', notFound.number],
+]);
+
+/**
+ * HTTP API hands Lambda the path already URL-decoded, so path parameters are used as they come; one longer
+ * than any id names nothing (404).
+ */
 const paramsOf = (event: ApiEvent): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(event.pathParameters ?? {})) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(event.pathParameters ?? {})) {
+    if (v === undefined) continue;
+    if (v.length > MAX_PATH_PARAM_LENGTH) throw (NOT_FOUND.get(k) ?? notFound.route)();
+    out[k] = v;
+  }
   return out;
 };
 

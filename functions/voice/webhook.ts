@@ -42,6 +42,22 @@ export const text = (fields: Record<string, unknown>, name: string): string | un
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 };
 
+/** Longest provider call id Parley takes (Twilio's are 34 characters, Vonage's 36): it becomes a key. */
+const MAX_CALL_ID_LENGTH = 256;
+
+/** A field that is a call's id (the provider's, or the ids Parley put into a callback URL): as `text`, and a 400 naming it when it is longer than any id. */
+export const callIdField = (fields: Record<string, unknown>, name: string): string | undefined => {
+  const id = text(fields, name);
+  if (id !== undefined && id.length > MAX_CALL_ID_LENGTH)
+    throw validationError([
+      {
+        name,
+        reason: `"${name}" length must be less than or equal to ${MAX_CALL_ID_LENGTH} characters long`,
+      },
+    ]);
+  return id;
+};
+
 /** Throws the Vonage 400 naming every required field that is missing. */
 export const requireFields = (fields: Record<string, string | undefined>): void => {
   const issues: InvalidParameter[] = Object.entries(fields)

@@ -9,7 +9,16 @@ import type { AnswerRenderer, Bridge, Instructions } from '../../domain/calls.ts
 import type { LegStatus } from '../../domain/legs.ts';
 import { normalizeNumber } from '../../domain/numbers.ts';
 import { invalidSignature, type Provider, type Webhook } from '../provider.ts';
-import { formOf, headerOf, providerTime, queryOf, requestedUrl, requireFields, text } from '../webhook.ts';
+import {
+  callIdField,
+  formOf,
+  headerOf,
+  providerTime,
+  queryOf,
+  requestedUrl,
+  requireFields,
+  text,
+} from '../webhook.ts';
 
 const NAME = 'twilio';
 
@@ -100,7 +109,7 @@ export const twilio: Provider = {
 
   parseAnswer(hook) {
     const f = fieldsOf(hook);
-    const callId = text(f, 'CallSid');
+    const callId = callIdField(f, 'CallSid');
     const from = text(f, 'From');
     const to = text(f, 'To');
     requireFields({ CallSid: callId, From: from, To: to });
@@ -110,7 +119,7 @@ export const twilio: Provider = {
   parseStatus(hook) {
     const f = fieldsOf(hook);
     const query = queryOf(hook.event);
-    const callId = text(f, 'CallSid');
+    const callId = callIdField(f, 'CallSid');
     const status = text(f, 'CallStatus');
     const from = text(f, 'From');
     const to = text(f, 'To');
@@ -130,9 +139,9 @@ export const twilio: Provider = {
         ...(duration !== undefined && /^\d+$/.test(duration) ? { duration: Number(duration) } : {}),
         from,
         to,
-        providerParentId: text(f, 'ParentCallSid'),
-        conversationId: query.conversation_id,
-        memberId: query.member_id,
+        providerParentId: callIdField(f, 'ParentCallSid'),
+        conversationId: callIdField(query, 'conversation_id'),
+        memberId: callIdField(query, 'member_id'),
       },
     };
   },

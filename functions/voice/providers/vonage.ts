@@ -8,7 +8,15 @@ import { config } from '../../config.ts';
 import type { AnswerRenderer, Bridge, Instructions } from '../../domain/calls.ts';
 import { isLegStatus } from '../../domain/legs.ts';
 import { invalidSignature, type Provider, type Webhook } from '../provider.ts';
-import { bodyFieldsOf, headerOf, providerTime, queryOf, requireFields, text } from '../webhook.ts';
+import {
+  bodyFieldsOf,
+  callIdField,
+  headerOf,
+  providerTime,
+  queryOf,
+  requireFields,
+  text,
+} from '../webhook.ts';
 
 const NAME = 'vonage';
 
@@ -90,7 +98,7 @@ export const vonage: Provider = {
 
   parseAnswer(hook) {
     const f = fieldsOf(hook);
-    const callId = text(f, 'uuid');
+    const callId = callIdField(f, 'uuid');
     const from = text(f, 'from') ?? text(f, 'from_user');
     const to = text(f, 'to');
     requireFields({ uuid: callId, from, to });
@@ -99,7 +107,7 @@ export const vonage: Provider = {
       callId: callId as string,
       from: from as string,
       to: to as string,
-      providerParentId: text(f, 'conversation_uuid'),
+      providerParentId: callIdField(f, 'conversation_uuid'),
     };
   },
 
@@ -108,7 +116,7 @@ export const vonage: Provider = {
     const query = queryOf(hook.event);
     const status = text(f, 'status');
     // Answering-machine results name the call `call_uuid`.
-    const callId = text(f, 'uuid') ?? text(f, 'call_uuid');
+    const callId = callIdField(f, 'uuid') ?? callIdField(f, 'call_uuid');
     const amd = status !== undefined && AMD_STATUSES.has(status);
     const from = text(f, 'from');
     const to = text(f, 'to');
@@ -130,9 +138,9 @@ export const vonage: Provider = {
         ...(duration !== undefined && /^\d+$/.test(duration) ? { duration: Number(duration) } : {}),
         from,
         to,
-        providerParentId: text(f, 'conversation_uuid'),
-        conversationId: query.conversation_id,
-        memberId: query.member_id,
+        providerParentId: callIdField(f, 'conversation_uuid'),
+        conversationId: callIdField(query, 'conversation_id'),
+        memberId: callIdField(query, 'member_id'),
       },
     };
   },
