@@ -13,6 +13,8 @@ export interface Config {
   applicationId: string;
   /** PEM text of the application's public key (SPKI or PKCS#1). */
   applicationPublicKey: string;
+  /** Key of the HMAC that makes list cursors tamper-evident: CURSOR_SECRET, else the public key's PEM text. */
+  cursorSecret: string;
   /** Base of the absolute URLs in `_links`, without a trailing slash; when unset the request's host is used. */
   publicBaseUrl: string | undefined;
   /** Most members (invited or joined) one conversation may hold. */
@@ -51,6 +53,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   dynamodbEndpoint: blankToUndefined(env.DYNAMODB_ENDPOINT),
   applicationId: env.APPLICATION_ID ?? '',
   applicationPublicKey: (env.APPLICATION_PUBLIC_KEY ?? '').replace(/\\n/g, '\n'),
+  cursorSecret: env.CURSOR_SECRET || (env.APPLICATION_PUBLIC_KEY ?? '').replace(/\\n/g, '\n'),
   publicBaseUrl: blankToUndefined(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
   maxMembersPerConversation: intFrom(env.MAX_MEMBERS_PER_CONVERSATION, 3000, 'MAX_MEMBERS_PER_CONVERSATION'),
   vonageSignatureSecret: blankToUndefined(env.VONAGE_SIGNATURE_SECRET),

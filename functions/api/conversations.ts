@@ -15,7 +15,7 @@ export const create = route({ body: conversationBody }, async ({ event, body }) 
 });
 
 export const list = route({ query: listConversationsQuery }, async ({ event, query }) => {
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const page = await parley.conversations.list(actorOf(event), {
     ...paging,
     dateStart: query.date_start,

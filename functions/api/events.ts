@@ -26,7 +26,7 @@ export const list = route({ query: listEventsQuery }, async ({ event, params, qu
     throw validationError([
       { name: 'end_id', reason: '"end_id" must be greater than or equal to ref:start_id' },
     ]);
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const page = await parley.events.list(actorOf(event), params.conversation_id, {
     ...paging,
     startId: query.start_id,

@@ -16,7 +16,7 @@ export const get = route({}, async ({ event, params }) => {
 });
 
 export const listOfConversation = route({ query: listLegsQuery }, async ({ event, params, query }) => {
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const page = await parley.legs.list(actorOf(event), params.conversation_id, paging);
   const b = base(event);
   return json(200, {

@@ -22,7 +22,7 @@ export const create = route({ body: memberBody }, async ({ event, params, body }
 });
 
 export const list = route({ query: listMembersQuery }, async ({ event, params, query }) => {
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const page = await parley.members.list(actorOf(event), params.conversation_id, paging);
   const b = base(event);
   return json(200, {

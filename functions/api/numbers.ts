@@ -26,7 +26,7 @@ export const remove = route({}, async ({ event, params }) => {
 });
 
 export const list = route({ query: listNumbersQuery }, async ({ event, query }) => {
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const b = base(event);
   const page = await parley.numbers.list(actorOf(event), paging);
   return json(200, {

@@ -16,7 +16,7 @@ export const create = route({ body: userBody }, async ({ event, body }) => {
 });
 
 export const list = route({ query: listUsersQuery }, async ({ event, query }) => {
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const b = base(event);
   const page = await parley.users.list(actorOf(event), { ...paging, name: query.name });
   return json(200, {
@@ -47,7 +47,7 @@ export const remove = route({}, async ({ event, params }) => {
 
 /** `GET /v1/users/{user_id}/conversations` (id or name); a user token lists only its own. */
 export const conversations = route({ query: userConversationsQuery }, async ({ event, params, query }) => {
-  const paging = pageRequest(query);
+  const paging = pageRequest(event, query);
   const page = await parley.users.conversations(actorOf(event), params.user_id, {
     ...paging,
     state: query.state as MemberState | undefined,

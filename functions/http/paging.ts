@@ -1,8 +1,14 @@
 /**
  * Cursor paging as the Vonage v1 API does it: `page_size` 1–100 (default 10), `order` asc|desc, an opaque
  * `cursor`, and absolute `_links.{first,self,next,prev}.href`; `next` is absent on the last page.
+ *
+ * A cursor is the position (a store key) as base64url JSON, then `.` and an HMAC-SHA256 (128 bits) of the
+ * list it belongs to (the path, the filters, the order) and the position, under `config().cursorSecret`: a
+ * cursor edited, forged, or carried to another list or other filters is refused as invalid.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
+import { config } from '../config.ts';
 import { requestError } from '../domain/errors.ts';
 import type { PageCursor } from '../domain/ports.ts';
 import type { ApiEvent } from './types.ts';
@@ -14,13 +20,34 @@ export const cursorSchema = v.optional(string());
 
 const invalidCursor = requestError.invalidCursor;
 
-export const encodeCursor = (cursor: PageCursor): string =>
-  Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+/** The list a cursor belongs to: the path and every query parameter but the cursor and the page size. */
+const scopeOf = (event: ApiEvent, order: 'asc' | 'desc'): string => {
+  const filters: string[] = [];
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {}))
+    if (v !== undefined && k !== 'cursor' && k !== 'page_size' && k !== 'order')
+      filters.push(new URLSearchParams({ [k]: v }).toString());
+  return `${event.rawPath.replace(/\/+$/, '')}?${filters.sort().join('&')}&order=${order}`;
+};
 
-export const decodeCursor = (raw: string | undefined): PageCursor | undefined => {
+const macOf = (scope: string, position: string): Buffer =>
+  createHmac('sha256', config().cursorSecret)
+    .update(`parley-cursor\n${scope}\n${position}`)
+    .digest()
+    .subarray(0, 16);
+
+export const encodeCursor = (cursor: PageCursor, scope: string): string => {
+  const position = Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+  return `${position}.${macOf(scope, position).toString('base64url')}`;
+};
+
+export const decodeCursor = (raw: string | undefined, scope: string): PageCursor | undefined => {
   if (raw === undefined) return undefined;
+  const [position, mac, extra] = raw.split('.');
+  const given = Buffer.from(mac ?? '', 'base64url');
+  if (extra !== undefined || given.length !== 16 || !timingSafeEqual(given, macOf(scope, position)))
+    throw invalidCursor();
   try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    const value = JSON.parse(Buffer.from(position, 'base64url').toString('utf8'));
     if (
       typeof value === 'object' &&
       value !== null &&
@@ -37,11 +64,17 @@ export const decodeCursor = (raw: string | undefined): PageCursor | undefined =>
 };
 
 /** The paging parameters of a list request, with Vonage's defaults (`asc`, 10 a page). */
-export const pageRequest = (query: { order?: 'asc' | 'desc'; page_size?: number; cursor?: string }) => ({
-  order: query.order ?? 'asc',
-  pageSize: query.page_size ?? 10,
-  cursor: decodeCursor(query.cursor),
-});
+export const pageRequest = (
+  event: ApiEvent,
+  query: { order?: 'asc' | 'desc'; page_size?: number; cursor?: string },
+) => {
+  const order = query.order ?? 'asc';
+  return {
+    order,
+    pageSize: query.page_size ?? 10,
+    cursor: decodeCursor(query.cursor, scopeOf(event, order)),
+  };
+};
 
 /** The absolute base URL of this deployment: PUBLIC_BASE_URL, else the host the request came to. */
 export const baseUrl = (event: ApiEvent, configured: string | undefined): string => {
@@ -80,11 +113,12 @@ export const pageLinks = (
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
   query.page_size = String(pageSize);
   query.order = order;
+  const scope = scopeOf(event, order);
   const links: PageLinks = {
     first: { href: linkUrl(base, path, query) },
     self: { href: linkUrl(base, path, query, query.cursor) },
   };
-  if (page.next) links.next = { href: linkUrl(base, path, query, encodeCursor(page.next)) };
-  if (page.prev) links.prev = { href: linkUrl(base, path, query, encodeCursor(page.prev)) };
+  if (page.next) links.next = { href: linkUrl(base, path, query, encodeCursor(page.next, scope)) };
+  if (page.prev) links.prev = { href: linkUrl(base, path, query, encodeCursor(page.prev, scope)) };
   return links;
 };

@@ -219,3 +219,75 @@ describe('cursor paging', () => {
     });
   });
 });
+
+describe('cursors are bound to their list', () => {
+  const cursorOf = (href: string) => new URL(href).searchParams.get('cursor') as string;
+  const expectInvalid = (res: ApiResponse) => {
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.code).toBe('paginator-builder:error:invalid-cursor');
+    expect(Object.keys(res.body).sort()).toEqual(['code', 'detail', 'instance', 'title', 'type']);
+  };
+  let a = '';
+  let b = '';
+  let next = '';
+
+  beforeAll(async () => {
+    a = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+    b = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+    for (const cid of [a, b])
+      for (let i = 0; i < 3; i++)
+        await call('POST', `/v1/conversations/${cid}/events`, { body: { type: 'custom:page', body: { i } } });
+    next = cursorOf((await call('GET', `/v1/conversations/${a}/events?page_size=1`)).body._links.next.href);
+  });
+
+  it('follows its own list, whatever the page size or a trailing slash', async () => {
+    for (const url of [
+      `/v1/conversations/${a}/events?page_size=1&cursor=${next}`,
+      `/v1/conversations/${a}/events/?page_size=2&cursor=${next}`,
+    ]) {
+      const res = await call('GET', url);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body._embedded[0].id).toBe(2);
+    }
+  });
+
+  it('refuses a cursor from another conversation', async () => {
+    expectInvalid(await call('GET', `/v1/conversations/${b}/events?page_size=1&cursor=${next}`));
+  });
+
+  it('refuses a cursor from another list', async () => {
+    expectInvalid(await call('GET', `/v1/conversations/${a}/members?cursor=${next}`));
+    expectInvalid(await call('GET', `/v1/conversations?cursor=${next}`));
+    const ofConversations = cursorOf(
+      (await call('GET', '/v1/conversations?page_size=1')).body._links.next.href,
+    );
+    expectInvalid(await call('GET', `/v1/users?page_size=1&cursor=${ofConversations}`));
+  });
+
+  it('refuses a cursor used with other filters or another order', async () => {
+    for (const q of ['event_type=custom:page', 'start_id=1', 'exclude_deleted_events=true', 'order=desc'])
+      expectInvalid(await call('GET', `/v1/conversations/${a}/events?page_size=1&${q}&cursor=${next}`));
+    const filtered = await call('GET', `/v1/conversations/${a}/events?page_size=1&event_type=custom:page`);
+    const res = await call('GET', path(filtered.body._links.next.href));
+    expect(res.status, res.text).toBe(200);
+    expect(res.body._embedded[0].id).toBe(2);
+  });
+
+  it('refuses an edited or forged cursor', async () => {
+    const [position, mac] = next.split('.');
+    const key = JSON.parse(Buffer.from(position, 'base64url').toString('utf8'));
+    key.k = Object.fromEntries(Object.entries(key.k).map(([k, v]) => [k, String(v).replace(a, b)]));
+    const moved = Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const forged of [
+      `${moved}.${mac}`,
+      moved,
+      `${position}.${mac.slice(0, -2)}AA`,
+      `${position}.${mac}.x`,
+      `${position}.`,
+      '.',
+    ])
+      expectInvalid(
+        await call('GET', `/v1/conversations/${b}/events?page_size=1&cursor=${encodeURIComponent(forged)}`),
+      );
+  });
+});
