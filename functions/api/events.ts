@@ -1,5 +1,5 @@
 import { config } from '../config.ts';
-import { notFound, validationError } from '../domain/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
@@ -22,10 +22,6 @@ export const create = route({ body: eventBody }, async ({ event, params, body })
 });
 
 export const list = route({ query: listEventsQuery }, async ({ event, params, query }) => {
-  if (query.start_id !== undefined && query.end_id !== undefined && query.end_id < query.start_id)
-    throw validationError([
-      { name: 'end_id', reason: '"end_id" must be greater than or equal to ref:start_id' },
-    ]);
   const paging = pageRequest(event, query);
   const page = await parley.events.list(actorOf(event), params.conversation_id, {
     ...paging,

@@ -1,6 +1,6 @@
 /** Conversation events: what is stored per event, and the system events Parley writes itself. */
 import type { Conversation } from './conversations.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, validationError } from './errors.ts';
 import type { Member } from './members.ts';
 
 export interface EventUser {
@@ -168,3 +168,11 @@ export const eventDeletedEvent = (
   timestamp: now,
   from_user: fromUser,
 });
+
+/** An event-id range must not end before it starts. */
+export const assertEventIdRange = (startId: number | undefined, endId: number | undefined): void => {
+  if (startId !== undefined && endId !== undefined && endId < startId)
+    throw validationError([
+      { name: 'end_id', reason: '"end_id" must be greater than or equal to ref:start_id' },
+    ]);
+};

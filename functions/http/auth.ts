@@ -144,22 +144,18 @@ const bearer = (event: ApiEvent): string | undefined => {
   return match[1];
 };
 
-const authenticateRequest = async (event: ApiEvent): Promise<void> => {
-  const token = bearer(event);
-  if (!token) throw authError.missing();
-  const caller = await verifyToken(token);
-  if (caller.kind === 'user') {
-    const { method, path } = event.requestContext.http;
-    if (!aclAllows(caller.acl, method.toUpperCase(), path)) throw authError.permission();
-  }
-  event.caller = caller;
-};
-
 /** Requires a valid application JWT on every request and puts the caller on `event.caller`. */
 export const authenticate = (): MiddlewareObj<ApiEvent, ApiResult> => ({
   name: 'authenticate',
   before: async (request) => {
-    await authenticateRequest(request.event);
+    const token = bearer(request.event);
+    if (!token) throw authError.missing();
+    const caller = await verifyToken(token);
+    if (caller.kind === 'user') {
+      const { method, path } = request.event.requestContext.http;
+      if (!aclAllows(caller.acl, method.toUpperCase(), path)) throw authError.permission();
+    }
+    request.event.caller = caller;
   },
 });
 

@@ -33,7 +33,6 @@ const answer: Action = async (provider, hook) => {
 
 const status: Action = async (provider, hook) => {
   await provider.verify(hook);
-  const now = new Date().toISOString();
   const parsed = provider.parseStatus(hook);
   if (parsed.kind === 'ignored') {
     log('info', 'voice status ignored', {
@@ -42,7 +41,7 @@ const status: Action = async (provider, hook) => {
       status: parsed.status,
     });
   } else {
-    const result = await parleyVoice.calls.status(parsed.report, now);
+    const result = await parleyVoice.calls.status(parsed.report);
     log(result === 'unknown' ? 'warn' : 'info', 'voice status', {
       provider: provider.name,
       callId: parsed.report.callId,

@@ -1,6 +1,7 @@
 import { assertWritable, type Conversation, isGone } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import {
+  assertEventIdRange,
   type ConversationEvent,
   EPHEMERAL_TYPES,
   type EventUser,
@@ -168,5 +169,7 @@ export const listEvents = (
   actor: Actor,
   conversationId: string,
   query: EventQuery,
-): Promise<Page<ConversationEvent>> =>
-  listWithin(deps, actor, conversationId, () => deps.ports.events.list(conversationId, query));
+): Promise<Page<ConversationEvent>> => {
+  assertEventIdRange(query.startId, query.endId);
+  return listWithin(deps, actor, conversationId, () => deps.ports.events.list(conversationId, query));
+};
