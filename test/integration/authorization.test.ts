@@ -1,19 +1,8 @@
-/**
- * The default authorization model (`membership`): on top of a user token's `acl.paths`, what a user may do
- * in a conversation depends on its member there and on whether it created the conversation. Admin tokens
- * (no `sub`) may do everything. `AUTHORIZATION=acl` restores Vonage's behaviour, where the ACL alone decides.
- *
- * Personas, in every room: alice created the conversation with her own token and joined it; bob was invited
- * by alice and joined from his invite; carol is only invited; dave was added by an admin and left; eve was
- * never invited. Bob posted one message.
- */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../functions/config.ts';
 import { READ_MEMBERSHIP_MAX_AGE_MS } from '../../functions/domain/access.ts';
-import { db, tableName } from '../../functions/store/client.ts';
-import { keys } from '../../functions/store/keys.ts';
 import { type ApiResponse, call } from '../support/api.ts';
+import { markLeft } from '../support/table.ts';
 import { userToken } from '../support/tokens.ts';
 
 type Persona = 'alice' | 'bob' | 'carol' | 'dave' | 'eve';
@@ -758,16 +747,7 @@ describe('what a process remembers of a member', () => {
     });
     const text = { type: 'message', body: { message_type: 'text', text: 'hi' } };
     expect((await call('POST', `/v1/conversations/${cid}/events`, { token, body: text })).status).toBe(201);
-    for (const key of [keys.member(cid, joined.body.id), keys.memberOfUser(cid, user.body.id)])
-      await db().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: key,
-          UpdateExpression: 'SET #s = :left',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':left': 'LEFT' },
-        }),
-      );
+    await markLeft(cid, joined.body.id, user.body.id);
     // Act: a read inside the window takes what this process confirmed; one past it reads her member again.
     const inside = await call('GET', `/v1/conversations/${cid}`, { token });
     const now = Date.now();

@@ -3,22 +3,13 @@
  * items: each route answers 404 `conversation:error:not-found`, as for a conversation that never existed,
  * and writes nothing.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, tableName } from '../../functions/store/client.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { type ApiResponse, call } from '../support/api.ts';
+import { expire } from '../support/table.ts';
 import { userToken } from '../support/tokens.ts';
-
-const expire = (conversationId: string, secondsFromNow: number) =>
-  db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.conversation(conversationId),
-      UpdateExpression: 'SET expiresAt = :t',
-      ExpressionAttributeValues: { ':t': Math.floor(Date.now() / 1000) + secondsFromNow },
-    }),
-  );
 
 /** Every item of the conversation's partition, straight from the table. */
 const partition = async (conversationId: string) =>

@@ -1,18 +1,6 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { db, tableName } from '../../functions/store/client.ts';
-import { keys } from '../../functions/store/keys.ts';
 import { call } from '../support/api.ts';
-
-const expire = (conversationId: string, secondsFromNow: number) =>
-  db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.conversation(conversationId),
-      UpdateExpression: 'SET expiresAt = :t',
-      ExpressionAttributeValues: { ':t': Math.floor(Date.now() / 1000) + secondsFromNow },
-    }),
-  );
+import { expire } from '../support/table.ts';
 
 describe('conversation expiry', () => {
   it('treats a conversation past its TTL as gone before DynamoDB deletes it', async () => {

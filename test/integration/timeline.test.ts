@@ -21,6 +21,7 @@ import { keys } from '../../functions/store/keys.ts';
 import { memberStore } from '../../functions/store/members-repo.ts';
 import { appendToTimeline } from '../../functions/store/timeline.ts';
 import { call } from '../support/api.ts';
+import { markLeft } from '../support/table.ts';
 import { userToken } from '../support/tokens.ts';
 
 const newUser = async (name: string) =>
@@ -159,16 +160,7 @@ describe('group commit', () => {
     expect((await post(cid, text('warm'), bob.token)).status).toBe(201);
     const k = (await conversation(cid)).sequence_number;
     // Another process makes alice LEFT (state on both of her items, no event: as if its event were elsewhere).
-    for (const key of [keys.member(cid, alice.member), keys.memberOfUser(cid, alice.userId)])
-      await db().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: key,
-          UpdateExpression: 'SET #s = :left',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':left': 'LEFT' },
-        }),
-      );
+    await markLeft(cid, alice.member, alice.userId);
     // Act
     const [a, b] = await Promise.all([post(cid, text('a'), alice.token), post(cid, text('b'), bob.token)]);
     // Assess
