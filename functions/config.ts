@@ -30,6 +30,14 @@ export interface Config {
    * authorization table). `acl`: the token's ACL alone decides, as Vonage did.
    */
   authorization: AuthorizationMode;
+  /** The socket gateway's Management API (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
+  websocketManagementUrl: string | undefined;
+  /** The socket Lambda's name (it invokes itself to greet a new connection) and Lambda's endpoint. */
+  socketFunctionName: string | undefined;
+  lambdaEndpoint: string | undefined;
+  /** The heartbeat the socket advertises: a ping every interval, the client's patience after it (s). */
+  socketPingIntervalS: number;
+  socketPingTimeoutS: number;
 }
 
 const intFrom = (raw: string | undefined, fallback: number, name: string): number => {
@@ -60,6 +68,11 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   twilioAuthToken: blankToUndefined(env.TWILIO_AUTH_TOKEN),
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
   authorization: authorizationFrom(env.AUTHORIZATION),
+  websocketManagementUrl: blankToUndefined(env.WEBSOCKET_MANAGEMENT_URL)?.replace(/\/+$/, ''),
+  socketFunctionName: blankToUndefined(env.SOCKET_FUNCTION_NAME),
+  lambdaEndpoint: blankToUndefined(env.LAMBDA_ENDPOINT)?.replace(/\/+$/, ''),
+  socketPingIntervalS: intFrom(env.SOCKET_PING_INTERVAL_S, 240, 'SOCKET_PING_INTERVAL_S'),
+  socketPingTimeoutS: intFrom(env.SOCKET_PING_TIMEOUT_S, 180, 'SOCKET_PING_TIMEOUT_S'),
 });
 
 let cached: Config | undefined;

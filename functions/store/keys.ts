@@ -3,7 +3,7 @@
  * the same patterns; keep the two in step.
  *
  * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number.
+ * leg, leg-of-conversation, number, connection, dropped-session.
  */
 export interface Key {
   pk: string;
@@ -88,7 +88,36 @@ export const keys = {
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
+
+  /**
+   * A socket connection, in one of `CONNECTION_SHARDS` partitions chosen by its id: read by id in one Get,
+   * and every connection (the heartbeat's round) in one Query per shard.
+   */
+  connection: (connectionId: string): Key => ({
+    pk: `WSC#${connectionShard(connectionId)}`,
+    sk: `WSC#${connectionId}`,
+  }),
+  connectionShard: (shard: number): string => `WSC#${shard}`,
+  /** GSI1 on connection items: the live connections of a user. */
+  connectionsOfUser: (userId: string): { gsi1pk: string } => ({ gsi1pk: `WSUSR#${userId}` }),
+  connectionOfUserSort: (connectedAt: string, connectionId: string): string =>
+    `${connectedAt}#${connectionId}`,
+  /** A session whose socket dropped, kept (with a TTL) so that a reconnect can resume it. */
+  droppedSession: (sessionId: string): Key => ({ pk: `WSSES#${sessionId}`, sk: 'WSSES' }),
 } as const;
+
+/** How many partitions hold connection items (each takes its share of connects and disconnects). */
+export const CONNECTION_SHARDS = 8;
+
+/** The shard of a connection id: FNV-1a of its characters, modulo the shard count. */
+function connectionShard(connectionId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < connectionId.length; i++) {
+    hash ^= connectionId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % CONNECTION_SHARDS;
+}
 
 /** The partition of one conversation: its item, its members, its events, its legs. */
 export const conversationPartition = (conversationId: string): string => `CON#${conversationId}`;

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers are middy stacks with their own event types
@@ -176,8 +177,17 @@ export const dispatch = async (mounts: Mount[], request: RawRequest): Promise<Ra
   return fromResultV2(result);
 };
 
-export const createDevServer = (mounts: Mount[]): Server =>
-  createServer(async (req: IncomingMessage, res: ServerResponse) => {
+/** What serves the WebSocket side on the same port (infra/local/socket-gateway.ts). */
+export interface SocketSide {
+  serves(path: string): boolean;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  /** Answers the AWS APIs it emulates; false for any other request. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+export const createDevServer = (mounts: Mount[], sockets?: SocketSide): Server => {
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    if (sockets?.handle(req, res)) return;
     try {
       const body = await readBody(req, MAX_REQUEST_BYTES);
       const out = await dispatch(mounts, {
@@ -195,3 +205,13 @@ export const createDevServer = (mounts: Mount[]): Server =>
       res.end(JSON.stringify({ message: tooLarge ? 'Request Entity Too Large' : 'Internal Server Error' }));
     }
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (sockets?.serves(path)) {
+      void sockets.upgrade(req, socket, head);
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+  });
+  return server;
+};

@@ -1,24 +1,49 @@
 import type { AddressInfo } from 'node:net';
+import { resetConfig } from '../../functions/config.ts';
 import { createDevServer } from '../../infra/local/dev-server.ts';
-import { mounts } from '../../infra/local/mounts.ts';
+import { mounts, SOCKET_FUNCTION_NAME, socketMount } from '../../infra/local/mounts.ts';
+import { LAMBDA_PATH, LocalSocketGateway, MANAGEMENT_PATH } from '../../infra/local/socket-gateway.ts';
 
 export interface TestServer {
   /** e.g. `http://127.0.0.1:41234`, to give an SDK as its `apiHost`. */
   baseUrl: string;
+  /** The WebSocket gateway on the same port (with `sockets`): drops every socket as a network failure would. */
+  dropSockets(): void;
+  /** How many sockets the gateway holds open. */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Also serve the Client SDK socket (`/v2/rtc`, `/rtc`) and the AWS APIs its handlers call. */
+  sockets?: boolean;
+  /** The heartbeat schedule of the socket gateway, in ms (0: none). */
+  heartbeatMs?: number;
+}
+
 /** Starts the dev server (the same handlers as Lambda) on a free loopback port. */
-export const startTestServer = async (): Promise<TestServer> => {
-  const server = createDevServer(mounts());
+export const startTestServer = async (options: TestServerOptions = {}): Promise<TestServer> => {
+  const gateway = options.sockets ? new LocalSocketGateway(socketMount(options.heartbeatMs ?? 0)) : undefined;
+  const server = createDevServer(mounts(), gateway);
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  if (gateway) {
+    process.env.WEBSOCKET_MANAGEMENT_URL = `${baseUrl}${MANAGEMENT_PATH}`;
+    process.env.LAMBDA_ENDPOINT = `${baseUrl}${LAMBDA_PATH}`;
+    process.env.SOCKET_FUNCTION_NAME = SOCKET_FUNCTION_NAME;
+    resetConfig();
+  }
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((res) => {
+    baseUrl,
+    dropSockets: () => gateway?.dropAll(),
+    openSockets: () => gateway?.size ?? 0,
+    close: async () => {
+      gateway?.close();
+      await new Promise<void>((res) => {
         server.closeAllConnections();
         server.close(() => res());
-      }),
+      });
+    },
   };
 };

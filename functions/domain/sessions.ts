@@ -1,0 +1,82 @@
+/**
+ * Client SDK sessions: one live WebSocket connection of one user, and what the realtime use-cases need
+ * from storage and from the socket gateway. Nothing here knows engine.io, API Gateway or DynamoDB.
+ */
+import type { ConversationEvent } from './events.ts';
+
+/** One socket connection, as the gateway names it, and the session it carries. */
+export interface Connection {
+  /** The gateway's connection id (API Gateway's `connectionId`; the dev server's own). */
+  id: string;
+  /** The SDK's session id (`session:success` body `id`); kept across reconnects of the same session. */
+  sessionId: string;
+  /** Set once the session is logged in: at connect for a token in the query, at `session:login` else. */
+  userId?: string;
+  userName?: string;
+  /** engine.io protocol revision the client speaks: 3 (nexmo-client ≤ 8) or 4. */
+  protocol: 3 | 4;
+  connectedAt: string;
+  /** When the session's token stops being valid: the session ends then (ISO). */
+  validUntil: string;
+  /** The session this connection resumes, when the client came back with a `session_id`. */
+  resumes?: { disconnectedAt: string };
+}
+
+/** A session whose socket went away: a reconnect with its id within the resume window picks it up. */
+export interface DroppedSession {
+  sessionId: string;
+  userId: string;
+  disconnectedAt: string;
+}
+
+/** How long a dropped session may be resumed, and how far back a resume replays events. */
+export const RESUME_WINDOW_S = 60 * 60;
+/** Events this long before the drop are replayed too: they may still have been in flight to the socket. */
+export const RESUME_OVERLAP_MS = 30_000;
+
+export interface ConnectionStore {
+  put(connection: Connection): Promise<void>;
+  get(connectionId: string): Promise<Connection | undefined>;
+  /** Removes a connection; what was stored, if anything. */
+  remove(connectionId: string): Promise<Connection | undefined>;
+  /** The live connections of these users. */
+  ofUsers(userIds: readonly string[]): Promise<Connection[]>;
+  /** Every connection, a page at a time (the heartbeat's round). */
+  all(): AsyncIterable<Connection[]>;
+  /** Remembers a dropped session for `RESUME_WINDOW_S`. */
+  dropped(session: DroppedSession): Promise<void>;
+  /** The dropped session of this id, if it is still resumable. */
+  droppedSession(sessionId: string): Promise<DroppedSession | undefined>;
+}
+
+/** The gateway's side: frames to a connection, closing it, and the follow-up after a connect. */
+export interface SocketGateway {
+  /** Sends messages in order; false when the connection is gone (the gateway answered 410). */
+  send(connection: Connection, messages: readonly Outgoing[]): Promise<boolean>;
+  /** Closes a connection from the server's side. */
+  close(connectionId: string): Promise<void>;
+  /** Has the greeting of a new connection sent once the connect completed (the gateway refuses it before). */
+  greetLater(connectionId: string): Promise<void>;
+}
+
+export interface SessionPorts {
+  connections: ConnectionStore;
+  gateway: SocketGateway;
+}
+
+/** An event of a conversation as a session receives it: stored ones with their id, ephemeral ones without. */
+export interface SessionEvent {
+  conversationId: string;
+  event: Omit<ConversationEvent, 'id'> & { id?: number };
+}
+
+/** What the server says to a session; the socket surface turns each into the protocol's frames. */
+export type Outgoing =
+  /** The transport handshake (engine.io open, then socket.io connect). */
+  | { kind: 'open' }
+  /** The session is logged in (`session:success`), with the events it missed while away. */
+  | { kind: 'session'; apiKey: string; pending: readonly SessionEvent[]; replyTo?: unknown }
+  | { kind: 'event'; item: SessionEvent }
+  | { kind: 'ping' }
+  /** The server ends the session (token expired, logged out elsewhere): socket.io disconnect. */
+  | { kind: 'end' };

@@ -1,0 +1,250 @@
+/**
+ * Client SDK sessions: open one on a socket connection, greet it, end it, keep it alive, and deliver to it
+ * the events of every conversation its user may read. Who receives an event follows the read rule of
+ * `access.ts`: a user with an INVITED or JOINED member in the conversation (INVITED from its
+ * `member:invited` on).
+ */
+import { randomUUID } from 'node:crypto';
+import { authError } from '../errors.ts';
+import type { ConversationEvent } from '../events.ts';
+import type { Deps } from '../ports.ts';
+import {
+  type Connection,
+  type DroppedSession,
+  type Outgoing,
+  RESUME_OVERLAP_MS,
+  RESUME_WINDOW_S,
+  type SessionEvent,
+  type SessionPorts,
+} from '../sessions.ts';
+import type { Actor } from '../timeline-context.ts';
+import { listEvents } from './events.ts';
+import { listUserConversations } from './users.ts';
+
+export interface SessionDeps extends Deps {
+  sessions: SessionPorts;
+  /** The application id, given to the SDK as the session's `api_key`. */
+  applicationId: string;
+}
+
+/** A verified token: who it names and until when it is valid (epoch ms). */
+export interface SessionCaller {
+  actor: Actor;
+  validUntilMs: number;
+}
+
+export interface ConnectInput {
+  connectionId: string;
+  protocol: 3 | 4;
+  /** The session a reconnecting client names (`session_id` in the query). */
+  sessionId?: string;
+}
+
+const newSessionId = () => `SES-${randomUUID()}`;
+
+/** The user a session's token names; admin tokens name none, and a session is a user's. */
+const userOf = async (deps: SessionDeps, caller: SessionCaller) => {
+  if (caller.actor.kind !== 'user') throw authError.permission();
+  const user = await deps.ports.users.getByName(caller.actor.name);
+  if (!user) throw authError.invalid();
+  return user;
+};
+
+/** Whether a dropped session may be picked up by this user now. */
+const resumable = (dropped: DroppedSession | undefined, userId: string, nowMs: number) =>
+  dropped !== undefined &&
+  dropped.userId === userId &&
+  nowMs - Date.parse(dropped.disconnectedAt) < RESUME_WINDOW_S * 1000;
+
+/**
+ * A new socket connection. With a token (engine.io 4 clients put it in the query) the session is logged in
+ * at once and greeted as soon as the gateway lets the server speak; without one (nexmo-client ≤ 8) it
+ * waits for `session:login`.
+ */
+export const connect = async (
+  deps: SessionDeps,
+  caller: SessionCaller | undefined,
+  input: ConnectInput,
+): Promise<void> => {
+  if (!caller && input.protocol === 4) throw authError.missing();
+  const now = deps.now();
+  const connection: Connection = {
+    id: input.connectionId,
+    sessionId: newSessionId(),
+    protocol: input.protocol,
+    connectedAt: now,
+    validUntil: new Date(caller?.validUntilMs ?? Date.parse(now) + 60_000).toISOString(),
+  };
+  if (caller) {
+    const user = await userOf(deps, caller);
+    connection.userId = user.id;
+    connection.userName = user.name;
+    if (input.sessionId) {
+      const dropped = await deps.sessions.connections.droppedSession(input.sessionId);
+      if (dropped && resumable(dropped, user.id, Date.parse(now))) {
+        connection.sessionId = dropped.sessionId;
+        connection.resumes = { disconnectedAt: dropped.disconnectedAt };
+      }
+    }
+  }
+  await deps.sessions.connections.put(connection);
+  await deps.sessions.gateway.greetLater(connection.id);
+};
+
+/**
+ * The events a resumed session missed: those of its user's conversations stored since shortly before its
+ * socket dropped (the SDK drops the ones it already has, by id).
+ */
+const missedEvents = async (deps: SessionDeps, connection: Connection): Promise<SessionEvent[]> => {
+  if (!connection.resumes || !connection.userName) return [];
+  const actor: Actor = { kind: 'user', name: connection.userName };
+  const since = new Date(Date.parse(connection.resumes.disconnectedAt) - RESUME_OVERLAP_MS).toISOString();
+  const memberships = await listUserConversations(deps, actor, connection.userName, {
+    order: 'desc',
+    pageSize: 100,
+    liveOnly: true,
+  });
+  const perConversation = await Promise.all(
+    memberships.items.map(async ({ conversation }) => {
+      const page = await listEvents(deps, actor, conversation.id, { order: 'desc', pageSize: 100 }).catch(
+        () => ({ items: [] as ConversationEvent[] }),
+      );
+      return page.items
+        .filter((e) => e.timestamp >= since)
+        .reverse()
+        .map((event) => ({ conversationId: conversation.id, event }));
+    }),
+  );
+  return perConversation.flat();
+};
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/**
+ * The greeting of a new connection: the transport handshake and, for a logged-in session,
+ * `session:success` (with the events a resumed session missed). The gateway may refuse posts for a moment
+ * after the connect (it is still completing): tried again for a few seconds, inside the SDKs' login deadline.
+ */
+export const greet = async (deps: SessionDeps, connectionId: string): Promise<void> => {
+  const connection = await deps.sessions.connections.get(connectionId);
+  if (!connection) return;
+  const messages: Outgoing[] = [{ kind: 'open' }];
+  if (connection.userId) {
+    messages.push({
+      kind: 'session',
+      apiKey: deps.applicationId,
+      pending: await missedEvents(deps, connection),
+    });
+  }
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (await deps.sessions.gateway.send(connection, messages)) return;
+    await sleep(Math.min(50 * 2 ** attempt, 500));
+  }
+  await deps.sessions.connections.remove(connectionId);
+};
+
+/** `session:logout`: the session ends for good (no resume); the client closes the socket after the reply. */
+export const logout = async (deps: SessionDeps, connectionId: string): Promise<void> => {
+  await deps.sessions.connections.remove(connectionId);
+};
+
+/** The socket closed: the session stays resumable for a while, so a reconnect misses nothing. */
+export const disconnect = async (deps: SessionDeps, connectionId: string): Promise<void> => {
+  const removed = await deps.sessions.connections.remove(connectionId);
+  if (!removed?.userId) return;
+  await deps.sessions.connections.dropped({
+    sessionId: removed.sessionId,
+    userId: removed.userId,
+    disconnectedAt: deps.now(),
+  });
+};
+
+/** Ends a session whose token is no longer valid: socket.io disconnect (`41`), then the socket closes. */
+const end = async (deps: SessionDeps, connection: Connection): Promise<void> => {
+  await deps.sessions.gateway.send(connection, [{ kind: 'end' }]).catch(() => false);
+  await deps.sessions.connections.remove(connection.id);
+  await deps.sessions.gateway.close(connection.id).catch(() => undefined);
+};
+
+const expired = (connection: Connection, nowMs: number) => Date.parse(connection.validUntil) <= nowMs;
+
+/** One heartbeat round: a ping to every live session, the end of every session whose token expired. */
+export const heartbeat = async (deps: SessionDeps): Promise<{ pinged: number; ended: number }> => {
+  const nowMs = Date.parse(deps.now());
+  let pinged = 0;
+  let ended = 0;
+  for await (const page of deps.sessions.connections.all()) {
+    await Promise.all(
+      page.map(async (c) => {
+        if (expired(c, nowMs)) {
+          ended++;
+          return end(deps, c);
+        }
+        // engine.io 3 clients ping the server themselves.
+        if (c.protocol !== 4 || !c.userId) return;
+        if (await deps.sessions.gateway.send(c, [{ kind: 'ping' }])) pinged++;
+        else await deps.sessions.connections.remove(c.id);
+      }),
+    );
+  }
+  return { pinged, ended };
+};
+
+/** The user a `member:*` event is about. */
+const subjectOf = (event: SessionEvent['event']): string | undefined => {
+  if (!event.type.startsWith('member:')) return undefined;
+  const user = event.body.user as { id?: unknown } | undefined;
+  return typeof user?.id === 'string' ? user.id : undefined;
+};
+
+/**
+ * Who may read each event of one conversation, in order: the users with an INVITED or JOINED member now,
+ * taken back through the batch's own member events (a user who left later in the batch still reads what
+ * came before; an invited one reads from its invite on), and the user a member event is about.
+ */
+const readersOf = (live: ReadonlySet<string>, events: readonly SessionEvent[]): Set<string>[] => {
+  const state = new Set(live);
+  const out: Set<string>[] = new Array(events.length);
+  for (let i = events.length - 1; i >= 0; i--) {
+    const { event } = events[i];
+    const subject = subjectOf(event);
+    out[i] = new Set(state);
+    if (subject) out[i].add(subject);
+    if (subject && event.type === 'member:left') state.add(subject);
+    if (subject && event.type === 'member:invited') state.delete(subject);
+  }
+  return out;
+};
+
+/**
+ * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
+ * read them, each session's events in order. A session that is gone is forgotten; one whose token
+ * expired is ended. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
+ * repeats by id).
+ */
+export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
+  if (events.length === 0) return;
+  const { conversationId } = events[0];
+  const found = await deps.ports.conversations.withMembers(conversationId);
+  const live = new Set(
+    (found?.members ?? []).filter((m) => m.state === 'INVITED' || m.state === 'JOINED').map((m) => m.user_id),
+  );
+  const readers = readersOf(live, events);
+  const everyone = new Set(readers.flatMap((r) => [...r]));
+  if (everyone.size === 0) return;
+  const connections = await deps.sessions.connections.ofUsers([...everyone]);
+  const nowMs = Date.parse(deps.now());
+  await Promise.all(
+    connections.map(async (c) => {
+      if (!c.userId) return;
+      if (expired(c, nowMs)) return end(deps, c);
+      const mine = events.filter((_, i) => readers[i].has(c.userId as string));
+      if (mine.length === 0) return;
+      const live = await deps.sessions.gateway.send(
+        c,
+        mine.map((item) => ({ kind: 'event', item })),
+      );
+      if (!live) await deps.sessions.connections.remove(c.id);
+    }),
+  );
+};

@@ -1,0 +1,48 @@
+/**
+ * The realtime use-cases bound to their ports: what the socket Lambda and the fan-out's socket sink call.
+ * Like functions/parley.ts, one of the few modules that know both the domain and the store.
+ */
+import { config } from './config.ts';
+import type { CallStore } from './domain/calls.ts';
+import type { SessionDeps } from './domain/use-cases/sessions.ts';
+import * as sessions from './domain/use-cases/sessions.ts';
+import { managementGateway } from './socket/gateway.ts';
+import { connectionStore } from './store/connections-repo.ts';
+import { restPorts } from './store/ports.ts';
+import { depsOver } from './wiring.ts';
+
+const noCalls = async (): Promise<never> => {
+  throw new Error('the socket Lambda records no calls');
+};
+const noCallStore: CallStore = {
+  findRouteAndLeg: noCalls,
+  getLeg: noCalls,
+  createCall: noCalls,
+  loadCall: noCalls,
+  commitLegChange: noCalls,
+  openLegsStartedBefore: noCalls,
+};
+
+const base = depsOver({ ...restPorts, calls: noCallStore });
+const gateway = managementGateway();
+
+const deps = (): SessionDeps => ({
+  ...base(),
+  sessions: { connections: connectionStore, gateway },
+  applicationId: config().applicationId,
+});
+
+const bound =
+  <A extends unknown[], R>(useCase: (deps: SessionDeps, ...rest: A) => R) =>
+  (...rest: A): R =>
+    useCase(deps(), ...rest);
+
+export const realtime = {
+  connect: bound(sessions.connect),
+  greet: bound(sessions.greet),
+  logout: bound(sessions.logout),
+  disconnect: bound(sessions.disconnect),
+  heartbeat: bound(sessions.heartbeat),
+  deliver: bound(sessions.deliver),
+  connection: (id: string) => connectionStore.get(id),
+};

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { call } from '../../support/api.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
+import { userToken } from '../../support/tokens.ts';
+
+/** A raw client: every frame it receives, in order. */
+const open = (url: string) => {
+  const frames: string[] = [];
+  const ws = new WebSocket(url);
+  ws.on('message', (data) => frames.push(data.toString()));
+  const closed = new Promise<{ code: number }>((res) => ws.on('close', (code) => res({ code })));
+  const waitFor = async (n: number, ms = 5000) => {
+    const until = Date.now() + ms;
+    while (frames.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    return frames;
+  };
+  return { ws, frames, waitFor, closed };
+};
+
+describe('Socket gateway: the dev server speaks the Client SDK handshake', () => {
+  let server: TestServer;
+  let wsBase: string;
+  let alice: { id: string; name: string };
+
+  beforeAll(async () => {
+    server = await startTestServer({ sockets: true });
+    wsBase = server.baseUrl.replace('http', 'ws');
+    const name = `alice-${Date.now()}`;
+    const created = await call('POST', '/v1/users', { body: { name } });
+    alice = { id: created.body.id, name };
+  });
+  afterAll(() => server.close());
+
+  it('greets an engine.io 4 client with open, connect and session:success', async () => {
+    // Prepare
+    const token = await userToken(alice.name);
+    // Act
+    const c = open(`${wsBase}/v2/rtc/?token=${token}&EIO=4&transport=websocket`);
+    const frames = await c.waitFor(3);
+    // Assess
+    expect(frames[0]).toMatch(/^0\{/);
+    const handshake = JSON.parse(frames[0].slice(1));
+    expect(handshake).toMatchObject({ upgrades: [], pingInterval: expect.any(Number) });
+    expect(frames[1]).toBe(`40{"sid":"${handshake.sid}"}`);
+    expect(frames[2].startsWith('42["session:success"')).toBe(true);
+    const [, success] = JSON.parse(frames[2].slice(2));
+    expect(success.body).toMatchObject({
+      user_id: alice.id,
+      name: alice.name,
+      id: expect.stringMatching(/^SES-/),
+    });
+    c.ws.send('40');
+    c.ws.send('42["session:logout",{"tid":7,"body":{}}]');
+    await c.waitFor(4);
+    expect(JSON.parse(c.frames[3].slice(2))).toEqual(['session:logged-out', { rid: 7, body: {} }]);
+    c.ws.close();
+  });
+
+  it('refuses a connect without a token', async () => {
+    const c = open(`${wsBase}/v2/rtc/?EIO=4&transport=websocket`);
+    const { code } = await c.closed;
+    expect(code).toBe(1008);
+    expect(c.frames).toEqual([]);
+  });
+
+  it('answers an engine.io 3 ping with a pong', async () => {
+    const c = open(`${wsBase}/rtc/?EIO=3&transport=websocket`);
+    await c.waitFor(2);
+    c.ws.send('2');
+    const frames = await c.waitFor(3);
+    expect(frames[2]).toBe('3');
+    c.ws.close();
+  });
+});
