@@ -69,7 +69,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
   authorization: authorizationFrom(env.AUTHORIZATION),
   websocketManagementUrl: blankToUndefined(env.WEBSOCKET_MANAGEMENT_URL)?.replace(/\/+$/, ''),
-  socketFunctionName: blankToUndefined(env.SOCKET_FUNCTION_NAME),
+  socketFunctionName:
+    blankToUndefined(env.SOCKET_FUNCTION_NAME) ?? blankToUndefined(env.AWS_LAMBDA_FUNCTION_NAME),
   lambdaEndpoint: blankToUndefined(env.LAMBDA_ENDPOINT)?.replace(/\/+$/, ''),
   socketPingIntervalS: intFrom(env.SOCKET_PING_INTERVAL_S, 240, 'SOCKET_PING_INTERVAL_S'),
   socketPingTimeoutS: intFrom(env.SOCKET_PING_TIMEOUT_S, 180, 'SOCKET_PING_TIMEOUT_S'),

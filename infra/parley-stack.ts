@@ -20,6 +20,7 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
 import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
+import { ParleyRealtime } from './realtime.ts';
 import type { ParleySettings, Setting } from './settings.ts';
 
 export interface ParleyStackProps extends StackProps {
@@ -65,6 +66,7 @@ export class ParleyStack extends Stack {
   readonly voiceFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
+  readonly realtime: ParleyRealtime;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -239,6 +241,18 @@ export class ParleyStack extends Stack {
       targets: [new LambdaFunction(this.sweeperFunction.function, { retryAttempts: 0 })],
     });
 
+    this.realtime = new ParleyRealtime(this, 'Realtime', {
+      table: this.table,
+      environment: applicationEnvironment,
+      removalPolicy,
+      logLevel: settings.logLevel,
+    });
+
+    new CfnOutput(this, 'WebSocketUrl', {
+      description:
+        'The Client SDK socket: its origin is nexmo-client `url` / @vonage `websocketUrl`, its path the socket `path` / `websocketPath`',
+      value: this.realtime.stage.url,
+    });
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the Parley API (the apiHost for @vonage/server-sdk)',
       value: this.httpApi.apiEndpoint,

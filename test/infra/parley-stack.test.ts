@@ -37,6 +37,7 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.voiceFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
+  app.stack.realtime.socketFunction,
 ];
 
 describe('Class: ParleyStack', () => {
@@ -49,7 +50,9 @@ describe('Class: ParleyStack', () => {
     app = testApp();
     template = templateOf(app);
     tableId = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0];
-    apiId = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+    apiId = Object.keys(
+      template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } }),
+    )[0];
   });
 
   const environmentOf = (fn: ParleyFunction): Record<string, unknown> =>
@@ -112,21 +115,16 @@ describe('Class: ParleyStack', () => {
           Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
         }),
       });
-      expect(Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy)).toEqual([
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-      ]);
+      const policies = Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy);
+      expect(policies).toHaveLength(8);
+      expect(new Set(policies)).toEqual(new Set(['Delete']));
     });
   });
 
   describe('Functions', () => {
-    it('are five Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+    it('are six Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 5);
+      template.resourceCountIs('AWS::Lambda::Function', 6);
       for (const fn of allFunctions(app)) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: Match.absent(),
@@ -156,7 +154,7 @@ describe('Class: ParleyStack', () => {
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(groups)).toHaveLength(6); // five functions + API access logs
+      expect(Object.keys(groups)).toHaveLength(8); // six functions + HTTP and WebSocket API access logs
       for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
       for (const fn of allFunctions(app)) {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
@@ -431,7 +429,8 @@ describe('Class: ParleyStack', () => {
 
     it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+      // Four HTTP routes; the WebSocket API's three are test/infra/realtime.test.ts's.
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
@@ -441,15 +440,20 @@ describe('Class: ParleyStack', () => {
       expect(integrationTarget('GET /v1/openapi.json')).toEqual({
         'Fn::GetAtt': [functionId(app, app.stack.docsFunction), 'Arn'],
       });
-      template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
-        IntegrationType: 'AWS_PROXY',
-        PayloadFormatVersion: '2.0',
+      const httpIntegrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { ApiId: { Ref: apiId } },
       });
+      expect(Object.keys(httpIntegrations)).toHaveLength(3);
+      for (const integration of Object.values(httpIntegrations))
+        expect(integration.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+        });
     });
 
     it('serves them on an auto-deployed $default stage with access logs', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 2);
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         ApiId: { Ref: apiId },
         StageName: '$default',
@@ -494,7 +498,8 @@ describe('Class: ParleyStack', () => {
     it('invokes the sweeper every 5 minutes, without retries', () => {
       // Assess
       const sweeper = functionId(app, app.stack.sweeperFunction);
-      template.resourceCountIs('AWS::Events::Rule', 1);
+      // The sweep and the socket heartbeat (test/infra/realtime.test.ts).
+      template.resourceCountIs('AWS::Events::Rule', 2);
       template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(5 minutes)',
         State: 'ENABLED',
