@@ -1,7 +1,9 @@
 import { handler as api } from '../../functions/api/router.ts';
 import { handler as docs } from '../../functions/docs/handler.ts';
+import { handler as fanOut } from '../../functions/fanout/handler.ts';
 import { handler as voice } from '../../functions/voice/handler.ts';
 import type { Mount } from './dev-server.ts';
+import type { StreamHandler } from './stream-tail.ts';
 
 /** The Lambdas the dev server serves, matched in order, as API Gateway routes them in the stack. */
 export const mounts = (): Mount[] => [
@@ -9,3 +11,6 @@ export const mounts = (): Mount[] => [
   { prefix: '/voice/', handler: voice },
   { prefix: '/', handler: api },
 ];
+
+/** The handler the table's stream feeds, as the stack's event source mapping feeds the fan-out Lambda. */
+export const streamHandler = (): StreamHandler => fanOut;
