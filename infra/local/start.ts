@@ -114,14 +114,20 @@ const main = async () => {
   // Imported only now: the handlers read the environment set above.
   const { createDocumentClient } = await import('../../functions/store/client.ts');
   const { createDevServer } = await import('./dev-server.ts');
-  const { mounts } = await import('./mounts.ts');
+  const { mounts, streamHandler } = await import('./mounts.ts');
+  const { startStreamTail } = await import('./stream-tail.ts');
   const created = await ensureTable(createDocumentClient(process.env.DYNAMODB_ENDPOINT), tableName);
   console.log(`Table ${tableName} ${created}`);
+  const tail = await startStreamTail(streamHandler(), {
+    endpoint: process.env.DYNAMODB_ENDPOINT ?? '',
+    tableName,
+  });
 
   const server = createDevServer(mounts());
   const stop = async () => {
     server.close();
     server.closeAllConnections();
+    await tail.stop().catch(() => {});
     await stopDynamo();
     process.exit(0);
   };

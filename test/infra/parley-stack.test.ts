@@ -37,6 +37,7 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.voiceFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
+  app.stack.fanOutFunction,
   app.stack.realtime.socketFunction,
 ];
 
@@ -116,15 +117,16 @@ describe('Class: ParleyStack', () => {
         }),
       });
       const policies = Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy);
-      expect(policies).toHaveLength(8);
-      expect(new Set(policies)).toEqual(new Set(['Delete']));
+      // one log group per function, and the API's access logs
+      // The functions' and the two APIs' access logs.
+      expect(policies).toEqual(Array(allFunctions(app).length + 2).fill('Delete'));
     });
   });
 
   describe('Functions', () => {
-    it('are six Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+    it('are Node.js 22 arm64 Lambdas with the handler export of an ESM bundle, and no others', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 6);
+      template.resourceCountIs('AWS::Lambda::Function', allFunctions(app).length);
       for (const fn of allFunctions(app)) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: Match.absent(),
@@ -154,7 +156,7 @@ describe('Class: ParleyStack', () => {
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(groups)).toHaveLength(8); // six functions + HTTP and WebSocket API access logs
+      expect(Object.keys(groups)).toHaveLength(allFunctions(app).length + 2); // the functions' + both APIs' access logs
       for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
       for (const fn of allFunctions(app)) {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
@@ -474,7 +476,7 @@ describe('Class: ParleyStack', () => {
   describe('Reaper stream', () => {
     it('feeds the reaper from the table stream: only TTL removals of conversation items, failures by record', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
       const pattern = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: functionId(app, app.stack.reaperFunction) },
@@ -491,6 +493,29 @@ describe('Class: ParleyStack', () => {
         userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
         dynamodb: { Keys: { pk: { S: [{ prefix: 'CON#' }] }, sk: { S: ['CON'] } } },
       });
+    });
+  });
+
+  describe('Fan-out stream', () => {
+    it('feeds the fan-out new event items only, from the latest record, failures by record, a DLQ after that', () => {
+      // Assess
+      const pattern = new Capture();
+      const dlq = new Capture();
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(app, app.stack.fanOutFunction) },
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        StartingPosition: 'LATEST',
+        ParallelizationFactor: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      });
+      expect(JSON.parse(pattern.asString())).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { _et: { S: ['event'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      expect(dlq.asString()).toMatch(/FanOutDeadLetters/);
     });
   });
 

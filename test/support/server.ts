@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { resetConfig } from '../../functions/config.ts';
+import { config, resetConfig } from '../../functions/config.ts';
 import { createDevServer } from '../../infra/local/dev-server.ts';
-import { mounts, SOCKET_FUNCTION_NAME, socketMount } from '../../infra/local/mounts.ts';
+import { mounts, SOCKET_FUNCTION_NAME, socketMount, streamHandler } from '../../infra/local/mounts.ts';
 import { LAMBDA_PATH, LocalSocketGateway, MANAGEMENT_PATH } from '../../infra/local/socket-gateway.ts';
+import { startStreamTail } from '../../infra/local/stream-tail.ts';
 
 export interface TestServer {
   /** e.g. `http://127.0.0.1:41234`, to give an SDK as its `apiHost`. */
@@ -15,6 +16,8 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
+  /** Also tail the table's stream into the fan-out handler, as `npm start` does (off by default). */
+  stream?: boolean;
   /** Also serve the Client SDK socket (`/v2/rtc`, `/rtc`) and the AWS APIs its handlers call. */
   sockets?: boolean;
   /** The heartbeat schedule of the socket gateway, in ms (0: none). */
@@ -34,11 +37,16 @@ export const startTestServer = async (options: TestServerOptions = {}): Promise<
     process.env.SOCKET_FUNCTION_NAME = SOCKET_FUNCTION_NAME;
     resetConfig();
   }
+  const { dynamodbEndpoint, tableName } = config();
+  const tail = options.stream
+    ? await startStreamTail(streamHandler(), { endpoint: dynamodbEndpoint ?? '', tableName })
+    : undefined;
   return {
     baseUrl,
     dropSockets: () => gateway?.dropAll(),
     openSockets: () => gateway?.size ?? 0,
     close: async () => {
+      await tail?.stop();
       gateway?.close();
       await new Promise<void>((res) => {
         server.closeAllConnections();

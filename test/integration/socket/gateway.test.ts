@@ -24,7 +24,7 @@ describe('Socket gateway: the dev server speaks the Client SDK handshake', () =>
   let alice: { id: string; name: string };
 
   beforeAll(async () => {
-    server = await startTestServer({ sockets: true });
+    server = await startTestServer({ sockets: true, stream: true });
     wsBase = server.baseUrl.replace('http', 'ws');
     const name = `alice-${Date.now()}`;
     const created = await call('POST', '/v1/users', { body: { name } });
@@ -55,6 +55,38 @@ describe('Socket gateway: the dev server speaks the Client SDK handshake', () =>
     await c.waitFor(4);
     expect(JSON.parse(c.frames[3].slice(2))).toEqual(['session:logged-out', { rid: 7, body: {} }]);
     c.ws.close();
+  });
+
+  it("pushes a conversation's stored events to its members' sessions, and to no one else", async () => {
+    // Prepare
+    const bobName = `bob-${Date.now()}`;
+    await call('POST', '/v1/users', { body: { name: bobName } });
+    const a = open(`${wsBase}/v2/rtc/?token=${await userToken(alice.name)}&EIO=4&transport=websocket`);
+    const b = open(`${wsBase}/v2/rtc/?token=${await userToken(bobName)}&EIO=4&transport=websocket`);
+    await Promise.all([a.waitFor(3), b.waitFor(3)]);
+    const conversation = await call('POST', '/v1/conversations', { body: {} });
+    const cid = conversation.body.id;
+    // Act
+    const member = await call('POST', `/v1/conversations/${cid}/members`, {
+      body: { state: 'joined', user: { id: alice.id }, channel: { type: 'app' } },
+    });
+    const posted = await call('POST', `/v1/conversations/${cid}/events`, {
+      body: { type: 'message', from: member.body.id, body: { message_type: 'text', text: 'hello' } },
+    });
+    // Assess
+    const frames = await a.waitFor(5);
+    const pushed = frames.slice(3).map((f) => JSON.parse(f.slice(2)));
+    expect(pushed.map(([type, e]) => [type, e.id, e.cid])).toEqual([
+      ['member:joined', 1, cid],
+      ['message', posted.body.id, cid],
+    ]);
+    const stored = await call('GET', `/v1/conversations/${cid}/events/${posted.body.id}`);
+    const { cid: _cid, conversation_id: _conversationId, ...body } = pushed[1][1];
+    expect(body).toEqual(stored.body);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.frames).toHaveLength(3);
+    a.ws.close();
+    b.ws.close();
   });
 
   it('refuses a connect without a token', async () => {
