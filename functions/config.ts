@@ -30,14 +30,12 @@ export interface Config {
    * authorization table). `acl`: the token's ACL alone decides, as Vonage did.
    */
   authorization: AuthorizationMode;
-  /** The socket gateway's Management API (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
-  websocketManagementUrl: string | undefined;
-  /** The socket Lambda's name (it invokes itself to greet a new connection) and Lambda's endpoint. */
+  /**
+   * The socket Lambda's name (the API hands it the events it does not store), and Lambda's endpoint (set
+   * only locally: the dev server's emulation).
+   */
   socketFunctionName: string | undefined;
   lambdaEndpoint: string | undefined;
-  /** The heartbeat the socket advertises: a ping every interval, the client's patience after it (s). */
-  socketPingIntervalS: number;
-  socketPingTimeoutS: number;
 }
 
 const intFrom = (raw: string | undefined, fallback: number, name: string): number => {
@@ -68,12 +66,26 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   twilioAuthToken: blankToUndefined(env.TWILIO_AUTH_TOKEN),
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
   authorization: authorizationFrom(env.AUTHORIZATION),
+  socketFunctionName: env.SOCKET_FUNCTION_NAME,
+  lambdaEndpoint: env.LAMBDA_ENDPOINT,
+});
+
+/** What only the socket side reads (kept apart so the API Lambda's bundle does not carry it). */
+export interface SocketConfig {
+  /** The socket gateway's Management API (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
+  websocketManagementUrl: string | undefined;
+  /** The socket Lambda's own name (it invokes itself to greet a new connection): Lambda sets it. */
+  selfName: string | undefined;
+  /** The heartbeat the socket advertises: a ping every interval, the client's patience after it (s). */
+  pingIntervalS: number;
+  pingTimeoutS: number;
+}
+
+export const readSocketConfig = (env: NodeJS.ProcessEnv = process.env): SocketConfig => ({
   websocketManagementUrl: blankToUndefined(env.WEBSOCKET_MANAGEMENT_URL)?.replace(/\/+$/, ''),
-  socketFunctionName:
-    blankToUndefined(env.SOCKET_FUNCTION_NAME) ?? blankToUndefined(env.AWS_LAMBDA_FUNCTION_NAME),
-  lambdaEndpoint: blankToUndefined(env.LAMBDA_ENDPOINT)?.replace(/\/+$/, ''),
-  socketPingIntervalS: intFrom(env.SOCKET_PING_INTERVAL_S, 240, 'SOCKET_PING_INTERVAL_S'),
-  socketPingTimeoutS: intFrom(env.SOCKET_PING_TIMEOUT_S, 180, 'SOCKET_PING_TIMEOUT_S'),
+  selfName: env.SOCKET_FUNCTION_NAME || env.AWS_LAMBDA_FUNCTION_NAME,
+  pingIntervalS: intFrom(env.SOCKET_PING_INTERVAL_S, 240, 'SOCKET_PING_INTERVAL_S'),
+  pingTimeoutS: intFrom(env.SOCKET_PING_TIMEOUT_S, 180, 'SOCKET_PING_TIMEOUT_S'),
 });
 
 let cached: Config | undefined;

@@ -4,6 +4,8 @@
  * domain and the store; surfaces import them and never the store (the layer rules in
  * `.dependency-cruiser.cjs` hold them to that).
  */
+import { invokeLater } from './aws/invoke.ts';
+import { config } from './config.ts';
 import type { CallStore } from './domain/calls.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as events from './domain/use-cases/events.ts';
@@ -11,6 +13,7 @@ import * as legs from './domain/use-cases/legs.ts';
 import * as members from './domain/use-cases/members.ts';
 import * as numbers from './domain/use-cases/numbers.ts';
 import * as users from './domain/use-cases/users.ts';
+import { log } from './http/log.ts';
 import { restPorts } from './store/ports.ts';
 import { bind, depsOver } from './wiring.ts';
 
@@ -30,6 +33,23 @@ const noCallStore: CallStore = {
 
 const deps = depsOver({ ...restPorts, calls: noCallStore });
 
+const post = bind(events.postEvent, deps);
+
+/**
+ * Posts an event; one that is not stored (typing, `ephemeral`: it has no id) goes straight to the
+ * conversation's live sessions through the socket Lambda, which the stream never would. Best effort, as
+ * such events are: a failed hand-over is logged, the post still answered.
+ */
+const postAndAnnounce = async (...args: Parameters<typeof post>) => {
+  const posted = await post(...args);
+  const socketFunction = config().socketFunctionName;
+  if (posted.id === undefined && socketFunction)
+    await invokeLater(socketFunction, { parleyEphemeral: { conversationId: args[1], event: posted } }).catch(
+      (error: Error) => log('warn', error.message),
+    );
+  return posted;
+};
+
 export const parley = {
   conversations: {
     create: bind(conversations.createConversation, deps),
@@ -48,7 +68,7 @@ export const parley = {
     change: bind(members.changeMemberState, deps),
   },
   events: {
-    post: bind(events.postEvent, deps),
+    post: postAndAnnounce,
     list: bind(events.listEvents, deps),
     get: bind(events.getEvent, deps),
     remove: bind(events.deleteEvent, deps),

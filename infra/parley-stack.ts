@@ -298,6 +298,7 @@ export class ParleyStack extends Stack {
     this.fanOutFunction.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     this.fanOutFunction.addEnvironment('APPLICATION_ID', applicationEnvironment.APPLICATION_ID);
     this.realtime.grantPush(this.fanOutFunction);
+    this.realtime.grantAnnounce(this.apiFunction);
 
     new CfnOutput(this, 'WebSocketUrl', {
       description:

@@ -128,6 +128,23 @@ export class ParleyRealtime extends Construct {
     });
   }
 
+  /**
+   * Lets a function hand the socket Lambda the events it does not store (the API: typing, `ephemeral`):
+   * SOCKET_FUNCTION_NAME, and invoking that one function.
+   */
+  grantAnnounce(fn: ParleyFunction): void {
+    new Policy(fn, 'AnnounceToSockets', {
+      roles: [fn.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.socketFunction.function.functionArn],
+        }),
+      ],
+    });
+    fn.addEnvironment('SOCKET_FUNCTION_NAME', this.socketFunction.function.functionName);
+  }
+
   /** Lets a function post to (and close) the sessions: `WEBSOCKET_MANAGEMENT_URL` and `ManageConnections` on this stage. */
   grantPush(fn: ParleyFunction): void {
     const stack = Stack.of(this);

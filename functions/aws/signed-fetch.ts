@@ -2,8 +2,8 @@
  * A SigV4-signed `fetch` to an AWS service endpoint: for the few calls whose full SDK client would cost a
  * Lambda bundle far more than the call (the API Gateway Management API's `POST /@connections/{id}`,
  * Lambda's asynchronous Invoke). The signer, the hash and the credential chain are the ones the DynamoDB
- * client already brings. Locally (an `http://` endpoint, the dev server's emulation) the signature is
- * made with placeholder credentials and not checked.
+ * client already brings. Locally the dev server's emulations take any signature (the dev server and the
+ * tests put placeholder credentials in the environment, as for DynamoDB Local).
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
@@ -19,44 +19,29 @@ export interface SignedRequest {
   body?: string;
 }
 
-const localCredentials: AwsCredentialIdentity = {
-  accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-};
-
 let credentials: Provider<AwsCredentialIdentity> | undefined;
+/** One signer per service, sharing the process's credentials. */
 const signers = new Map<string, SignatureV4>();
 
-const signerFor = (service: string, local: boolean): SignatureV4 => {
-  const region = process.env.AWS_REGION ?? 'us-east-1';
-  const id = `${service}:${local}`;
-  let signer = signers.get(id);
+const signerFor = (service: string): SignatureV4 => {
+  let signer = signers.get(service);
   if (!signer) {
     credentials ??= defaultProvider();
-    signer = new SignatureV4({
-      service,
-      region,
-      sha256: Sha256,
-      credentials: local ? localCredentials : credentials,
-    });
-    signers.set(id, signer);
+    signer = new SignatureV4({ service, region: process.env.AWS_REGION ?? '', sha256: Sha256, credentials });
+    signers.set(service, signer);
   }
   return signer;
 };
 
-/** Sends one signed request; the response is the caller's to read. */
+/** Sends one signed request (no query string); the response is the caller's to read. */
 export const signedFetch = async (request: SignedRequest): Promise<Response> => {
   const url = new URL(request.url);
-  const local = url.protocol === 'http:';
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = v;
-  const signed = await signerFor(request.service, local).sign({
+  // The signature covers the method, path, headers (the host among them) and body; not the scheme or port.
+  const signed = await signerFor(request.service).sign({
     method: request.method,
     protocol: url.protocol,
     hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
     path: url.pathname,
-    query,
     headers: { host: url.host, ...request.headers },
     body: request.body,
   });

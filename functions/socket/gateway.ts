@@ -3,9 +3,10 @@
  * asynchronous Invoke (the greeting a `$connect` cannot send itself), both by signed `fetch`. The dev
  * server serves the same two APIs for its own sockets, so this runs unchanged there.
  */
+import { invokeLater } from '../aws/invoke.ts';
 import { signedFetch } from '../aws/signed-fetch.ts';
-import { config } from '../config.ts';
-import type { Connection, Outgoing, SocketGateway } from '../domain/sessions.ts';
+import { config, readSocketConfig } from '../config.ts';
+import type { Connection, Outgoing, SessionEvent, SocketGateway } from '../domain/sessions.ts';
 import type { Heartbeat } from './codec.ts';
 import { framesOf } from './present.ts';
 
@@ -14,13 +15,18 @@ export interface GreetInvocation {
   parleyGreet: string;
 }
 
+/** The invocation the API leaves for an event it does not store (typing, `ephemeral`): deliver it. */
+export interface EphemeralInvocation {
+  parleyEphemeral: SessionEvent;
+}
+
 export const heartbeatOf = (): Heartbeat => {
-  const c = config();
-  return { pingIntervalMs: c.socketPingIntervalS * 1000, pingTimeoutMs: c.socketPingTimeoutS * 1000 };
+  const c = readSocketConfig();
+  return { pingIntervalMs: c.pingIntervalS * 1000, pingTimeoutMs: c.pingTimeoutS * 1000 };
 };
 
 const connectionUrl = (connectionId: string): string => {
-  const base = config().websocketManagementUrl;
+  const base = readSocketConfig().websocketManagementUrl;
   if (!base) throw new Error('WEBSOCKET_MANAGEMENT_URL is not set');
   return `${base}/@connections/${encodeURIComponent(connectionId)}`;
 };
@@ -60,18 +66,9 @@ export const managementGateway = (): SocketGateway => ({
   },
 
   async greetLater(connectionId) {
-    const c = config();
-    if (!c.socketFunctionName) throw new Error('SOCKET_FUNCTION_NAME is not set');
-    const endpoint = c.lambdaEndpoint ?? `https://lambda.${process.env.AWS_REGION}.amazonaws.com`;
+    const name = readSocketConfig().selfName;
+    if (!name) throw new Error('the socket function has no name (AWS_LAMBDA_FUNCTION_NAME)');
     const invocation: GreetInvocation = { parleyGreet: connectionId };
-    const res = await signedFetch({
-      service: 'lambda',
-      method: 'POST',
-      url: `${endpoint}/2015-03-31/functions/${encodeURIComponent(c.socketFunctionName)}/invocations`,
-      headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
-      body: JSON.stringify(invocation),
-    });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`Invoke answered ${res.status}`);
+    await invokeLater(name, invocation);
   },
 });

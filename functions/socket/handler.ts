@@ -11,7 +11,7 @@ import { verifyToken } from '../http/auth.ts';
 import { log } from '../http/log.ts';
 import { realtime } from '../parley-socket.ts';
 import { ackFrame, decodeFrame, eventFrame, type Incoming, pongFrame } from './codec.ts';
-import type { GreetInvocation } from './gateway.ts';
+import type { EphemeralInvocation, GreetInvocation } from './gateway.ts';
 
 /** The part of an API Gateway WebSocket event this handler reads. */
 export interface SocketEvent {
@@ -130,6 +130,9 @@ const onFrame = async (event: SocketEvent): Promise<SocketResult> => {
   }
 };
 
+const isEphemeral = (event: unknown): event is EphemeralInvocation =>
+  typeof (event as EphemeralInvocation | null)?.parleyEphemeral?.conversationId === 'string';
+
 const isGreeting = (event: unknown): event is GreetInvocation =>
   typeof (event as GreetInvocation | null)?.parleyGreet === 'string';
 
@@ -137,9 +140,13 @@ const isSchedule = (event: unknown): event is ScheduledEvent =>
   (event as ScheduledEvent | null)?.source === 'aws.events';
 
 export const handler = async (
-  event: SocketEvent | GreetInvocation | ScheduledEvent,
+  event: SocketEvent | GreetInvocation | EphemeralInvocation | ScheduledEvent,
   _context?: Context,
 ): Promise<SocketResult | undefined> => {
+  if (isEphemeral(event)) {
+    await realtime.deliver([event.parleyEphemeral]);
+    return undefined;
+  }
   if (isGreeting(event)) {
     await realtime.greet(event.parleyGreet);
     return undefined;

@@ -78,6 +78,14 @@ const watchStarter = (onGone: () => void): void => {
   timer.unref();
 };
 
+/** The config each Client SDK takes to use this server: its socket and its REST API on this one port. */
+const clientSdkSnippets = (origin: string): string =>
+  [
+    'Client SDKs (sessions with a user token: `npm run -s parley -- jwt:generate sub=<user name>`):',
+    `  nexmo-client 9.x:       new NexmoClient({ url: '${origin}', nexmo_api_url: '${origin}', ips_url: '${origin}/v1/image' })`,
+    `  @vonage/client-sdk 2.x: client.setConfig({ apiUrl: '${origin}', websocketUrl: '${origin}', websocketPath: '/v2/rtc' })`,
+  ].join('\n');
+
 const main = async () => {
   const port = portFrom('PORT', 3000);
   if (await portInUse(port)) return fail(`port ${port} is already in use; stop what uses it or set PORT`);
@@ -110,11 +118,21 @@ const main = async () => {
   process.env.APPLICATION_ID = app.applicationId;
   process.env.APPLICATION_PUBLIC_KEY = app.publicKeyPem;
   process.env.PUBLIC_BASE_URL ||= `http://localhost:${port}`;
+  // The socket side: the handlers call the dev server's own Management API and Lambda Invoke emulations,
+  // signing with placeholder credentials as for DynamoDB Local.
+  const local = `http://127.0.0.1:${port}`;
+  process.env.WEBSOCKET_MANAGEMENT_URL = `${local}/@aws/execute-api`;
+  process.env.LAMBDA_ENDPOINT = `${local}/@aws/lambda`;
+  process.env.SOCKET_FUNCTION_NAME = 'parley-socket';
+  process.env.AWS_ACCESS_KEY_ID ||= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ||= 'local';
 
   // Imported only now: the handlers read the environment set above.
   const { createDocumentClient } = await import('../../functions/store/client.ts');
   const { createDevServer } = await import('./dev-server.ts');
-  const { mounts, streamHandler } = await import('./mounts.ts');
+  const { mounts, socketMount, streamHandler } = await import('./mounts.ts');
+  const { LocalSocketGateway } = await import('./socket-gateway.ts');
+  const { readSocketConfig } = await import('../../functions/config.ts');
   const { startStreamTail } = await import('./stream-tail.ts');
   const created = await ensureTable(createDocumentClient(process.env.DYNAMODB_ENDPOINT), tableName);
   console.log(`Table ${tableName} ${created}`);
@@ -123,8 +141,10 @@ const main = async () => {
     tableName,
   });
 
-  const server = createDevServer(mounts());
+  const sockets = new LocalSocketGateway(socketMount(readSocketConfig().pingIntervalS * 1000));
+  const server = createDevServer(mounts(), sockets);
   const stop = async () => {
+    sockets.close();
     server.close();
     server.closeAllConnections();
     await tail.stop().catch(() => {});
@@ -153,6 +173,7 @@ const main = async () => {
         'Using APPLICATION_ID / APPLICATION_PUBLIC_KEY from the environment: mint tokens with your key.',
       );
     }
+    console.log(clientSdkSnippets(`http://localhost:${port}`));
   });
 };
 

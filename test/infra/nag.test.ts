@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import type { ParleyApp } from '../../infra/parley-app.ts';
@@ -81,13 +81,25 @@ describe('cdk-nag acknowledgements', () => {
 
     // Assess
     const functions = stack.node.findAll().filter((c) => c instanceof ParleyFunction).length;
-    expect(acknowledgements.map((a) => a.id).sort()).toEqual([
-      ...Array(4).fill('AwsSolutions-APIG4'),
-      // X-Ray on `*` and the pinned runtime, once per function
-      ...Array(functions).fill('AwsSolutions-IAM5[Resource::*]'),
-      ...Array(functions).fill('AwsSolutions-L1'),
-      'AwsSolutions-SQS3', // the fan-out's dead-letter queue is itself a DLQ
-    ]);
+    const socketApiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as CfnElement);
+    expect(acknowledgements.map((a) => a.id).sort()).toEqual(
+      [
+        // The HTTP API's four routes and the WebSocket API's three: the Lambdas verify the JWT themselves
+        ...Array(7).fill('AwsSolutions-APIG4'),
+        // X-Ray on `*` and the pinned runtime, once per function
+        ...Array(functions).fill('AwsSolutions-IAM5[Resource::*]'),
+        ...Array(functions).fill('AwsSolutions-L1'),
+        'AwsSolutions-SQS3', // the fan-out's dead-letter queue is itself a DLQ
+        // ManageConnections on the socket stage, by method, for the socket and fan-out Lambdas: only the
+        // connection id is open
+        ...['socket', 'fan-out'].flatMap(() =>
+          ['POST', 'DELETE'].map(
+            (method) =>
+              `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${socketApiId}>/rtc/${method}/@connections/*]`,
+          ),
+        ),
+      ].sort(),
+    );
     for (const a of acknowledgements) {
       expect(a.path).not.toBe(stack.node.path);
       expect(a.path).not.toBe(app.node.path);

@@ -78,6 +78,18 @@ describe('Class: ParleyRealtime', () => {
     expect(invoke).toEqual([`Allow lambda:InvokeFunction on {"Fn::GetAtt":["${socketId}","Arn"]}`]);
   });
 
+  it('lets the API Lambda hand events it does not store to the socket Lambda, and only that', () => {
+    const pairs = allowedPairs(roleStatements(template, roleId(app, app.stack.apiFunction)));
+    expect(pairs.filter((p) => p.includes('lambda:'))).toEqual([
+      `Allow lambda:InvokeFunction on {"Fn::GetAtt":["${socketId}","Arn"]}`,
+    ]);
+    expect(pairs.filter((p) => p.includes('execute-api:'))).toEqual([]);
+    const env =
+      template.findResources('AWS::Lambda::Function')[functionId(app, app.stack.apiFunction)].Properties
+        .Environment.Variables;
+    expect(env.SOCKET_FUNCTION_NAME).toEqual({ Ref: socketId });
+  });
+
   it('runs the heartbeat on a schedule inside the 10-minute idle limit', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(4 minutes)',

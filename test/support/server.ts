@@ -35,6 +35,9 @@ export const startTestServer = async (options: TestServerOptions = {}): Promise<
     process.env.WEBSOCKET_MANAGEMENT_URL = `${baseUrl}${MANAGEMENT_PATH}`;
     process.env.LAMBDA_ENDPOINT = `${baseUrl}${LAMBDA_PATH}`;
     process.env.SOCKET_FUNCTION_NAME = SOCKET_FUNCTION_NAME;
+    // What the handlers sign their calls to the emulated AWS APIs with (they check no signature).
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     resetConfig();
   }
   const { dynamodbEndpoint, tableName } = config();
