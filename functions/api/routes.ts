@@ -1,5 +1,7 @@
 import type { RouteHandler } from '../http/route.ts';
-import { type RouteDef, routeOfKey } from '../http/router.ts';
+import { type RouteDef, type RouteKey, routeOfKey } from '../http/router.ts';
+import { aliasOf } from './alias.ts';
+import { aliases } from './aliases.ts';
 import type { ApiRouteKey } from './contracts.ts';
 import * as conversations from './conversations.ts';
 import * as events from './events.ts';
@@ -7,6 +9,7 @@ import * as legacy from './legacy.ts';
 import * as legs from './legs.ts';
 import * as members from './members.ts';
 import * as numbers from './numbers.ts';
+import * as sessions from './sessions.ts';
 import * as users from './users.ts';
 
 /** The handler of every endpoint in `contracts.ts`, in the order the router tries them. */
@@ -47,10 +50,20 @@ const handlers: Record<ApiRouteKey, RouteHandler> = {
   'GET /v0.1/conversations': legacy.listV01,
   'GET /beta/conversations/{conversation_id}': legacy.getBeta,
   'GET /v0.1/conversations/{conversation_id}': legacy.getV01,
+
+  // ---- Client SDKs: nexmo-client's legacy events (its `cid`, `originating_session` dropped), sessions
+  'POST /beta/conversations/{conversation_id}/events': aliasOf(events.createLegacy),
+  'PUT /v0.2/sessions/{session_id}': sessions.refresh,
+  'GET /v0.3/users/{user_id}/sessions': sessions.ofUser,
+  'POST /beta/conversations/{conversation_id}/rtc': sessions.noMedia,
+  'POST /v0.3/legs': sessions.noMedia,
 };
 
-/** Every endpoint of the REST API, served by the one API Lambda. */
-export const routes: RouteDef[] = Object.entries(handlers).map(([key, handler]) => ({
-  ...routeOfKey(key as ApiRouteKey),
-  handler,
-}));
+/** Every endpoint of the REST API and every alias of one (aliases.ts), served by the one API Lambda. */
+export const routes: RouteDef[] = [
+  ...Object.entries(handlers).map(([key, handler]) => ({ ...routeOfKey(key as ApiRouteKey), handler })),
+  ...Object.entries(aliases).map(([key, a]) => ({
+    ...routeOfKey(key as RouteKey),
+    handler: aliasOf(handlers[a.of], a.reply, a.request),
+  })),
+];
