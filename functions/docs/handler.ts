@@ -8,6 +8,7 @@ import { aliases } from '../api/aliases.ts';
 import { type ApiRouteKey, contracts } from '../api/contracts.ts';
 import { documentResponse, errorResponse } from '../api/responses.ts';
 import { aliasRouteDocs, apiRouteDocs } from '../api/route-docs.ts';
+import { cors } from '../http/cors.ts';
 import { errorMapper } from '../http/errors.ts';
 import { requestLog } from '../http/log.ts';
 import { type DocumentedRoute, openApiDocument, type RouteDocs } from '../http/openapi.ts';
@@ -71,5 +72,6 @@ export const routes: RouteDef[] = [
 /** Request log, then the router; the error mapper turns anything thrown into the Vonage error body. */
 export const handler = middy<ApiEvent, ApiResult>()
   .use(requestLog())
+  .use(cors())
   .use(errorMapper())
   .handler(router(routes));
