@@ -40,58 +40,48 @@ export interface Alias {
   request?: AliasRequest;
 }
 
-const C = '/conversations/{conversation_id}';
+const C = '/v1/conversations/{conversation_id}';
+const M = `${C}/members/{member_id}` as const;
+const E = `${C}/events` as const;
 
-export const aliases: Record<RouteKey, Alias> = {
+/**
+ * `[method and version, endpoint, reply, request]`: the alias's path is the endpoint's with `/v1` replaced
+ * by the version.
+ */
+const TABLE: [string, ApiRouteKey, AliasReply?, AliasRequest?][] = [
   // ---- nexmo-client 9.x
-  'POST /beta/conversations': { of: 'POST /v1/conversations', reply: 'uuid' },
-  'DELETE /beta/conversations/{conversation_id}': { of: 'DELETE /v1/conversations/{conversation_id}' },
-  [`DELETE /beta${C}/members/{member_id}`]: {
-    of: 'PATCH /v1/conversations/{conversation_id}/members/{member_id}',
-    request: 'leave',
-    reply: 'empty',
-  },
-  'GET /beta/users/{user_id}': { of: 'GET /v1/users/{user_id}' },
-  'GET /beta2/users/{user_id}/conversations': {
-    of: 'GET /v1/users/{user_id}/conversations',
-    reply: 'beta2:conversations',
-  },
-  [`GET /beta2${C}/members`]: { of: 'GET /v1/conversations/{conversation_id}/members', reply: 'beta2' },
-  [`GET /beta2${C}/events`]: { of: 'GET /v1/conversations/{conversation_id}/events', reply: 'beta2' },
-  [`DELETE /beta2${C}/events/{event_id}`]: {
-    of: 'DELETE /v1/conversations/{conversation_id}/events/{event_id}',
-  },
-
+  ['POST /beta', 'POST /v1/conversations', 'uuid'],
+  ['DELETE /beta', `DELETE ${C}`],
+  ['DELETE /beta', `PATCH ${M}`, 'empty', 'leave'],
+  ['GET /beta', 'GET /v1/users/{user_id}'],
+  ['GET /beta2', 'GET /v1/users/{user_id}/conversations', 'beta2:conversations'],
+  ['GET /beta2', `GET ${C}/members`, 'beta2'],
+  ['GET /beta2', `GET ${E}`, 'beta2'],
+  ['DELETE /beta2', `DELETE ${E}/{event_id}`],
   // ---- both SDKs
-  'POST /v0.3/conversations': { of: 'POST /v1/conversations' },
-  [`GET /v0.3${C}`]: { of: 'GET /v1/conversations/{conversation_id}' },
-  [`PATCH /v0.3${C}`]: { of: 'PUT /v1/conversations/{conversation_id}' },
-  [`DELETE /v0.3${C}`]: { of: 'DELETE /v1/conversations/{conversation_id}' },
-  [`GET /v0.3${C}/members`]: { of: 'GET /v1/conversations/{conversation_id}/members' },
-  [`POST /v0.3${C}/members`]: { of: 'POST /v1/conversations/{conversation_id}/members' },
-  [`GET /v0.3${C}/members/me`]: { of: 'GET /v1/conversations/{conversation_id}/members/me' },
-  [`GET /v0.3${C}/members/{member_id}`]: {
-    of: 'GET /v1/conversations/{conversation_id}/members/{member_id}',
-  },
-  [`PUT /v0.3${C}/members/{member_id}`]: {
-    of: 'PATCH /v1/conversations/{conversation_id}/members/{member_id}',
-    request: 'join',
-  },
-  [`DELETE /v0.2${C}/members/{member_id}`]: {
-    of: 'PATCH /v1/conversations/{conversation_id}/members/{member_id}',
-    request: 'leave',
-    reply: 'empty',
-  },
-  [`GET /v0.3${C}/events`]: { of: 'GET /v1/conversations/{conversation_id}/events', reply: 'v0.3:events' },
-  [`POST /v0.3${C}/events`]: { of: 'POST /v1/conversations/{conversation_id}/events' },
-  [`DELETE /v0.3${C}/events/{event_id}`]: {
-    of: 'DELETE /v1/conversations/{conversation_id}/events/{event_id}',
-  },
-  [`GET /v0.3${C}/legs`]: { of: 'GET /v1/conversations/{conversation_id}/legs' },
-  'GET /v0.3/legs/{leg_id}': { of: 'GET /v1/legs/{leg_id}' },
-  'GET /v0.3/users/{user_id}': { of: 'GET /v1/users/{user_id}' },
-  'GET /v0.3/users/{user_id}/conversations': {
-    of: 'GET /v1/users/{user_id}/conversations',
-    reply: 'v0.3:conversations',
-  },
-};
+  ['POST /v0.3', 'POST /v1/conversations'],
+  ['GET /v0.3', `GET ${C}`],
+  ['PATCH /v0.3', `PUT ${C}`],
+  ['DELETE /v0.3', `DELETE ${C}`],
+  ['GET /v0.3', `GET ${C}/members`],
+  ['POST /v0.3', `POST ${C}/members`],
+  ['GET /v0.3', `GET ${C}/members/me`],
+  ['GET /v0.3', `GET ${M}`],
+  ['PUT /v0.3', `PATCH ${M}`, undefined, 'join'],
+  ['DELETE /v0.2', `PATCH ${M}`, 'empty', 'leave'],
+  ['GET /v0.3', `GET ${E}`, 'v0.3:events'],
+  ['POST /v0.3', `POST ${E}`],
+  ['DELETE /v0.3', `DELETE ${E}/{event_id}`],
+  ['GET /v0.3', `GET ${C}/legs`],
+  ['GET /v0.3', 'GET /v1/legs/{leg_id}'],
+  ['GET /v0.3', 'GET /v1/users/{user_id}'],
+  ['GET /v0.3', 'GET /v1/users/{user_id}/conversations', 'v0.3:conversations'],
+];
+
+/** Every alias by its own `METHOD path`. */
+export const aliases: Record<RouteKey, Alias> = Object.fromEntries(
+  TABLE.map(([at, of, reply, request]) => [
+    `${at}${of.slice(of.indexOf(' /v1') + 4)}`,
+    { of, reply, request },
+  ]),
+);

@@ -1,14 +1,11 @@
-import { config } from '../config.ts';
 import { notFound } from '../domain/errors.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { type RouteInput, route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentEvent } from './present.ts';
 import { type EventBody, eventBody, legacyEventBody, listEventsQuery } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 /** Event ids in paths are positive integers; anything else names no event. */
 const eventIdOf = (raw: string): number => {
@@ -36,13 +33,8 @@ export const list = route({ query: listEventsQuery }, async ({ event, params, qu
     excludeDeleted: query.exclude_deleted_events,
     group: query.filter_group_type,
   });
-  const b = base(event);
-  return json(200, {
-    page_size: paging.pageSize,
-    // §1.3: the events list embeds a bare array.
-    _embedded: page.items.map((e) => presentEvent(b, params.conversation_id, e)),
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  // §1.3: the events list embeds a bare array.
+  return listPage(event, paging, page, undefined, (b, e) => presentEvent(b, params.conversation_id, e));
 });
 
 export const get = route({}, async ({ event, params }) => {

@@ -2,9 +2,8 @@
  * What the Client SDKs ask of sessions over REST. Sessions live on the socket; here a token refresh is
  * verified (by the auth middleware, as every request) and a user's sessions list as an empty page.
  */
-import { config } from '../config.ts';
 import { requestError } from '../domain/errors.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { listPage, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
@@ -17,13 +16,7 @@ export const refresh = route({}, async ({ params }) => json(200, { session_id: p
 /** `GET /v0.3/users/{user_id}/sessions`: the user as `GET /v1/users/{id}` finds it; no session listed. */
 export const ofUser = route({ query: pageQuery }, async ({ event, params, query }) => {
   await parley.users.get(actorOf(event), params.user_id);
-  const paging = pageRequest(event, query);
-  const b = baseUrl(event, config().publicBaseUrl);
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: { sessions: [] },
-    _links: pageLinks(event, b, {}, paging.pageSize, paging.order),
-  });
+  return listPage(event, pageRequest(event, query), { items: [] }, 'sessions', () => ({}));
 });
 
 /** In-app voice (`POST /beta/conversations/{id}/rtc`, `POST /v0.3/legs`): 501, nothing written. */
