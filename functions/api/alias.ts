@@ -9,9 +9,11 @@ import type { AliasReply, AliasRequest } from './aliases.ts';
 // biome-ignore lint/suspicious/noExplicitAny: reshaping JSON the presenters wrote.
 type Json = any;
 
-/** A receipt's or deletion's `event_id` as @vonage/client-sdk decodes it: a number. */
+/** A receipt's or deletion's `event_id` as @vonage/client-sdk decodes it: a number (custom bodies stay). */
 const numericEventId = (e: Json): Json =>
-  typeof e.body?.event_id === 'string' && /^\d+$/.test(e.body.event_id)
+  /^(event:delete|(message|text):[a-z]+)$/.test(e.type) &&
+  typeof e.body?.event_id === 'string' &&
+  /^\d+$/.test(e.body.event_id)
     ? { ...e, body: { ...e.body, event_id: Number(e.body.event_id) } }
     : e;
 
