@@ -30,6 +30,8 @@ export interface Config {
    * authorization table). `acl`: the token's ACL alone decides, as Vonage did.
    */
   authorization: AuthorizationMode;
+  /** Origins browsers may call the REST API from (`CORS_ORIGINS`, a comma list); `*` (the default) any. */
+  corsOrigins: string[];
   /**
    * The socket Lambda's name (the API hands it the events it does not store), and Lambda's endpoint (set
    * only locally: the dev server's emulation).
@@ -66,6 +68,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   twilioAuthToken: blankToUndefined(env.TWILIO_AUTH_TOKEN),
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
   authorization: authorizationFrom(env.AUTHORIZATION),
+  corsOrigins: (env.CORS_ORIGINS || '*')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
   socketFunctionName: env.SOCKET_FUNCTION_NAME,
   lambdaEndpoint: env.LAMBDA_ENDPOINT,
 });

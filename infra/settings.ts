@@ -26,6 +26,11 @@ export interface ParleySettings {
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
   authorization?: 'membership' | 'acl';
+  /**
+   * Origins browsers may call the REST API from: `*` (any) or a list. Context `corsOrigins`, a comma
+   * list. @default ['*'] (the stack's)
+   */
+  corsOrigins?: string[];
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -69,6 +74,22 @@ const authorization = (context: Context, key: string): 'membership' | 'acl' | un
   if (raw === undefined) return undefined;
   if (raw === 'membership' || raw === 'acl') return raw;
   throw new SettingsError(`context ${key} must be membership or acl, got "${raw}"`);
+};
+
+/** `corsOrigins`: `*`, or a comma list of origins (`https://app.example.com`), each without a path. */
+const corsOrigins = (context: Context, key: string): string[] | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of origins)
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
+      throw new SettingsError(
+        `context ${key}: "${o}" is not * nor an origin such as https://app.example.com`,
+      );
+  return origins.length > 0 ? origins : ['*'];
 };
 
 const readKeyFile = (path: string): string => {
@@ -147,6 +168,7 @@ export const settingsFromContext = (
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
+    corsOrigins: corsOrigins(context, 'corsOrigins'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

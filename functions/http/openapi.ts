@@ -26,7 +26,7 @@ export interface RouteDoc {
   /** Served without a token. */
   public?: boolean;
   /** Whom the route is for: the Vonage API or a telephony provider's webhooks. */
-  surface?: 'api' | 'voice';
+  surface?: 'api' | 'voice' | 'client-sdk';
 }
 
 /** The docs of a route table, by `METHOD path`. */
@@ -67,6 +67,7 @@ const ERRORS = new Map<number, string>([
   [413, 'The body is larger than 256 KiB (`http:error:request-too-large`).'],
   [415, 'The body is not sent as JSON (`http:error:unsupported-media-type`).'],
   [429, 'The conversation is too busy; retry after `Retry-After` seconds.'],
+  [501, 'Not available on this server (`http:error:not-implemented`).'],
 ]);
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
