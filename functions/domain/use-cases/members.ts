@@ -52,6 +52,9 @@ export const addMember = (
     if (!user || (input.user.name !== undefined && input.user.name !== user.name)) throw notFound.user();
     if (input.member_id_inviting && !ctx.member) throw notFound.member();
     const state = input.state === 'joined' ? 'JOINED' : 'INVITED';
+    // Joining while invited accepts the invitation (as Vonage does, and the Client SDKs' join() relies on).
+    if (state === 'JOINED' && ctx.userMember?.state === 'INVITED')
+      return changeMemberState(deps, actor, conversationId, ctx.userMember.id, { state: 'joined' });
     assertMayAddMember(accessOf(deps, actor), conversation, ctx, {
       userId: user.id,
       state,

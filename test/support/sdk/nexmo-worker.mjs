@@ -25,6 +25,7 @@ const report = (type, args, conversation) => {
       id: event.id === undefined ? undefined : Number(event.id),
       from: event.from,
       body: JSON.parse(JSON.stringify(event.body ?? {})),
+      state: event.state ? JSON.parse(JSON.stringify(event.state)) : undefined,
     },
   });
 };

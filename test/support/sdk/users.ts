@@ -6,6 +6,8 @@ export interface SdkEvent {
   cid?: string;
   id?: number;
   from?: string;
+  /** A message's receipts so far (`delivered_to`, `seen_by`: member id → time). */
+  state?: { delivered_to?: Record<string, string>; seen_by?: Record<string, string> };
   // biome-ignore lint/suspicious/noExplicitAny: event bodies are JSON of any shape
   body: any;
 }
