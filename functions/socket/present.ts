@@ -6,6 +6,14 @@ import { presentEvent } from '../api/present.ts';
 import type { Connection, Outgoing, SessionEvent } from '../domain/sessions.ts';
 import { connectFrame, disconnectFrame, eventFrame, type Heartbeat, openFrame, pingFrame } from './codec.ts';
 
+/** No audio, as Vonage says of an app invite: @vonage/client-sdk drops a `member:invited` without it. */
+const NO_AUDIO = { audio_settings: { enabled: false, earmuffed: false, muted: false }, audio: false };
+
+const withInviteMedia = (body: Record<string, unknown>) => {
+  const media = body.media as { audio_settings?: unknown } | undefined;
+  return media?.audio_settings ? body : { ...body, media: { ...NO_AUDIO, ...media } };
+};
+
 /**
  * An event as pushed. A `member:*` event comes `from` the member it is about: the SDKs update the member
  * named in `from`, so the inviter's id there would rebind one user's session to another member.
@@ -15,6 +23,7 @@ export const pushedEvent = (base: string, { conversationId, event }: SessionEven
   const subject = event.type.startsWith('member:') ? event.body.member_id : undefined;
   return {
     ...presented,
+    ...(event.type === 'member:invited' ? { body: withInviteMedia(presented.body) } : {}),
     ...(typeof subject === 'string' ? { from: subject } : {}),
     cid: conversationId,
     conversation_id: conversationId,
