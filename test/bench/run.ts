@@ -12,6 +12,7 @@ import { costFiguresOf } from './figures/cost.ts';
 import { eventsDepthRatio } from './figures/events-depth.ts';
 import { hotConversationRatio } from './figures/hot-conversation.ts';
 import { answerWebhookRatio, getConversationRatio, makeScene, postMessageRatio } from './figures/latency.ts';
+import { realtimeFigures } from './figures/realtime.ts';
 import { measureRoundTrips, type RoundTripRow, roundTripFigures } from './figures/round-trips.ts';
 import { rssGrowthRatio } from './figures/rss.ts';
 
@@ -31,6 +32,8 @@ const ORDER = [
   'cold_import_ratio',
   'bundle_bytes',
   'rss_growth_ratio',
+  'push_latency_ratio',
+  'idle_sockets_held',
 ];
 
 const parseArgs = (argv: string[]) => {
@@ -131,6 +134,7 @@ const main = async () => {
         (e) => (e instanceof EndpointMissingError ? false : Promise.reject(e)),
       );
     figures.push(await step('rss_growth_ratio', () => rssGrowthRatio(bench, scene, events)));
+    figures.push(...(await step('push latency and idle sockets', () => realtimeFigures(bench))));
   } finally {
     await bench.ddb.stop();
   }

@@ -1,0 +1,172 @@
+/**
+ * The realtime figures, against the dev server's socket and stream tail in this process:
+ * `push_latency_ratio` (a REST post until the other user's nexmo-client event handler fires, against the
+ * post's own latency, measured in the same samples) and `idle_sockets_held` (engine.io 4 sessions one
+ * dev-server process holds open, opened from a child process, with its RSS growth per 1,000).
+ */
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { startSdkUser } from '../../support/sdk/users.ts';
+import type { Bench } from '../context.ts';
+import { type Figure, judge } from '../figure.ts';
+import { describe, percentile, type Summary } from '../stats.ts';
+import { guarded } from './common.ts';
+
+const summary = (values: number[]): Summary => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+};
+
+interface RealtimeServer {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The dev server with its socket gateway and the stream tail, as `npm start` runs them. */
+const startRealtimeServer = async (bench: Bench): Promise<RealtimeServer> => {
+  const { resetConfig } = await import('../../../functions/config.ts');
+  const { createDevServer } = await import('../../../infra/local/dev-server.ts');
+  const { mounts, SOCKET_FUNCTION_NAME, socketMount, streamHandler } = await import(
+    '../../../infra/local/mounts.ts'
+  );
+  const { LAMBDA_PATH, LocalSocketGateway, MANAGEMENT_PATH } = await import(
+    '../../../infra/local/socket-gateway.ts'
+  );
+  const { startStreamTail } = await import('../../../infra/local/stream-tail.ts');
+  const gateway = new LocalSocketGateway(socketMount(0));
+  const server = createDevServer(mounts(), gateway);
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.WEBSOCKET_MANAGEMENT_URL = `${baseUrl}${MANAGEMENT_PATH}`;
+  process.env.LAMBDA_ENDPOINT = `${baseUrl}${LAMBDA_PATH}`;
+  process.env.SOCKET_FUNCTION_NAME = SOCKET_FUNCTION_NAME;
+  resetConfig();
+  const tail = await startStreamTail(streamHandler(), {
+    endpoint: bench.ddb.endpoint,
+    tableName: bench.table,
+  });
+  return {
+    baseUrl,
+    close: async () => {
+      await tail.stop();
+      gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((res) => server.close(() => res()));
+    },
+  };
+};
+
+export const realtimeFigures = async (bench: Bench): Promise<Figure[]> => {
+  const server = await startRealtimeServer(bench);
+  try {
+    return [await pushLatencyRatio(bench, server), await idleSocketsHeld(bench, server)];
+  } finally {
+    await server.close();
+  }
+};
+
+const pushLatencyRatio = (bench: Bench, server: RealtimeServer): Promise<Figure> =>
+  guarded('push_latency_ratio', 1.5, 'max', async () => {
+    const sender = await bench.fixtures.createUser();
+    const receiver = await bench.fixtures.createUser();
+    const cid = await bench.fixtures.createConversation();
+    const from = await bench.fixtures.join(cid, sender.id);
+    await bench.fixtures.join(cid, receiver.id);
+    const sdk = startSdkUser('./nexmo-worker.mjs', { url: server.baseUrl, nexmo_api_url: server.baseUrl });
+    try {
+      await sdk.call('login', receiver.token);
+      await sdk.call('get', cid);
+      const post = async (): Promise<{ post: number; push: number }> => {
+        const started = performance.now();
+        const res = await fetch(`${server.baseUrl}/v1/conversations/${cid}/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sender.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'message', from, body: { message_type: 'text', text: 'ping' } }),
+        });
+        const { id } = (await res.json()) as { id: number };
+        const posted = performance.now() - started;
+        await sdk.waitFor((e) => e.type === 'message' && e.id === id, 10_000);
+        return { post: posted, push: performance.now() - started };
+      };
+      for (let i = 0; i < bench.latency.warmup; i++) await post();
+      const posts: number[] = [];
+      const pushes: number[] = [];
+      const samples = Math.min(bench.latency.samples, 200);
+      for (let i = 0; i < samples; i++) {
+        const s = await post();
+        posts.push(s.post);
+        pushes.push(s.push);
+      }
+      const p = summary(posts);
+      const q = summary(pushes);
+      return judge('push_latency_ratio', q.p50 / p.p50, 1.5, 'max', [
+        describe('REST post → the other nexmo-client handler fires', q),
+        describe('the REST post itself (same samples)', p),
+        `p99 ratio ${(q.p99 / p.p99).toFixed(2)}; the push runs through DynamoDB Local's stream (polled) into the fan-out`,
+      ]);
+    } finally {
+      await sdk.stop();
+    }
+  });
+
+/** A child process that opens `count` engine.io 4 sessions and keeps them open until stdin closes. */
+const OPENER = `
+import WebSocket from 'ws';
+const [url, count] = [process.argv[1], Number(process.argv[2])];
+let open = 0;
+const sockets = [];
+const next = (i) => new Promise((res) => {
+  const ws = new WebSocket(url);
+  ws.on('message', (d) => { if (String(d).startsWith('42["session:success"')) { open++; res(); } else if (String(d) === '2') ws.send('3'); });
+  ws.on('error', () => res());
+  ws.on('close', () => res());
+  sockets.push(ws);
+});
+for (let i = 0; i < count; i += 50) {
+  await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => next(i + k)));
+  if ((i + 50) % 1000 === 0) process.stdout.write('at ' + open + '\\n');
+}
+process.stdout.write('open ' + open + '\\n');
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+const idleSocketsHeld = (bench: Bench, server: RealtimeServer): Promise<Figure> =>
+  guarded('idle_sockets_held', 5000, 'min', async () => {
+    const target = bench.options.quick ? 1000 : 5000;
+    const user = await bench.fixtures.createUser();
+    const url = `${server.baseUrl.replace('http', 'ws')}/v2/rtc/?token=${user.token}&EIO=4&transport=websocket`;
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    const marks: { open: number; rss: number }[] = [];
+    const child = spawn(process.execPath, ['--input-type=module', '-e', OPENER, url, String(target)], {
+      cwd: join(import.meta.dirname, '..', '..', '..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const open = await new Promise<number>((res, rej) => {
+      let buffer = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        for (const line of buffer.split('\n').slice(0, -1)) {
+          const [word, n] = line.split(' ');
+          if (word === 'at') marks.push({ open: Number(n), rss: process.memoryUsage().rss });
+          if (word === 'open') res(Number(n));
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      });
+      child.once('exit', (code) => rej(new Error(`the socket opener exited (${code})`)));
+    });
+    const after = process.memoryUsage().rss;
+    // Close them before the server goes: their disconnects still need the table.
+    const exited = new Promise((res) => child.once('exit', res));
+    child.stdin.end();
+    await exited;
+    await new Promise((res) => setTimeout(res, 2000));
+    const perThousand = ((after - before) / Math.max(open, 1)) * 1000;
+    return judge('idle_sockets_held', open, 5000, 'min', [
+      `${open} of ${target} engine.io 4 sessions open in one dev-server process (logged in, greeted, idle)`,
+      `RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB: ${(perThousand / 2 ** 20).toFixed(1)} MiB per 1,000 sessions`,
+      ...marks.map((m) => `  at ${m.open}: RSS ${(m.rss / 2 ** 20).toFixed(0)} MiB`),
+    ]);
+  });
