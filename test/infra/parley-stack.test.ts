@@ -226,12 +226,18 @@ describe('Class: ParleyStack', () => {
         PUBLIC_BASE_URL: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
         MAX_CALL_SECONDS: '7200',
         CORS_ORIGINS: '*',
+        // Typing and ephemeral events go to the socket Lambda (test/infra/realtime.test.ts).
+        SOCKET_FUNCTION_NAME: { Ref: functionId(app, app.stack.realtime.socketFunction) },
       });
     });
 
     it('give the voice Lambda the same configuration (but CORS: no browser calls it), the sweeper only the table and call limit, the reaper only the table', () => {
       // Assess
-      const { CORS_ORIGINS: _browsersOnly, ...apiEnvironment } = environmentOf(app.stack.apiFunction);
+      const {
+        CORS_ORIGINS: _browsersOnly,
+        SOCKET_FUNCTION_NAME: _ephemeralEvents,
+        ...apiEnvironment
+      } = environmentOf(app.stack.apiFunction);
       expect(environmentOf(app.stack.voiceFunction)).toEqual(apiEnvironment);
       expect(environmentOf(app.stack.sweeperFunction)).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
@@ -336,8 +342,13 @@ describe('Class: ParleyStack', () => {
       const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
       const table = { 'Fn::GetAtt': [tableId, 'Arn'] };
       const gsi1 = { 'Fn::Join': ['', [table, '/index/gsi1']] };
+      // The API Lambda also hands typing and ephemeral events to the socket Lambda.
+      const socket = { 'Fn::GetAtt': [functionId(app, app.stack.realtime.socketFunction), 'Arn'] };
+      const invoke =
+        fn === app.stack.apiFunction ? [`Allow lambda:InvokeFunction on ${JSON.stringify(socket)}`] : [];
       expect(allowedPairs(statements)).toEqual(
         [
+          ...invoke,
           ...ITEM_ACTIONS.map((a) => `Allow ${a} on ${JSON.stringify(table)}`),
           `Allow dynamodb:Query on ${JSON.stringify(gsi1)}`,
           `Allow logs:CreateLogStream on ${JSON.stringify({ 'Fn::GetAtt': [logGroupId, 'Arn'] })}`,
