@@ -67,7 +67,10 @@ describe('Twilio Conversations: participants', () => {
     const identity = `bob-${randomUUID()}`;
     const chat = await client.conversations.v1.conversations(c.sid).participants.create({ identity });
     // Act
-    const member = await call('GET', `/v1/conversations/${idOf('CON', c.sid)}/members/${idOf('MEM', chat.sid)}`);
+    const member = await call(
+      'GET',
+      `/v1/conversations/${idOf('CON', c.sid)}/members/${idOf('MEM', chat.sid)}`,
+    );
     // Assess
     expect(member.status).toBe(200);
     expect(member.body.state).toBe('JOINED');
@@ -100,7 +103,9 @@ describe('Twilio Conversations: participants', () => {
     const identity = `dave-${randomUUID()}`;
     await client.conversations.v1.conversations(c.sid).participants.create({ identity });
     // Act
-    const twice = await failure(client.conversations.v1.conversations(c.sid).participants.create({ identity }));
+    const twice = await failure(
+      client.conversations.v1.conversations(c.sid).participants.create({ identity }),
+    );
     // Assess
     expect(twice).toMatchObject({ code: 50433, status: 409 });
   });
@@ -113,7 +118,9 @@ describe('Twilio Conversations: participants', () => {
     const binding = { 'messagingBinding.address': address, 'messagingBinding.proxyAddress': '+15550001111' };
     const held = await client.conversations.v1.conversations(first.sid).participants.create(binding);
     // Act
-    const refused = await failure(client.conversations.v1.conversations(second.sid).participants.create(binding));
+    const refused = await failure(
+      client.conversations.v1.conversations(second.sid).participants.create(binding),
+    );
     const otherProxy = await client.conversations.v1.conversations(second.sid).participants.create({
       ...binding,
       'messagingBinding.proxyAddress': '+15550002222',
@@ -151,7 +158,9 @@ describe('Twilio Conversations: participants', () => {
     // Act
     const neither = await failure(client.conversations.v1.conversations(c.sid).participants.create({}));
     const noProxy = await failure(
-      client.conversations.v1.conversations(c.sid).participants.create({ 'messagingBinding.address': phone() }),
+      client.conversations.v1
+        .conversations(c.sid)
+        .participants.create({ 'messagingBinding.address': phone() }),
     );
     const nowhere = await failure(
       client.conversations.v1.conversations(`CH${'0'.repeat(32)}`).participants.create({ identity: 'erin' }),
