@@ -80,9 +80,9 @@ describe('cdk-nag acknowledgements', () => {
 
     // Assess
     expect(acknowledgements.map((a) => a.id).sort()).toEqual([
-      ...Array(4).fill('AwsSolutions-APIG4'),
-      ...Array(5).fill('AwsSolutions-IAM5[Resource::*]'),
-      ...Array(5).fill('AwsSolutions-L1'),
+      ...Array(5).fill('AwsSolutions-APIG4'),
+      ...Array(6).fill('AwsSolutions-IAM5[Resource::*]'),
+      ...Array(6).fill('AwsSolutions-L1'),
     ]);
     for (const a of acknowledgements) {
       expect(a.path).not.toBe(stack.node.path);

@@ -3,7 +3,14 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { twilioAccount, twilioClient, useTwilioAccount } from '../support/twilio.ts';
+import {
+  allPages,
+  basicAuth,
+  jsonOf,
+  twilioAccount,
+  twilioClient,
+  useTwilioAccount,
+} from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
@@ -133,15 +140,11 @@ describe('Twilio Conversations: conversations', () => {
     for (let i = 0; i < 5; i++)
       made.add((await client.conversations.v1.conversations.create({ friendlyName: `p${i}` })).sid);
     // Act
-    const seen: string[] = [];
-    let page = await client.conversations.v1.conversations.page({ pageSize: 2, startDate: day });
-    let pages = 1;
-    seen.push(...page.instances.map((c) => c.sid));
-    for (let next = await page.nextPage(); next; next = await next.nextPage()) {
-      page = next;
-      pages++;
-      seen.push(...page.instances.map((c) => c.sid));
-    }
+    const walked = await allPages(
+      await client.conversations.v1.conversations.page({ pageSize: 2, startDate: day }),
+    );
+    const seen = walked.flat().map((c) => c.sid);
+    const pages = walked.length;
     const listed = await client.conversations.v1.conversations.list({ pageSize: 3 });
     // Assess
     expect(new Set(seen).size).toBe(seen.length);
@@ -230,7 +233,7 @@ describe('Twilio Conversations: auth', () => {
 
   it('answers an unknown route 20404 and a JSON body 415, in Twilio shape', async () => {
     // Prepare
-    const auth = `Basic ${Buffer.from(`${twilioAccount.accountSid}:${twilioAccount.authToken}`).toString('base64')}`;
+    const auth = basicAuth();
     // Act
     const unknown = await fetch(`${server.baseUrl}/twilio/v1/Nothing`, { headers: { authorization: auth } });
     const asJson = await fetch(`${server.baseUrl}/twilio/v1/Conversations`, {
@@ -245,9 +248,9 @@ describe('Twilio Conversations: auth', () => {
     });
     // Assess
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).code).toBe(20404);
+    expect((await jsonOf(unknown)).code).toBe(20404);
     expect(asJson.status).toBe(415);
     expect(unknownParam.status).toBe(400);
-    expect((await unknownParam.json()).message).toContain('Color');
+    expect((await jsonOf(unknownParam)).message).toContain('Color');
   });
 });

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { twilioClient, useTwilioAccount } from '../support/twilio.ts';
+import { allPages, basicAuth, jsonOf, twilioClient, useTwilioAccount } from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
@@ -115,20 +115,8 @@ describe('Twilio Conversations: messages', () => {
     for (let i = 1; i <= 7; i++)
       indexes.push((await messages.create({ author: identity, body: `m${i}` })).index);
     const walk = async (order: 'asc' | 'desc') => {
-      const seen: string[] = [];
-      let pages = 0;
-      for (
-        let page: Awaited<ReturnType<typeof messages.page>> | undefined = await messages.page({
-          pageSize: 3,
-          order,
-        });
-        page;
-        page = await page.nextPage()
-      ) {
-        pages++;
-        seen.push(...page.instances.map((m) => m.body));
-      }
-      return { seen, pages };
+      const pages = await allPages(await messages.page({ pageSize: 3, order }));
+      return { seen: pages.flat().map((m) => m.body), pages: pages.length };
     };
     // Act
     const forward = await walk('asc');
@@ -147,13 +135,13 @@ describe('Twilio Conversations: messages', () => {
     const sent = [];
     for (let i = 1; i <= 5; i++) sent.push(await messages.create({ author: identity, body: `m${i}` }));
     const anchor = sent[3].index;
-    const auth = `Basic ${Buffer.from(`${process.env.TWILIO_ACCOUNT_SID}:${process.env.TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+    const auth = basicAuth();
     // Act
     const back = await fetch(
       `${server.baseUrl}/twilio/v1/Conversations/${c.sid}/Messages?Anchor=${anchor}&Order=desc&PageSize=2`,
       { headers: { authorization: auth } },
     );
-    const body = await back.json();
+    const body = await jsonOf(back);
     const next = await fetch(body.meta.next_page_url, { headers: { authorization: auth } });
     const forward = await fetch(
       `${server.baseUrl}/twilio/v1/Conversations/${c.sid}/Messages?Anchor=${anchor}&Order=asc`,
@@ -163,8 +151,8 @@ describe('Twilio Conversations: messages', () => {
     expect(body.messages.map((m: { body: string }) => m.body)).toEqual(['m4', 'm3']);
     expect(body.meta.next_page_url).toContain(`Anchor=${anchor}`);
     expect(body.meta.key).toBe('messages');
-    expect((await next.json()).messages.map((m: { body: string }) => m.body)).toEqual(['m2', 'm1']);
-    expect((await forward.json()).messages.map((m: { body: string }) => m.body)).toEqual(['m4', 'm5']);
+    expect((await jsonOf(next)).messages.map((m: { body: string }) => m.body)).toEqual(['m2', 'm1']);
+    expect((await jsonOf(forward)).messages.map((m: { body: string }) => m.body)).toEqual(['m4', 'm5']);
   });
 
   it('refuses a message without a body, and answers an unknown message SID 20404', async () => {

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { twilioAccount, twilioClient, useTwilioAccount } from '../support/twilio.ts';
+import { basicAuth, jsonOf, twilioClient, useTwilioAccount } from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
@@ -25,9 +25,6 @@ const failure = async (promise: Promise<unknown>) => {
   }
   throw new Error('expected the request to fail');
 };
-
-const auth = () =>
-  `Basic ${Buffer.from(`${twilioAccount.accountSid}:${twilioAccount.authToken}`).toString('base64')}`;
 
 describe('Twilio Conversations: users', () => {
   it('creates a user with a friendly name and attributes, fetches it by SID and by identity, updates and deletes it', async () => {
@@ -66,13 +63,13 @@ describe('Twilio Conversations: users', () => {
     const taken = await failure(client.conversations.v1.users.create({ identity }));
     const missing = await fetch(`${server.baseUrl}/twilio/v1/Users`, {
       method: 'POST',
-      headers: { authorization: auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
       body: 'FriendlyName=nobody',
     });
     // Assess
     expect(taken).toMatchObject({ code: 50201, status: 409 });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).message).toContain('Identity');
+    expect((await jsonOf(missing)).message).toContain('Identity');
   });
 
   it("lists a user's conversations with unread counts and read state (only the conversations it takes part in)", async () => {

@@ -45,3 +45,24 @@ export const twilioClient = (baseUrl: string, credentials: { username?: string; 
     accountSid: twilioAccount.accountSid,
     httpClient: new ParleyRequestClient(`${baseUrl}/twilio`),
   });
+
+/** A page of the library's `page()`, as far as following `nextPage()` needs it. */
+export interface Paged<T> {
+  instances: T[];
+  nextPage(): Promise<Paged<T>> | undefined;
+}
+
+/** Each page's instances, from `first` on, following `nextPage()` until the last. */
+export const allPages = async <T>(first: Paged<T>): Promise<T[][]> => {
+  const pages: T[][] = [];
+  for (let page: Paged<T> | undefined = first; page; page = await page.nextPage()) pages.push(page.instances);
+  return pages;
+};
+
+/** The JSON body of a raw `fetch` answer. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON of any shape
+export const jsonOf = async (response: Response): Promise<any> => response.json();
+
+/** The Authorization header of the test account (for requests sent without the library). */
+export const basicAuth = (): string =>
+  `Basic ${Buffer.from(`${twilioAccount.accountSid}:${twilioAccount.authToken}`).toString('base64')}`;
