@@ -58,11 +58,12 @@ export const FANOUT_FILTER = {
 };
 
 /**
- * Parley in one stack: the single DynamoDB table, five Lambdas (REST API router, OpenAPI document, voice
- * webhooks, call sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage
- * sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice Lambda and everything else to
- * the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the dev
- * server), the voice Lambda verifies the provider's signature, and the document is public.
+ * Parley in one stack: the single DynamoDB table, six Lambdas (REST API router, OpenAPI document, voice
+ * webhooks, Twilio Conversations REST, call sweeper, and the reaper fed by the table's stream) and an HTTP
+ * API whose `$default` stage sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice
+ * Lambda, `/twilio/*` to the Twilio Lambda and everything else to the API Lambda. The gateway checks
+ * nothing: the API Lambda verifies the JWT itself (same code as the dev server), the voice Lambda verifies
+ * the provider's signature, the Twilio Lambda the account's basic credentials, and the document is public.
  */
 export class ParleyStack extends Stack {
   readonly table: TableV2;
@@ -70,6 +71,7 @@ export class ParleyStack extends Stack {
   readonly apiFunction: ParleyFunction;
   readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
+  readonly twilioFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
   readonly fanOutFunction: ParleyFunction;
@@ -180,6 +182,21 @@ export class ParleyStack extends Stack {
     });
     bindTable(this.voiceFunction, this.table);
 
+    // Twilio Conversations REST: its own bundle, the same table rights as the API Lambda.
+    this.twilioFunction = new ParleyFunction(this, 'Twilio', {
+      ...common,
+      entry: 'functions/twilio/handler.ts',
+      description: 'Parley Twilio Conversations v1 REST',
+      environment: {
+        ...applicationEnvironment,
+        ...(settings.twilioAccountSid ? { TWILIO_ACCOUNT_SID: settings.twilioAccountSid } : {}),
+        ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
+        ...(settings.twilioApiKeySid ? { TWILIO_API_KEY_SID: settings.twilioApiKeySid } : {}),
+        ...this.secret('TWILIO_API_KEY_SECRET', settings.twilioApiKeySecretParameter),
+      },
+    });
+    bindTable(this.twilioFunction, this.table);
+
     this.sweeperFunction = new ParleyFunction(this, 'Sweeper', {
       ...common,
       entry: 'functions/voice/sweeper.ts',
@@ -268,12 +285,17 @@ export class ParleyStack extends Stack {
         methods: [HttpMethod.ANY],
         integration: new HttpLambdaIntegration('VoiceIntegration', this.voiceFunction.function),
       }),
+      ...this.httpApi.addRoutes({
+        path: '/twilio/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: new HttpLambdaIntegration('TwilioIntegration', this.twilioFunction.function),
+      }),
     ];
     for (const route of routes)
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, and the OpenAPI document is public.',
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {

@@ -22,6 +22,11 @@ export interface ParleySettings {
   /** SSM parameter names only: a secret never appears literally in the template. */
   vonageSignatureSecretParameter?: string;
   twilioAuthTokenParameter?: string;
+  /** The Twilio account SID (`AC…`) the Twilio Conversations surface accepts; not a secret. */
+  twilioAccountSid?: string;
+  /** An API key SID (`SK…`) the Twilio Conversations surface also accepts, and its secret's SSM name. */
+  twilioApiKeySid?: string;
+  twilioApiKeySecretParameter?: string;
   /** Lowest level of application log lines the functions keep. @default INFO */
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
@@ -69,6 +74,15 @@ const authorization = (context: Context, key: string): 'membership' | 'acl' | un
   if (raw === undefined) return undefined;
   if (raw === 'membership' || raw === 'acl') return raw;
   throw new SettingsError(`context ${key} must be membership or acl, got "${raw}"`);
+};
+
+/** A Twilio SID of one kind: its two letters and 32 hex digits. */
+const sid = (context: Context, key: string, prefix: string): string | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(raw))
+    throw new SettingsError(`context ${key} must be ${prefix} followed by 32 hex digits, got "${raw}"`);
+  return raw;
 };
 
 const readKeyFile = (path: string): string => {
@@ -145,6 +159,9 @@ export const settingsFromContext = (
     maxCallSeconds: positiveInt(context, 'maxCallSeconds'),
     vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
+    twilioAccountSid: sid(context, 'twilioAccountSid', 'AC'),
+    twilioApiKeySid: sid(context, 'twilioApiKeySid', 'SK'),
+    twilioApiKeySecretParameter: text(context, 'twilioApiKeySecretParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'conversation:error:member-already-invited',
   'conversation:error:invalid-member-state',
   'conversation:error:maximum-number-of-members',
+  'conversation:error:binding-in-use',
   'event:error:not-found',
   'event:error:not-joined',
   'event:error:permission-denied',

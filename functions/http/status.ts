@@ -31,6 +31,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'conversation:error:member-already-invited': 400,
   'conversation:error:invalid-member-state': 400,
   'conversation:error:maximum-number-of-members': 400,
+  'conversation:error:binding-in-use': 409,
   'event:error:not-found': 404,
   'event:error:not-joined': 400,
   'event:error:permission-denied': 403,

@@ -1,6 +1,7 @@
 import { handler as api } from '../../functions/api/router.ts';
 import { handler as docs } from '../../functions/docs/handler.ts';
 import { handler as fanOut } from '../../functions/fanout/handler.ts';
+import { handler as twilio } from '../../functions/twilio/handler.ts';
 import { handler as voice } from '../../functions/voice/handler.ts';
 import type { Mount } from './dev-server.ts';
 import type { StreamHandler } from './stream-tail.ts';
@@ -9,6 +10,7 @@ import type { StreamHandler } from './stream-tail.ts';
 export const mounts = (): Mount[] => [
   { route: { method: 'GET', path: '/v1/openapi.json' }, handler: docs },
   { prefix: '/voice/', handler: voice },
+  { prefix: '/twilio/', handler: twilio },
   { prefix: '/', handler: api },
 ];
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { mintToken } from '../../cli/token.ts';
-import { loadDevApplication } from './dev-application.ts';
+import { loadDevApplication, loadDevTwilioAccount } from './dev-application.ts';
 import {
   ensureTable,
   forgetPid,
@@ -110,6 +110,9 @@ const main = async () => {
   process.env.APPLICATION_ID = app.applicationId;
   process.env.APPLICATION_PUBLIC_KEY = app.publicKeyPem;
   process.env.PUBLIC_BASE_URL ||= `http://localhost:${port}`;
+  const twilioAccount = loadDevTwilioAccount(dataDir);
+  process.env.TWILIO_ACCOUNT_SID = twilioAccount.accountSid;
+  process.env.TWILIO_AUTH_TOKEN = twilioAccount.authToken;
 
   // Imported only now: the handlers read the environment set above.
   const { createDocumentClient } = await import('../../functions/store/client.ts');
@@ -153,6 +156,10 @@ const main = async () => {
         'Using APPLICATION_ID / APPLICATION_PUBLIC_KEY from the environment: mint tokens with your key.',
       );
     }
+    console.log(`Twilio Conversations: ${process.env.PUBLIC_BASE_URL}/twilio/v1`);
+    console.log(`Twilio account SID: ${twilioAccount.accountSid}`);
+    if (twilioAccount.source === 'dev') console.log(`Twilio auth token:  ${twilioAccount.authToken}`);
+    else console.log('Using TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment.');
   });
 };
 

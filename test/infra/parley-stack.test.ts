@@ -35,6 +35,7 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
   app.stack.docsFunction,
   app.stack.voiceFunction,
+  app.stack.twilioFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
   app.stack.fanOutFunction,
@@ -145,6 +146,7 @@ describe('Class: ParleyStack', () => {
       expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.docsFunction)).toEqual({ Timeout: 10, MemorySize: 256 });
       expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.twilioFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
       expect(sizing(app.stack.reaperFunction)).toEqual({ Timeout: 300, MemorySize: 256 });
     });
@@ -285,7 +287,37 @@ describe('Class: ParleyStack', () => {
       });
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('VONAGE_SIGNATURE_SECRET');
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_AUTH_TOKEN');
+      expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_API_KEY_SECRET');
       expect(env(configured.stack.sweeperFunction)).toMatchObject({ MAX_CALL_SECONDS: '600' });
+    });
+
+    it('give the Twilio Lambda the application settings, the account SID and API key SID as given, and its secrets as SSM parameters', () => {
+      // Prepare
+      const configured = testApp({
+        twilioAccountSid: `AC${'a'.repeat(32)}`,
+        twilioAuthTokenParameter: '/parley/twilio-auth-token',
+        twilioApiKeySid: `SK${'b'.repeat(32)}`,
+        twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+      });
+
+      // Act
+      const t = templateOf(configured);
+      const env = (fn: ParleyFunction) =>
+        t.findResources('AWS::Lambda::Function')[functionId(configured, fn)].Properties.Environment.Variables;
+
+      // Assess
+      const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+      const parameterFor = (name: string) =>
+        Object.keys(parameters).find((id) => parameters[id].Default === name) as string;
+      const { MAX_CALL_SECONDS: _calls, ...applicationSettings } = env(configured.stack.apiFunction);
+      expect(env(configured.stack.twilioFunction)).toEqual({
+        ...applicationSettings,
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: { Ref: parameterFor('/parley/twilio-auth-token') },
+        TWILIO_API_KEY_SID: `SK${'b'.repeat(32)}`,
+        TWILIO_API_KEY_SECRET: { Ref: parameterFor('/parley/twilio-api-key-secret') },
+      });
+      expect(env(configured.stack.voiceFunction)).not.toHaveProperty('TWILIO_API_KEY_SECRET');
     });
 
     it('read the application id and public key from SSM when given parameter names', () => {
@@ -317,6 +349,7 @@ describe('Class: ParleyStack', () => {
     it.each([
       ['api', (a: ParleyApp) => a.stack.apiFunction],
       ['voice', (a: ParleyApp) => a.stack.voiceFunction],
+      ['twilio', (a: ParleyApp) => a.stack.twilioFunction],
       ['sweeper', (a: ParleyApp) => a.stack.sweeperFunction],
     ])('allow the %s Lambda exactly its log group, the table actions the code uses and X-Ray', (_, pick) => {
       // Prepare
@@ -425,15 +458,18 @@ describe('Class: ParleyStack', () => {
         .IntegrationUri;
     };
 
-    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
       expect(integrationTarget('ANY /')).toEqual(api);
       expect(integrationTarget('ANY /{proxy+}')).toEqual(api);
       expect(integrationTarget('ANY /voice/{proxy+}')).toEqual(voice);
+      expect(integrationTarget('ANY /twilio/{proxy+}')).toEqual({
+        'Fn::GetAtt': [functionId(app, app.stack.twilioFunction), 'Arn'],
+      });
       expect(integrationTarget('GET /v1/openapi.json')).toEqual({
         'Fn::GetAtt': [functionId(app, app.stack.docsFunction), 'Arn'],
       });
