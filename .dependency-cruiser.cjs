@@ -26,7 +26,7 @@ module.exports = {
       severity: 'error',
       comment:
         'A surface parses, validates and presents; it calls use-cases through functions/parley.ts or functions/parley-voice.ts.',
-      from: { path: '^functions/(api|voice|http|docs)/' },
+      from: { path: '^functions/(api|voice|http|docs|webhooks|outbound)/' },
       to: { path: '^functions/store/' },
     },
     {
@@ -54,9 +54,10 @@ module.exports = {
       from: { path: '^functions/store/' },
       to: {
         path: [
-          '^functions/(api|voice|http|fanout|socket|twilio)/',
+          '^functions/(api|voice|http|fanout|socket|twilio|webhooks|outbound)/',
           '^functions/parley\\.ts$',
           '^functions/parley-voice\\.ts$',
+          '^functions/parley-webhooks\\.ts$',
           '^functions/wiring\\.ts$',
         ],
       },
@@ -72,6 +73,7 @@ module.exports = {
           '^functions/store/',
           '^functions/parley\\.ts$',
           '^functions/parley-voice\\.ts$',
+          '^functions/parley-webhooks\\.ts$',
           '^functions/reaper/',
         ],
       },
@@ -92,6 +94,14 @@ module.exports = {
         'The voice Lambdas bind the call use-cases (functions/parley-voice.ts); functions/parley.ts would bring every REST use-case into their bundles.',
       from: { path: '^functions/voice/' },
       to: { path: '^functions/parley\\.ts$', reachable: true },
+    },
+    {
+      name: 'only-webhook-lambdas-load-the-webhook-root',
+      comment:
+        'functions/parley-webhooks.ts brings delivery, SQS and the outbound HTTP client: the API and voice Lambdas never carry it.',
+      severity: 'error',
+      from: { path: '^functions/(api|voice|docs|http)/' },
+      to: { path: '^functions/parley-webhooks\\.ts$', reachable: true },
     },
     {
       name: 'http-helpers-serve-surfaces',

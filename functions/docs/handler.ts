@@ -1,6 +1,6 @@
 /**
  * The docs Lambda behind `GET /v1/openapi.json`: the OpenAPI 3.1 document of the REST API and the voice
- * webhooks, served without a token. It reads the route tables' paths and request schemas and the docs
+ * webhooks and the webhook admin surface, served without a token. It reads the route tables' paths and request schemas and the docs
  * next to them, never the handlers (nor the store behind them); the document is built once per process.
  */
 import middy from '@middy/core';
@@ -15,6 +15,8 @@ import { type RouteDef, type RouteKey, routeOfKey, router } from '../http/router
 import type { ApiEvent, ApiResult } from '../http/types.ts';
 import { voiceRouteDocs } from '../voice/route-docs.ts';
 import { voiceRouteKey, voiceRoutes } from '../voice/routes.ts';
+import { webhookRouteDocs } from '../webhooks/route-docs.ts';
+import { type WebhookRouteKey, webhookContracts } from '../webhooks/routes.ts';
 
 const INFO = {
   title: 'Parley',
@@ -41,10 +43,13 @@ const documented = (key: RouteKey, docs: RouteDocs, contract = {}): DocumentedRo
   return { ...routeOfKey(key), ...doc, contract };
 };
 
-/** Every route of the three HTTP Lambdas, as the document shows them. */
+/** Every route of the HTTP Lambdas, as the document shows them. */
 export const documentedRoutes = (): DocumentedRoute[] => [
   ...(Object.keys(contracts) as ApiRouteKey[]).map((key) => documented(key, apiRouteDocs, contracts[key])),
   ...voiceRoutes.map((r) => documented(voiceRouteKey(r), voiceRouteDocs)),
+  ...(Object.keys(webhookContracts) as WebhookRouteKey[]).map((key) =>
+    documented(key, webhookRouteDocs, webhookContracts[key]),
+  ),
   ...(Object.keys(docsRouteDocs) as RouteKey[]).map((key) => documented(key, docsRouteDocs)),
 ];
 

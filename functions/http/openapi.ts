@@ -26,7 +26,7 @@ export interface RouteDoc {
   /** Served without a token. */
   public?: boolean;
   /** Whom the route is for: the Vonage API or a telephony provider's webhooks. */
-  surface?: 'api' | 'voice';
+  surface?: 'api' | 'voice' | 'webhooks';
 }
 
 /** The docs of a route table, by `METHOD path`. */
