@@ -25,7 +25,12 @@ const deps = (): WebhookDeps => {
   const base = c.publicBaseUrl ?? '';
   return {
     store: webhookStore,
-    queue: deliveryQueue(w),
+    // Chosen when used: the settings routes work without a queue.
+    queue: {
+      enqueue: (items) => deliveryQueue(w).enqueue(items),
+      postpone: (receipt, delayMs) => deliveryQueue(w).postpone(receipt, delayMs),
+      deadLetter: (item, reason) => deliveryQueue(w).deadLetter(item, reason),
+    },
     receiver: httpReceiver,
     signer: hs256Signer,
     events: {

@@ -142,7 +142,7 @@ export const attemptDelivery = async (
   message: QueuedDelivery & { receipt: string },
 ): Promise<AttemptOutcome> => {
   const delivery = await deps.store.getDelivery(message.deliveryId);
-  if (!delivery || delivery.status !== 'pending') return { kind: 'done', status: 'skipped' };
+  if (delivery?.status !== 'pending') return { kind: 'done', status: 'skipped' };
   const { policy } = deps.settings;
   const attempt = nextAttemptNumber(delivery);
   const app = await currentApplication(deps);
