@@ -14,8 +14,9 @@ import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
@@ -51,6 +52,12 @@ export const REAPER_FILTER = {
   },
 };
 
+/** The stream records the fan-out is invoked for: new event items, the only records that leave the table. */
+export const FANOUT_FILTER = {
+  eventName: FilterRule.isEqual('INSERT'),
+  dynamodb: { NewImage: { _et: { S: FilterRule.isEqual('event') } } },
+};
+
 /**
  * Parley in one stack: the single DynamoDB table, five Lambdas (REST API router, OpenAPI document, voice
  * webhooks, call sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage
@@ -66,6 +73,9 @@ export class ParleyStack extends Stack {
   readonly voiceFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
+  readonly fanOutFunction: ParleyFunction;
+  /** Stream batches the fan-out gave up on (their records' coordinates, for a replay). */
+  readonly fanOutDeadLetters: Queue;
   readonly webhooks: ParleyWebhooks;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
@@ -207,6 +217,39 @@ export class ParleyStack extends Stack {
       }),
     );
 
+    // The one place events leave the table: every sink (live sessions, application webhooks) runs here.
+    this.fanOutFunction = new ParleyFunction(this, 'FanOut', {
+      ...common,
+      entry: 'functions/fanout/handler.ts',
+      description: 'Parley fan-out: hands each new event to its sinks, in order per conversation',
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+    });
+    this.fanOutDeadLetters = new Queue(this, 'FanOutDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.fanOutDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the fan-out event source.',
+    });
+    this.fanOutFunction.function.addEventSource(
+      new DynamoEventSource(this.table, {
+        // What was written before the first deploy was never meant to be delivered.
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        // Records of one partition key (one conversation) stay in order at any parallelization.
+        parallelizationFactor: 10,
+        reportBatchItemFailures: true,
+        retryAttempts: 20,
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(this.fanOutDeadLetters),
+        filters: [FilterCriteria.filter(FANOUT_FILTER)],
+      }),
+    );
+
     this.webhooks = new ParleyWebhooks(this, 'Webhooks', {
       table: this.table,
       settings,
@@ -215,6 +258,8 @@ export class ParleyStack extends Stack {
       removalPolicy,
       logLevel: settings.logLevel,
     });
+    // The fan-out's webhook sink writes each delivery record and queues it.
+    this.webhooks.grantQueueing(this.fanOutFunction, this.table);
     const webhooksIntegration = new HttpLambdaIntegration(
       'WebhooksAdminIntegration',
       this.webhooks.adminFunction.function,

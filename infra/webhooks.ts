@@ -58,7 +58,9 @@ export class ParleyWebhooks extends Construct {
   constructor(scope: Construct, id: string, props: ParleyWebhooksProps) {
     super(scope, id);
     const { settings } = props;
-    const maxAttempts = Number(settings.webhookPolicy?.WEBHOOK_MAX_ATTEMPTS ?? DEFAULT_DELIVERY_POLICY.maxAttempts);
+    const maxAttempts = Number(
+      settings.webhookPolicy?.WEBHOOK_MAX_ATTEMPTS ?? DEFAULT_DELIVERY_POLICY.maxAttempts,
+    );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       fifo: true,
@@ -135,7 +137,8 @@ export class ParleyWebhooks extends Construct {
     this.queue.grantSendMessages(this.adminFunction.role);
 
     this.deadLetterDepthAlarm = new Alarm(this, 'DeadLetterDepth', {
-      alarmDescription: 'Webhook deliveries were dead-lettered: see GET /v1/webhooks/deliveries?status=failed',
+      alarmDescription:
+        'Webhook deliveries were dead-lettered: see GET /v1/webhooks/deliveries?status=failed',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,

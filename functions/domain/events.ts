@@ -28,6 +28,12 @@ export interface ConversationEvent {
   deleted?: string;
 }
 
+/** A new event of a conversation as it leaves the table (through its stream), exactly as stored. */
+export interface StreamedEvent {
+  conversationId: string;
+  event: ConversationEvent;
+}
+
 /** An event before the conversation assigns its id. */
 export type NewEvent = Omit<ConversationEvent, 'id'>;
 

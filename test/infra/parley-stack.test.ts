@@ -37,6 +37,7 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.voiceFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
+  app.stack.fanOutFunction,
 ];
 
 describe('Class: ParleyStack', () => {
@@ -112,21 +113,16 @@ describe('Class: ParleyStack', () => {
           Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
         }),
       });
-      expect(Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy)).toEqual([
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-      ]);
+      const policies = Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy);
+      // one log group per function, and the API's access logs
+      expect(policies).toEqual(Array(allFunctions(app).length + 1).fill('Delete'));
     });
   });
 
   describe('Functions', () => {
-    it('are five Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+    it('are Node.js 22 arm64 Lambdas with the handler export of an ESM bundle, and no others', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 5);
+      template.resourceCountIs('AWS::Lambda::Function', allFunctions(app).length);
       for (const fn of allFunctions(app)) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: Match.absent(),
@@ -156,7 +152,7 @@ describe('Class: ParleyStack', () => {
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(groups)).toHaveLength(6); // five functions + API access logs
+      expect(Object.keys(groups)).toHaveLength(allFunctions(app).length + 1); // the functions' + API access logs
       for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
       for (const fn of allFunctions(app)) {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
@@ -470,7 +466,7 @@ describe('Class: ParleyStack', () => {
   describe('Reaper stream', () => {
     it('feeds the reaper from the table stream: only TTL removals of conversation items, failures by record', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
       const pattern = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: functionId(app, app.stack.reaperFunction) },
@@ -487,6 +483,29 @@ describe('Class: ParleyStack', () => {
         userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
         dynamodb: { Keys: { pk: { S: [{ prefix: 'CON#' }] }, sk: { S: ['CON'] } } },
       });
+    });
+  });
+
+  describe('Fan-out stream', () => {
+    it('feeds the fan-out new event items only, from the latest record, failures by record, a DLQ after that', () => {
+      // Assess
+      const pattern = new Capture();
+      const dlq = new Capture();
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(app, app.stack.fanOutFunction) },
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        StartingPosition: 'LATEST',
+        ParallelizationFactor: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      });
+      expect(JSON.parse(pattern.asString())).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { _et: { S: ['event'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      expect(dlq.asString()).toMatch(/FanOutDeadLetters/);
     });
   });
 
