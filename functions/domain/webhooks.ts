@@ -114,6 +114,9 @@ export const retryDelayMs = (policy: DeliveryPolicy, attempt: number, random = M
   return Math.max(0, Math.round(Math.min(policy.retryCapMs, exact + spread)));
 };
 
+/** Longest wait a receiver's `Retry-After` may ask for: the longest a queue message can stay hidden. */
+export const MAX_RETRY_AFTER_MS = 12 * 3_600_000;
+
 /** What one attempt came to, as the sender saw it. */
 export type AttemptResult =
   | { kind: 'answered'; statusCode: number; retryAfterSeconds?: number; latencyMs: number }
@@ -127,7 +130,7 @@ export type AttemptDecision =
 
 /**
  * What follows an attempt: a 2xx is delivered; a timeout, an unreachable receiver, a 429 or a 5xx is
- * tried again after the schedule's wait (a 429's `Retry-After`, when it asks for longer, up to the cap)
+ * tried again after the schedule's wait (a 429's `Retry-After` when it asks for longer, up to 12 hours)
  * until the round's last attempt; any other answer (a 4xx but 429, a 1xx or 3xx) is dead-lettered at
  * once, since sending the same body again cannot change it.
  */
@@ -152,7 +155,7 @@ export const decideAfterAttempt = (
     return { outcome: 'dead-lettered', error: `${error} (attempt ${attempt} of ${policy.maxAttempts})` };
   let delayMs = retryDelayMs(policy, attempt, random);
   if (result.kind === 'answered' && result.retryAfterSeconds !== undefined)
-    delayMs = Math.min(policy.retryCapMs, Math.max(delayMs, result.retryAfterSeconds * 1000));
+    delayMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(delayMs, result.retryAfterSeconds * 1000));
   return { outcome: 'retry', delayMs, error };
 };
 
