@@ -242,9 +242,9 @@ export const MAX_REPLAY_EVENTS = 1000;
 
 export const webhookErrors = {
   applicationNotFound: () =>
-    new DomainError('http:error:not-found', 'Application does not exist, or you do not have access.'),
+    new DomainError('application:error:not-found', 'Application does not exist, or you do not have access.'),
   deliveryNotFound: () =>
-    new DomainError('http:error:not-found', 'Delivery does not exist, or it has expired.'),
+    new DomainError('webhook:error:delivery-not-found', 'Delivery does not exist, or it has expired.'),
   noEventUrl: () =>
     validationError([
       {

@@ -13,7 +13,7 @@ export const eventUrlBody = object({
   address: string({
     max: 2048,
     uri: true,
-    pattern: /^https?:\/\//i,
+    pattern: /^[Hh][Tt][Tt][Pp][Ss]?:\/\//,
     patternReason: 'must be an http or https URL',
   }),
   // Deliveries carry a JSON body, so Parley sends them as POST only.

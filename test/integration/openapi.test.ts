@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes as apiRoutes } from '../../functions/api/routes.ts';
 import { routes as docsRoutes, documentedRoutes } from '../../functions/docs/handler.ts';
 import { routes as voiceRoutes } from '../../functions/voice/handler.ts';
+import { routes as webhookRoutes } from '../../functions/webhooks/admin.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { adminToken } from '../support/tokens.ts';
 
@@ -46,8 +47,10 @@ describe('GET /v1/openapi.json', () => {
     expect(post.status).toBe(401);
   });
 
-  it('documents every route of both surfaces with its method, summary and responses', () => {
-    const served = [...apiRoutes, ...voiceRoutes, ...docsRoutes].map((r) => `${r.method} ${r.path}`);
+  it('documents every route of every surface with its method, summary and responses', () => {
+    const served = [...apiRoutes, ...voiceRoutes, ...webhookRoutes, ...docsRoutes].map(
+      (r) => `${r.method} ${r.path}`,
+    );
     const documented = documentedRoutes();
     expect(documented.map((r) => `${r.method} ${r.path}`).sort()).toEqual([...served].sort());
     for (const route of documented) {
@@ -99,7 +102,9 @@ describe('GET /v1/openapi.json', () => {
         .filter((m) => METHODS.includes(m))
         .map((method) => ({ path, method: method.toUpperCase() })),
     );
-    expect(operations.length).toBe(apiRoutes.length + voiceRoutes.length + docsRoutes.length);
+    expect(operations.length).toBe(
+      apiRoutes.length + voiceRoutes.length + webhookRoutes.length + docsRoutes.length,
+    );
     for (const { path, method } of operations) {
       const res = await fetch(`${server.baseUrl}${concrete(path)}`, {
         method,
