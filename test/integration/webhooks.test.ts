@@ -81,7 +81,6 @@ const receivedOf = (cid: string): Received[] =>
 const acceptedOf = (cid: string): Received[] =>
   receivedOf(cid).filter((r) => typeof r.answered === 'number' && r.answered < 300);
 const acceptedIds = (cid: string): number[] => acceptedOf(cid).map((r) => r.body.id as number);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 const deliveriesOf = async (cid: string, status?: string) => {
   const res = await call(
