@@ -88,7 +88,13 @@ export const keys = {
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
+} as const;
 
+/**
+ * The keys of application webhooks: apart from `keys`, so that the Lambdas that never touch a webhook
+ * item (the API's above all) do not carry them.
+ */
+export const webhookKeys = {
   /** The application's settings (Application API v2: the event URL, signed callbacks). */
   application: (applicationId: string): Key => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
   /** One webhook delivery record by its id (`DLV-…`), with its attempts; expires by TTL. */

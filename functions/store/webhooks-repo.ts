@@ -8,7 +8,7 @@ import type { DeliveryQuery, WebhookStore } from '../domain/webhook-ports.ts';
 import type { Application, Delivery } from '../domain/webhooks.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
-import { keys } from './keys.ts';
+import { webhookKeys as keys } from './keys.ts';
 import { queryPage } from './paging.ts';
 
 const APPLICATION = 'application';
