@@ -28,7 +28,7 @@ module.exports = {
       severity: 'error',
       comment:
         'A surface parses, validates and presents; it calls use-cases through functions/parley.ts or functions/parley-voice.ts.',
-      from: { path: '^functions/(api|voice|twilio|http|docs)/' },
+      from: { path: '^functions/(api|voice|twilio|http|docs|webhooks|outbound)/' },
       to: { path: '^functions/store/' },
     },
     {
@@ -56,10 +56,11 @@ module.exports = {
       from: { path: '^functions/store/' },
       to: {
         path: [
-          '^functions/(api|voice|http|fanout|socket|twilio)/',
+          '^functions/(api|voice|http|fanout|socket|twilio|webhooks|outbound)/',
           '^functions/parley\\.ts$',
           '^functions/parley-voice\\.ts$',
           '^functions/parley-twilio\\.ts$',
+          '^functions/parley-webhooks\\.ts$',
           '^functions/wiring\\.ts$',
         ],
       },
@@ -76,6 +77,7 @@ module.exports = {
           '^functions/parley\\.ts$',
           '^functions/parley-voice\\.ts$',
           '^functions/parley-twilio\\.ts$',
+          '^functions/parley-webhooks\\.ts$',
           '^functions/reaper/',
           '^functions/fanout/handler\\.ts$',
         ],
@@ -105,6 +107,14 @@ module.exports = {
         'The Twilio Lambda binds its use-cases through functions/parley-twilio.ts; the other roots would bring the Vonage routes or the call store into its bundle.',
       from: { path: '^functions/twilio/' },
       to: { path: '^functions/parley(-voice)?\\.ts$', reachable: true },
+    },
+    {
+      name: 'only-webhook-lambdas-load-the-webhook-root',
+      comment:
+        'functions/parley-webhooks.ts brings delivery, SQS and the outbound HTTP client: the API and voice Lambdas never carry it.',
+      severity: 'error',
+      from: { path: '^functions/(api|voice|docs|http)/' },
+      to: { path: '^functions/parley-webhooks\\.ts$', reachable: true },
     },
     {
       name: 'http-helpers-serve-surfaces',

@@ -22,6 +22,7 @@ import type { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
 import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
 import type { ParleySettings, Setting } from './settings.ts';
+import { ParleyWebhooks } from './webhooks.ts';
 
 export interface ParleyStackProps extends StackProps {
   settings: ParleySettings;
@@ -77,6 +78,7 @@ export class ParleyStack extends Stack {
   readonly fanOutFunction: ParleyFunction;
   /** Stream batches the fan-out gave up on (their records' coordinates, for a replay). */
   readonly fanOutDeadLetters: Queue;
+  readonly webhooks: ParleyWebhooks;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -265,6 +267,21 @@ export class ParleyStack extends Stack {
       }),
     );
 
+    this.webhooks = new ParleyWebhooks(this, 'Webhooks', {
+      table: this.table,
+      settings,
+      applicationEnvironment,
+      logRetention: common.logRetention,
+      removalPolicy,
+      logLevel: settings.logLevel,
+    });
+    // The fan-out's webhook sink writes each delivery record and queues it.
+    this.webhooks.grantQueueing(this.fanOutFunction, this.table);
+    const webhooksIntegration = new HttpLambdaIntegration(
+      'WebhooksAdminIntegration',
+      this.webhooks.adminFunction.function,
+    );
+
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
     const routes = [
       ...this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration: apiIntegration }),
@@ -290,12 +307,23 @@ export class ParleyStack extends Stack {
         methods: [HttpMethod.ANY],
         integration: new HttpLambdaIntegration('TwilioIntegration', this.twilioFunction.function),
       }),
+      // The Application API v2 settings and the deliveries: the webhook admin Lambda, not the API's.
+      ...this.httpApi.addRoutes({
+        path: '/v2/applications/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: webhooksIntegration,
+      }),
+      ...this.httpApi.addRoutes({
+        path: '/v1/webhooks/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: webhooksIntegration,
+      }),
     ];
     for (const route of routes)
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), and the OpenAPI document is public.',
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {

@@ -31,6 +31,16 @@ export interface ParleySettings {
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
   authorization?: 'membership' | 'acl';
+  /** Application webhooks: the event URL that seeds the settings until one is PUT. */
+  webhookEventUrl?: string;
+  /** SSM parameter name of WEBHOOK_SIGNATURE_SECRET (the HS256 key deliveries are signed with). */
+  webhookSignatureSecretParameter?: string;
+  /** The API key of the Application API's basic auth (and the deliveries' `api_key` claim). */
+  vonageApiKey?: string;
+  /** SSM parameter name of VONAGE_API_SECRET (the Application API's basic auth). */
+  vonageApiSecretParameter?: string;
+  /** The delivery policy's settings given in context, as the webhook Lambdas' environment. */
+  webhookPolicy?: Record<string, string>;
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -93,6 +103,25 @@ const readKeyFile = (path: string): string => {
       `context applicationPublicKeyFile: cannot read ${path} (${(error as Error).message})`,
     );
   }
+};
+
+/** Context keys of the delivery policy and the environment variable each sets (functions/webhook-config.ts). */
+export const WEBHOOK_POLICY_CONTEXT = {
+  webhookConnectTimeoutMs: 'WEBHOOK_CONNECT_TIMEOUT_MS',
+  webhookReadTimeoutMs: 'WEBHOOK_READ_TIMEOUT_MS',
+  webhookMaxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
+  webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
+  webhookRetryCapMs: 'WEBHOOK_RETRY_CAP_MS',
+  webhookRecordTtlSeconds: 'WEBHOOK_RECORD_TTL_SECONDS',
+} as const;
+
+const webhookPolicy = (context: Context): Record<string, string> | undefined => {
+  const out: Record<string, string> = {};
+  for (const [key, envName] of Object.entries(WEBHOOK_POLICY_CONTEXT)) {
+    const n = positiveInt(context, key);
+    if (n !== undefined) out[envName] = String(n);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 };
 
 const flag = (context: Context, key: string): boolean => {
@@ -164,6 +193,11 @@ export const settingsFromContext = (
     twilioApiKeySecretParameter: text(context, 'twilioApiKeySecretParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
+    webhookEventUrl: text(context, 'webhookEventUrl'),
+    webhookSignatureSecretParameter: text(context, 'webhookSignatureSecretParameter'),
+    vonageApiKey: text(context, 'vonageApiKey'),
+    vonageApiSecretParameter: text(context, 'vonageApiSecretParameter'),
+    webhookPolicy: webhookPolicy(context),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

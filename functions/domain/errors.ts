@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'event:error:delete-not-allowed',
   'leg:error:not-found',
   'number:error:not-found',
+  'application:error:not-found',
+  'webhook:error:delivery-not-found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@
  * delivery is at least once, so a sink must tolerate repeats.
  */
 import type { StreamedEvent } from '../domain/events.ts';
+import { webhookSink } from './webhook-sink.ts';
 
 export interface Sink {
   /** Named in logs when it fails. */
@@ -13,4 +14,4 @@ export interface Sink {
 }
 
 /** Every sink the fan-out Lambda runs. */
-export const sinks: Sink[] = [];
+export const sinks: Sink[] = [webhookSink];

@@ -25,8 +25,8 @@ export interface RouteDoc {
   errors?: readonly number[];
   /** Served without a token. */
   public?: boolean;
-  /** Whom the route is for: the Vonage API, a telephony provider's webhooks, or Twilio Conversations clients. */
-  surface?: 'api' | 'voice' | 'twilio';
+  /** Whom the route is for: the Vonage API, a telephony provider's webhooks, Twilio Conversations clients, or the application webhooks' admin. */
+  surface?: 'api' | 'voice' | 'twilio' | 'webhooks';
   /** How the request body is encoded; JSON unless given (Twilio's routes take forms). */
   requestContentType?: string;
   /** The security scheme (of `OpenApiInfo.securitySchemes`) the route takes instead of the bearer JWT. */

@@ -38,6 +38,8 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'event:error:delete-not-allowed': 400,
   'leg:error:not-found': 404,
   'number:error:not-found': 404,
+  'application:error:not-found': 404,
+  'webhook:error:delivery-not-found': 404,
 };
 
 const TITLES = new Map<number, string>([

@@ -3,7 +3,7 @@
  * the same patterns; keep the two in step.
  *
  * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number, binding.
+ * leg, leg-of-conversation, number, binding, application, webhook-delivery.
  */
 export interface Key {
   pk: string;
@@ -93,6 +93,22 @@ export const keys = {
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
+} as const;
+
+/**
+ * The keys of application webhooks: apart from `keys`, so that the Lambdas that never touch a webhook
+ * item (the API's above all) do not carry them.
+ */
+export const webhookKeys = {
+  /** The application's settings (Application API v2: the event URL, signed callbacks). */
+  application: (applicationId: string): Key => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  /** One webhook delivery record by its id (`DLV-…`), with its attempts; expires by TTL. */
+  webhookDelivery: (deliveryId: string): Key => ({ pk: `WHD#${deliveryId}`, sk: 'WHD' }),
+  /** GSI1 partition of a conversation's webhook deliveries, sorted by creation time. */
+  webhookDeliveriesOfConversation: (conversationId: string): { gsi1pk: string } => ({
+    gsi1pk: `WHDCON#${conversationId}`,
+  }),
+  webhookDeliverySort: (created: string, deliveryId: string): string => `${created}#${deliveryId}`,
 } as const;
 
 /** The partition of one conversation: its item, its members, its events, its legs. */

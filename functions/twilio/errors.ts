@@ -51,6 +51,8 @@ export const TWILIO_CODE_OF: Readonly<Record<ErrorCode, TwilioCode>> = {
   'event:error:delete-not-allowed': INVALID,
   'leg:error:not-found': NOT_FOUND,
   'number:error:not-found': NOT_FOUND,
+  'application:error:not-found': NOT_FOUND,
+  'webhook:error:delivery-not-found': NOT_FOUND,
 };
 
 /** An error only this surface raises, with its own Twilio code (50390, …). */

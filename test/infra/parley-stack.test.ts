@@ -39,6 +39,8 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
   app.stack.fanOutFunction,
+  app.stack.webhooks.senderFunction,
+  app.stack.webhooks.adminFunction,
 ];
 
 describe('Class: ParleyStack', () => {
@@ -460,7 +462,7 @@ describe('Class: ParleyStack', () => {
 
     it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
@@ -502,7 +504,7 @@ describe('Class: ParleyStack', () => {
   describe('Reaper stream', () => {
     it('feeds the reaper from the table stream: only TTL removals of conversation items, failures by record', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
       const pattern = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: functionId(app, app.stack.reaperFunction) },

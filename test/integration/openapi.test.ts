@@ -3,6 +3,7 @@ import { routes as apiRoutes } from '../../functions/api/routes.ts';
 import { routes as docsRoutes, documentedRoutes } from '../../functions/docs/handler.ts';
 import { twilioRoutes } from '../../functions/twilio/routes.ts';
 import { routes as voiceRoutes } from '../../functions/voice/handler.ts';
+import { routes as webhookRoutes } from '../../functions/webhooks/admin.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { adminToken } from '../support/tokens.ts';
 
@@ -47,8 +48,8 @@ describe('GET /v1/openapi.json', () => {
     expect(post.status).toBe(401);
   });
 
-  it('documents every route of both surfaces with its method, summary and responses', () => {
-    const served = [...apiRoutes, ...voiceRoutes, ...twilioRoutes, ...docsRoutes].map(
+  it('documents every route of every surface with its method, summary and responses', () => {
+    const served = [...apiRoutes, ...voiceRoutes, ...twilioRoutes, ...webhookRoutes, ...docsRoutes].map(
       (r) => `${r.method} ${r.path}`,
     );
     const documented = documentedRoutes();
@@ -129,7 +130,7 @@ describe('GET /v1/openapi.json', () => {
         .map((method) => ({ path, method: method.toUpperCase() })),
     );
     expect(operations.length).toBe(
-      apiRoutes.length + voiceRoutes.length + twilioRoutes.length + docsRoutes.length,
+      apiRoutes.length + voiceRoutes.length + twilioRoutes.length + webhookRoutes.length + docsRoutes.length,
     );
     for (const { path, method } of operations) {
       const res = await fetch(`${server.baseUrl}${concrete(path)}`, {
