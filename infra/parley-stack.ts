@@ -25,6 +25,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { CLIENT_PREFIXES } from '../functions/api/client-paths.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
 import type { ParleySettings, Setting } from './settings.ts';
@@ -76,6 +77,8 @@ export class ParleyStack extends Stack {
   readonly table: TableV2;
   readonly httpApi: HttpApi;
   readonly apiFunction: ParleyFunction;
+  /** The paths older than /v1 that the Vonage Client SDKs and the 2017 API call. */
+  readonly clientFunction: ParleyFunction;
   readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
   readonly twilioFunction: ParleyFunction;
@@ -179,6 +182,14 @@ export class ParleyStack extends Stack {
       environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
     });
     bindTable(this.apiFunction, this.table);
+
+    this.clientFunction = new ParleyFunction(this, 'Client', {
+      ...common,
+      entry: 'functions/api/client-router.ts',
+      description: 'Parley client SDK paths (/beta, /beta2, /v0.1, /v0.2, /v0.3) over the v1 endpoints',
+      environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+    });
+    bindTable(this.clientFunction, this.table);
 
     // The document is built from the route tables' schemas alone: no table, no settings, no secrets.
     this.docsFunction = new ParleyFunction(this, 'Docs', {
@@ -301,7 +312,16 @@ export class ParleyStack extends Stack {
     );
 
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
+    const clientIntegration = new HttpLambdaIntegration('ClientIntegration', this.clientFunction.function);
     const routes = [
+      // The client SDKs' paths: one catch-all per prefix (`/v0.1/{proxy+}` …) to the client Lambda.
+      ...CLIENT_PREFIXES.flatMap((prefix) =>
+        this.httpApi.addRoutes({
+          path: `${prefix}{proxy+}`,
+          methods: [HttpMethod.ANY],
+          integration: clientIntegration,
+        }),
+      ),
       ...this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration: apiIntegration }),
       // One catch-all route keeps the invoke permission small (aws/aws-cdk#19535); the router does the rest.
       ...this.httpApi.addRoutes({

@@ -1,3 +1,5 @@
+import { CLIENT_PREFIXES } from '../../functions/api/client-paths.ts';
+import { handler as client } from '../../functions/api/client-router.ts';
 import { handler as api } from '../../functions/api/router.ts';
 import { handler as docs } from '../../functions/docs/handler.ts';
 import { handler as fanOut } from '../../functions/fanout/handler.ts';
@@ -15,6 +17,7 @@ export const mounts = (): Mount[] => [
   { prefix: '/voice/', handler: voice },
   { prefix: '/twilio/', handler: twilio },
   ...WEBHOOK_ADMIN_PREFIXES.map((prefix) => ({ prefix, handler: webhooksAdmin })),
+  ...CLIENT_PREFIXES.map((prefix) => ({ prefix, handler: client })),
   { prefix: '/', handler: api },
 ];
 

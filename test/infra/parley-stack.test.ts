@@ -33,6 +33,7 @@ const XRAY_PAIRS = ['Allow xray:PutTelemetryRecords on "*"', 'Allow xray:PutTrac
 
 const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
+  app.stack.clientFunction,
   app.stack.docsFunction,
   app.stack.voiceFunction,
   app.stack.twilioFunction,
@@ -314,7 +315,12 @@ describe('Class: ParleyStack', () => {
       const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
       const parameterFor = (name: string) =>
         Object.keys(parameters).find((id) => parameters[id].Default === name) as string;
-      const { MAX_CALL_SECONDS: _calls, ...applicationSettings } = env(configured.stack.apiFunction);
+      // Twilio's API is called by servers, with the account's credentials: no CORS setting.
+      const {
+        MAX_CALL_SECONDS: _calls,
+        CORS_ORIGINS: _cors,
+        ...applicationSettings
+      } = env(configured.stack.apiFunction);
       expect(env(configured.stack.twilioFunction)).toEqual({
         ...applicationSettings,
         TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
@@ -463,9 +469,9 @@ describe('Class: ParleyStack', () => {
         .IntegrationUri;
     };
 
-    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, no authorizer', () => {
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, the client SDK prefixes to the client Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 12);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
@@ -478,6 +484,10 @@ describe('Class: ParleyStack', () => {
       expect(integrationTarget('GET /v1/openapi.json')).toEqual({
         'Fn::GetAtt': [functionId(app, app.stack.docsFunction), 'Arn'],
       });
+      for (const prefix of ['/beta/', '/beta2/', '/v0.1/', '/v0.2/', '/v0.3/'])
+        expect(integrationTarget(`ANY ${prefix}{proxy+}`)).toEqual({
+          'Fn::GetAtt': [functionId(app, app.stack.clientFunction), 'Arn'],
+        });
       template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',
