@@ -8,7 +8,13 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -59,11 +65,12 @@ export const FANOUT_FILTER = {
 };
 
 /**
- * Parley in one stack: the single DynamoDB table, five Lambdas (REST API router, OpenAPI document, voice
- * webhooks, call sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage
- * sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice Lambda and everything else to
- * the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the dev
- * server), the voice Lambda verifies the provider's signature, and the document is public.
+ * Parley in one stack: the single DynamoDB table, six Lambdas (REST API router, OpenAPI document, voice
+ * webhooks, Twilio Conversations REST, call sweeper, and the reaper fed by the table's stream) and an HTTP
+ * API whose `$default` stage sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice
+ * Lambda, `/twilio/*` to the Twilio Lambda and everything else to the API Lambda. The gateway checks
+ * nothing: the API Lambda verifies the JWT itself (same code as the dev server), the voice Lambda verifies
+ * the provider's signature, the Twilio Lambda the account's basic credentials, and the document is public.
  */
 export class ParleyStack extends Stack {
   readonly table: TableV2;
@@ -71,6 +78,7 @@ export class ParleyStack extends Stack {
   readonly apiFunction: ParleyFunction;
   readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
+  readonly twilioFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
   readonly fanOutFunction: ParleyFunction;
@@ -104,10 +112,20 @@ export class ParleyStack extends Stack {
       deletionProtection: !settings.destroyOnRemoval,
     });
 
+    const corsOrigins = settings.corsOrigins ?? ['*'];
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Parley: Vonage-compatible Conversation API and voice webhooks',
       // The $default stage is created below, with access logging.
       createDefaultStage: false,
+      // Browsers (the Client SDKs): API Gateway answers every preflight and adds the headers to each
+      // response; the functions send the same headers themselves for the dev server.
+      corsPreflight: {
+        allowOrigins: corsOrigins,
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type'],
+        exposeHeaders: ['retry-after'],
+        maxAge: Duration.days(1),
+      },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -150,6 +168,7 @@ export class ParleyStack extends Stack {
         : {}),
       ...(settings.authorization ? { AUTHORIZATION: settings.authorization } : {}),
     };
+    const corsEnvironment = { CORS_ORIGINS: corsOrigins.join(',') };
     const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
     const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy, logLevel: settings.logLevel };
 
@@ -157,7 +176,7 @@ export class ParleyStack extends Stack {
       ...common,
       entry: 'functions/api/router.ts',
       description: 'Parley REST API (Vonage Conversation API v1)',
-      environment: { ...applicationEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+      environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
     });
     bindTable(this.apiFunction, this.table);
 
@@ -167,6 +186,7 @@ export class ParleyStack extends Stack {
       entry: 'functions/docs/handler.ts',
       description: 'Parley OpenAPI document (GET /v1/openapi.json)',
       memorySize: 256,
+      environment: corsEnvironment,
     });
 
     this.voiceFunction = new ParleyFunction(this, 'Voice', {
@@ -181,6 +201,21 @@ export class ParleyStack extends Stack {
       },
     });
     bindTable(this.voiceFunction, this.table);
+
+    // Twilio Conversations REST: its own bundle, the same table rights as the API Lambda.
+    this.twilioFunction = new ParleyFunction(this, 'Twilio', {
+      ...common,
+      entry: 'functions/twilio/handler.ts',
+      description: 'Parley Twilio Conversations v1 REST',
+      environment: {
+        ...applicationEnvironment,
+        ...(settings.twilioAccountSid ? { TWILIO_ACCOUNT_SID: settings.twilioAccountSid } : {}),
+        ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
+        ...(settings.twilioApiKeySid ? { TWILIO_API_KEY_SID: settings.twilioApiKeySid } : {}),
+        ...this.secret('TWILIO_API_KEY_SECRET', settings.twilioApiKeySecretParameter),
+      },
+    });
+    bindTable(this.twilioFunction, this.table);
 
     this.sweeperFunction = new ParleyFunction(this, 'Sweeper', {
       ...common,
@@ -285,6 +320,11 @@ export class ParleyStack extends Stack {
         methods: [HttpMethod.ANY],
         integration: new HttpLambdaIntegration('VoiceIntegration', this.voiceFunction.function),
       }),
+      ...this.httpApi.addRoutes({
+        path: '/twilio/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: new HttpLambdaIntegration('TwilioIntegration', this.twilioFunction.function),
+      }),
       // The Application API v2 settings and the deliveries: the webhook admin Lambda, not the API's.
       ...this.httpApi.addRoutes({
         path: '/v2/applications/{proxy+}',
@@ -301,7 +341,7 @@ export class ParleyStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {

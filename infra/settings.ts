@@ -22,6 +22,11 @@ export interface ParleySettings {
   /** SSM parameter names only: a secret never appears literally in the template. */
   vonageSignatureSecretParameter?: string;
   twilioAuthTokenParameter?: string;
+  /** The Twilio account SID (`AC…`) the Twilio Conversations surface accepts; not a secret. */
+  twilioAccountSid?: string;
+  /** An API key SID (`SK…`) the Twilio Conversations surface also accepts, and its secret's SSM name. */
+  twilioApiKeySid?: string;
+  twilioApiKeySecretParameter?: string;
   /** Lowest level of application log lines the functions keep. @default INFO */
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
@@ -36,6 +41,11 @@ export interface ParleySettings {
   vonageApiSecretParameter?: string;
   /** The delivery policy's settings given in context, as the webhook Lambdas' environment. */
   webhookPolicy?: Record<string, string>;
+  /**
+   * Origins browsers may call the REST API from: `*` (any) or a list. Context `corsOrigins`, a comma
+   * list. @default ['*'] (the stack's)
+   */
+  corsOrigins?: string[];
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -79,6 +89,31 @@ const authorization = (context: Context, key: string): 'membership' | 'acl' | un
   if (raw === undefined) return undefined;
   if (raw === 'membership' || raw === 'acl') return raw;
   throw new SettingsError(`context ${key} must be membership or acl, got "${raw}"`);
+};
+
+/** A Twilio SID of one kind: its two letters and 32 hex digits. */
+const sid = (context: Context, key: string, prefix: string): string | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(raw))
+    throw new SettingsError(`context ${key} must be ${prefix} followed by 32 hex digits, got "${raw}"`);
+  return raw;
+};
+
+/** `corsOrigins`: `*`, or a comma list of origins (`https://app.example.com`), each without a path. */
+const corsOrigins = (context: Context, key: string): string[] | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of origins)
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
+      throw new SettingsError(
+        `context ${key}: "${o}" is not * nor an origin such as https://app.example.com`,
+      );
+  return origins.length > 0 ? origins : ['*'];
 };
 
 const readKeyFile = (path: string): string => {
@@ -174,6 +209,9 @@ export const settingsFromContext = (
     maxCallSeconds: positiveInt(context, 'maxCallSeconds'),
     vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
+    twilioAccountSid: sid(context, 'twilioAccountSid', 'AC'),
+    twilioApiKeySid: sid(context, 'twilioApiKeySid', 'SK'),
+    twilioApiKeySecretParameter: text(context, 'twilioApiKeySecretParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
     webhookEventUrl: text(context, 'webhookEventUrl'),
@@ -181,6 +219,7 @@ export const settingsFromContext = (
     vonageApiKey: text(context, 'vonageApiKey'),
     vonageApiSecretParameter: text(context, 'vonageApiSecretParameter'),
     webhookPolicy: webhookPolicy(context),
+    corsOrigins: corsOrigins(context, 'corsOrigins'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

@@ -3,7 +3,7 @@
  * the same patterns; keep the two in step.
  *
  * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number, application, webhook-delivery.
+ * leg, leg-of-conversation, number, binding, application, webhook-delivery.
  */
 export interface Key {
   pk: string;
@@ -84,6 +84,11 @@ export const keys = {
   /** GSI1 partition of the legs that have not ended, sorted by start time (the sweeper's work list). */
   openLegs: { gsi1pk: 'LEGS#OPEN' },
   openLegSort: (started: string, legId: string): string => `${started}#${legId}`,
+  /** The claim on an address + proxy address pair: the member (and conversation) that last took it. */
+  binding: (address: string, proxyAddress: string): Key => ({
+    pk: `BIND#${address}#PROXY#${proxyAddress}`,
+    sk: 'BIND',
+  }),
   /** Number route by E.164 digits. */
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */

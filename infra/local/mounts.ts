@@ -1,6 +1,7 @@
 import { handler as api } from '../../functions/api/router.ts';
 import { handler as docs } from '../../functions/docs/handler.ts';
 import { handler as fanOut } from '../../functions/fanout/handler.ts';
+import { handler as twilio } from '../../functions/twilio/handler.ts';
 import { handler as voice } from '../../functions/voice/handler.ts';
 import { handler as webhooksAdmin } from '../../functions/webhooks/admin.ts';
 import { WEBHOOK_ADMIN_PREFIXES } from '../../functions/webhooks/routes.ts';
@@ -12,6 +13,7 @@ import type { StreamHandler } from './stream-tail.ts';
 export const mounts = (): Mount[] => [
   { route: { method: 'GET', path: '/v1/openapi.json' }, handler: docs },
   { prefix: '/voice/', handler: voice },
+  { prefix: '/twilio/', handler: twilio },
   ...WEBHOOK_ADMIN_PREFIXES.map((prefix) => ({ prefix, handler: webhooksAdmin })),
   { prefix: '/', handler: api },
 ];

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { mintToken } from '../../cli/token.ts';
-import { loadDevApplication } from './dev-application.ts';
+import { loadDevApplication, loadDevTwilioAccount } from './dev-application.ts';
 import {
   ensureTable,
   forgetPid,
@@ -121,6 +121,9 @@ const main = async () => {
   process.env.APPLICATION_ID = app.applicationId;
   process.env.APPLICATION_PUBLIC_KEY = app.publicKeyPem;
   process.env.PUBLIC_BASE_URL ||= `http://localhost:${port}`;
+  const twilioAccount = loadDevTwilioAccount(dataDir);
+  process.env.TWILIO_ACCOUNT_SID = twilioAccount.accountSid;
+  process.env.TWILIO_AUTH_TOKEN = twilioAccount.authToken;
   // Webhook deliveries are signed: with no secret given, a dev one kept beside the dev application.
   const devSecret = !process.env.WEBHOOK_SIGNATURE_SECRET;
   if (devSecret) process.env.WEBHOOK_SIGNATURE_SECRET = devSignatureSecret(dataDir);
@@ -174,6 +177,10 @@ const main = async () => {
         'Using APPLICATION_ID / APPLICATION_PUBLIC_KEY from the environment: mint tokens with your key.',
       );
     }
+    console.log(`Twilio Conversations: ${process.env.PUBLIC_BASE_URL}/twilio/v1`);
+    console.log(`Twilio account SID: ${twilioAccount.accountSid}`);
+    if (twilioAccount.source === 'dev') console.log(`Twilio auth token:  ${twilioAccount.authToken}`);
+    else console.log('Using TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment.');
   });
 };
 

@@ -35,6 +35,7 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
   app.stack.docsFunction,
   app.stack.voiceFunction,
+  app.stack.twilioFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
   app.stack.fanOutFunction,
@@ -147,6 +148,7 @@ describe('Class: ParleyStack', () => {
       expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.docsFunction)).toEqual({ Timeout: 10, MemorySize: 256 });
       expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.twilioFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
       expect(sizing(app.stack.reaperFunction)).toEqual({ Timeout: 300, MemorySize: 256 });
     });
@@ -223,12 +225,14 @@ describe('Class: ParleyStack', () => {
         APPLICATION_PUBLIC_KEY: TEST_PUBLIC_KEY,
         PUBLIC_BASE_URL: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
         MAX_CALL_SECONDS: '7200',
+        CORS_ORIGINS: '*',
       });
     });
 
-    it('give the voice Lambda the same configuration, the sweeper only the table and call limit, the reaper only the table', () => {
+    it('give the voice Lambda the same configuration (but CORS: no browser calls it), the sweeper only the table and call limit, the reaper only the table', () => {
       // Assess
-      expect(environmentOf(app.stack.voiceFunction)).toEqual(environmentOf(app.stack.apiFunction));
+      const { CORS_ORIGINS: _browsersOnly, ...apiEnvironment } = environmentOf(app.stack.apiFunction);
+      expect(environmentOf(app.stack.voiceFunction)).toEqual(apiEnvironment);
       expect(environmentOf(app.stack.sweeperFunction)).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: { Ref: tableId },
@@ -240,9 +244,10 @@ describe('Class: ParleyStack', () => {
       });
     });
 
-    it('give the docs Lambda no table, no application settings and no secrets', () => {
+    it('give the docs Lambda no table, no application settings and no secrets: only the CORS origins', () => {
       // Assess
-      expect(environmentOf(app.stack.docsFunction)).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+      const docsEnvironment = { NODE_OPTIONS: '--enable-source-maps', CORS_ORIGINS: '*' };
+      expect(environmentOf(app.stack.docsFunction)).toEqual(docsEnvironment);
       const configured = testApp({
         vonageSignatureSecretParameter: '/parley/vonage-signature-secret',
         twilioAuthTokenParameter: '/parley/twilio-auth-token',
@@ -251,7 +256,7 @@ describe('Class: ParleyStack', () => {
       expect(
         t.findResources('AWS::Lambda::Function')[functionId(configured, configured.stack.docsFunction)]
           .Properties.Environment.Variables,
-      ).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+      ).toEqual(docsEnvironment);
     });
 
     it('take optional limits, a custom base URL, and secrets only as SSM parameters, only on the voice Lambda', () => {
@@ -287,7 +292,37 @@ describe('Class: ParleyStack', () => {
       });
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('VONAGE_SIGNATURE_SECRET');
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_AUTH_TOKEN');
+      expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_API_KEY_SECRET');
       expect(env(configured.stack.sweeperFunction)).toMatchObject({ MAX_CALL_SECONDS: '600' });
+    });
+
+    it('give the Twilio Lambda the application settings, the account SID and API key SID as given, and its secrets as SSM parameters', () => {
+      // Prepare
+      const configured = testApp({
+        twilioAccountSid: `AC${'a'.repeat(32)}`,
+        twilioAuthTokenParameter: '/parley/twilio-auth-token',
+        twilioApiKeySid: `SK${'b'.repeat(32)}`,
+        twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+      });
+
+      // Act
+      const t = templateOf(configured);
+      const env = (fn: ParleyFunction) =>
+        t.findResources('AWS::Lambda::Function')[functionId(configured, fn)].Properties.Environment.Variables;
+
+      // Assess
+      const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+      const parameterFor = (name: string) =>
+        Object.keys(parameters).find((id) => parameters[id].Default === name) as string;
+      const { MAX_CALL_SECONDS: _calls, ...applicationSettings } = env(configured.stack.apiFunction);
+      expect(env(configured.stack.twilioFunction)).toEqual({
+        ...applicationSettings,
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: { Ref: parameterFor('/parley/twilio-auth-token') },
+        TWILIO_API_KEY_SID: `SK${'b'.repeat(32)}`,
+        TWILIO_API_KEY_SECRET: { Ref: parameterFor('/parley/twilio-api-key-secret') },
+      });
+      expect(env(configured.stack.voiceFunction)).not.toHaveProperty('TWILIO_API_KEY_SECRET');
     });
 
     it('read the application id and public key from SSM when given parameter names', () => {
@@ -319,6 +354,7 @@ describe('Class: ParleyStack', () => {
     it.each([
       ['api', (a: ParleyApp) => a.stack.apiFunction],
       ['voice', (a: ParleyApp) => a.stack.voiceFunction],
+      ['twilio', (a: ParleyApp) => a.stack.twilioFunction],
       ['sweeper', (a: ParleyApp) => a.stack.sweeperFunction],
     ])('allow the %s Lambda exactly its log group, the table actions the code uses and X-Ray', (_, pick) => {
       // Prepare
@@ -427,15 +463,18 @@ describe('Class: ParleyStack', () => {
         .IntegrationUri;
     };
 
-    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
       expect(integrationTarget('ANY /')).toEqual(api);
       expect(integrationTarget('ANY /{proxy+}')).toEqual(api);
       expect(integrationTarget('ANY /voice/{proxy+}')).toEqual(voice);
+      expect(integrationTarget('ANY /twilio/{proxy+}')).toEqual({
+        'Fn::GetAtt': [functionId(app, app.stack.twilioFunction), 'Arn'],
+      });
       expect(integrationTarget('GET /v1/openapi.json')).toEqual({
         'Fn::GetAtt': [functionId(app, app.stack.docsFunction), 'Arn'],
       });
@@ -457,6 +496,37 @@ describe('Class: ParleyStack', () => {
           Format: Match.stringLikeRegexp('\\$context\\.requestId'),
         },
       });
+    });
+
+    it('answers CORS preflights for any origin by default, and tells the API and docs Lambdas the same', () => {
+      // Assess
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: {
+          AllowOrigins: ['*'],
+          AllowMethods: ['*'],
+          AllowHeaders: ['authorization', 'content-type'],
+          ExposeHeaders: ['retry-after'],
+          MaxAge: 86400,
+        },
+      });
+      expect(environmentOf(app.stack.apiFunction).CORS_ORIGINS).toBe('*');
+      expect(environmentOf(app.stack.docsFunction).CORS_ORIGINS).toBe('*');
+    });
+
+    it('allows only the origins of corsOrigins when it lists them', () => {
+      // Prepare
+      const origins = ['https://app.example.com', 'http://localhost:5173'];
+      const listed = testApp({ corsOrigins: origins });
+      const t = templateOf(listed);
+
+      // Assess
+      t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.objectLike({ AllowOrigins: origins }),
+      });
+      const env =
+        t.findResources('AWS::Lambda::Function')[functionId(listed, listed.stack.apiFunction)].Properties
+          .Environment.Variables;
+      expect(env.CORS_ORIGINS).toBe(origins.join(','));
     });
 
     it('outputs the API URL', () => {

@@ -47,6 +47,9 @@ describe('Function: settingsFromContext', () => {
         maxCallSeconds: 900,
         vonageSignatureSecretParameter: '/parley/vonage',
         twilioAuthTokenParameter: '/parley/twilio',
+        twilioAccountSid: `AC${'a'.repeat(32)}`,
+        twilioApiKeySid: `SK${'b'.repeat(32)}`,
+        twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
         logLevel: 'debug',
         destroyOnRemoval: 'true',
       }),
@@ -62,9 +65,19 @@ describe('Function: settingsFromContext', () => {
       maxCallSeconds: 900,
       vonageSignatureSecretParameter: '/parley/vonage',
       twilioAuthTokenParameter: '/parley/twilio',
+      twilioAccountSid: `AC${'a'.repeat(32)}`,
+      twilioApiKeySid: `SK${'b'.repeat(32)}`,
+      twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
       logLevel: 'DEBUG',
       destroyOnRemoval: true,
     });
+  });
+
+  it('refuses a Twilio account SID that is not AC and 32 hex digits', () => {
+    // Act / Assess
+    expect(() => settingsFromContext(contextOf({ twilioAccountSid: 'SK123' }), noEnv)).toThrow(
+      /^context twilioAccountSid must be AC followed by 32 hex digits/,
+    );
   });
 
   it('refuses half an application in one line', () => {
@@ -107,6 +120,22 @@ describe('Function: settingsFromContext', () => {
     expect(() => settingsFromContext(contextOf({ ...base, authorization: 'open' }), noEnv)).toThrow(
       'context authorization must be membership or acl, got "open"',
     );
+  });
+
+  it('reads corsOrigins as * or a comma list of origins, and refuses anything else', () => {
+    // Act / Assess
+    const base = { applicationId: 'a', applicationPublicKey: 'k' };
+    expect(settingsFromContext(contextOf(base), noEnv).corsOrigins).toBeUndefined();
+    expect(settingsFromContext(contextOf({ ...base, corsOrigins: '*' }), noEnv).corsOrigins).toEqual(['*']);
+    expect(
+      settingsFromContext(
+        contextOf({ ...base, corsOrigins: 'https://app.example.com, http://localhost:5173' }),
+        noEnv,
+      ).corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(() =>
+      settingsFromContext(contextOf({ ...base, corsOrigins: 'https://app.example.com/path' }), noEnv),
+    ).toThrow('context corsOrigins: "https://app.example.com/path" is not * nor an origin');
   });
 
   it('refuses a log level Lambda does not know', () => {
