@@ -21,7 +21,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
-import { notFound, tooBusy, validationError } from '../domain/errors.ts';
+import { DomainError, notFound, tooBusy, validationError } from '../domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../domain/events.ts';
 import { backoff, ConversationChangedError, RETRY_POLICY, sleep } from '../domain/retry.ts';
 import { db, tableName } from './client.ts';
@@ -424,9 +424,12 @@ const round = async (id: string, lane: Lane): Promise<void> => {
  * of it written. Any other fault (an unavailable store among them) fails the batch.
  */
 const refused = (lane: Lane, batch: Planned[], error: unknown): void => {
-  // DynamoDB's ValidationException, or the SDK's marshalling, which throws before anything is sent.
+  // DynamoDB's ValidationException, or the SDK's marshalling, which throws before anything is sent (a
+  // DomainError is Parley's own answer: an unavailable store).
   const unstorable =
-    error instanceof Error && (error.name === 'ValidationException' || !('$metadata' in error));
+    error instanceof Error &&
+    !(error instanceof DomainError) &&
+    (error.name === 'ValidationException' || !('$metadata' in error));
   if (unstorable && batch.length > 1) {
     for (const b of batch) b.pending.alone = true;
     lane.queue = [...batch.map((b) => b.pending), ...lane.queue];
