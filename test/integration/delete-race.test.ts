@@ -50,9 +50,6 @@ describe('DELETE racing posts', () => {
       );
       const [deleted, ...answers] = await Promise.all([del, ...posts]);
       // Assess
-      console.log(
-        `run ${run}: ${answers.filter((a) => a.status === 201).length} x 201, ${answers.filter((a) => a.status === 404).length} x 404`,
-      );
       expect(deleted.status, deleted.text).toBe(204);
       for (const a of answers) {
         expect([201, 404], a.text).toContain(a.status);
