@@ -16,6 +16,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
@@ -145,7 +146,11 @@ export class ParleyStack extends Stack {
       ...common,
       entry: 'functions/api/router.ts',
       description: 'Parley REST API (Vonage Conversation API v1)',
-      environment: { ...applicationEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+      environment: {
+        ...applicationEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        CURSOR_SECRET: this.cursorSecret(settings.cursorSecretParameter, removalPolicy),
+      },
     });
     bindTable(this.apiFunction, this.table);
 
@@ -254,6 +259,26 @@ export class ParleyStack extends Stack {
     return 'value' in setting
       ? setting.value
       : StringParameter.valueForStringParameter(this, setting.ssmParameter);
+  }
+
+  /**
+   * The key that signs list cursors: the SSM parameter named, or a random secret this deployment generates
+   * (Secrets Manager, 48 characters). Either way CloudFormation resolves it at deploy time; the template
+   * holds only a reference, and the functions read it from their environment, with no call at cold start.
+   */
+  private cursorSecret(parameterName: string | undefined, removalPolicy: RemovalPolicy): string {
+    if (parameterName) return StringParameter.valueForStringParameter(this, parameterName);
+    const secret = new Secret(this, 'CursorSecret', {
+      description: 'Parley: the HMAC key of list cursors (changing it invalidates the cursors handed out)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The cursor key signs short-lived list cursors only; rotating it would just invalidate the cursors handed out, and the functions take it from their environment at deploy time, so a rotation would not reach them without a deployment anyway.',
+    });
+    return secret.secretValue.unsafeUnwrap();
   }
 
   /** An optional secret: only ever an SSM parameter name in the template, resolved at deploy time. */

@@ -22,6 +22,8 @@ export interface ParleySettings {
   /** SSM parameter names only: a secret never appears literally in the template. */
   vonageSignatureSecretParameter?: string;
   twilioAuthTokenParameter?: string;
+  /** SSM parameter name of `CURSOR_SECRET`; by default the stack generates a secret of its own. */
+  cursorSecretParameter?: string;
   /** Lowest level of application log lines the functions keep. @default INFO */
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
@@ -145,6 +147,7 @@ export const settingsFromContext = (
     maxCallSeconds: positiveInt(context, 'maxCallSeconds'),
     vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
+    cursorSecretParameter: text(context, 'cursorSecretParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),

@@ -8,8 +8,10 @@ let documentClient: DynamoDBDocumentClient | undefined;
 /**
  * Timeouts that fit a Lambda's 10 s: a connection within 1 s, an answer within 2 s, and the SDK's three
  * attempts (with its back-off) done in under 7 s, so a stalled store is answered 503 before Lambda gives up.
+ * DynamoDB Local on a busy machine can take longer than that to create a table: a local endpoint waits 10 s.
  */
-const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true };
+export const REQUEST_TIMEOUT_MS = 2000;
+const LOCAL_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Errors of a store that is down, stalled or throttling (after the SDK's own retries): worth a retry later. */
 const UNAVAILABLE =
@@ -31,7 +33,11 @@ const isUnavailable = (error: unknown): boolean => {
 };
 
 /** Builds a document client for an endpoint (DynamoDB Local) or for the Lambda's own region. */
-export const createDocumentClient = (endpoint?: string): DynamoDBDocumentClient => {
+export const createDocumentClient = (
+  endpoint?: string,
+  requestTimeout = endpoint ? LOCAL_REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS,
+): DynamoDBDocumentClient => {
+  const requestHandler = { connectionTimeout: 1000, requestTimeout, throwOnRequestTimeout: true };
   const client = new DynamoDBClient(
     endpoint
       ? {
@@ -41,9 +47,9 @@ export const createDocumentClient = (endpoint?: string): DynamoDBDocumentClient 
             accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
             secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
           },
-          requestHandler: REQUEST_HANDLER,
+          requestHandler,
         }
-      : { requestHandler: REQUEST_HANDLER },
+      : { requestHandler },
   );
   // Outside the SDK's retries: what is still unavailable after them becomes the 503 every surface answers.
   client.middlewareStack.add(

@@ -83,6 +83,7 @@ describe('cdk-nag acknowledgements', () => {
       ...Array(4).fill('AwsSolutions-APIG4'),
       ...Array(5).fill('AwsSolutions-IAM5[Resource::*]'),
       ...Array(5).fill('AwsSolutions-L1'),
+      'AwsSolutions-SMG4',
     ]);
     for (const a of acknowledgements) {
       expect(a.path).not.toBe(stack.node.path);

@@ -47,6 +47,7 @@ describe('Function: settingsFromContext', () => {
         maxCallSeconds: 900,
         vonageSignatureSecretParameter: '/parley/vonage',
         twilioAuthTokenParameter: '/parley/twilio',
+        cursorSecretParameter: '/parley/cursor-secret',
         logLevel: 'debug',
         destroyOnRemoval: 'true',
       }),
@@ -62,6 +63,7 @@ describe('Function: settingsFromContext', () => {
       maxCallSeconds: 900,
       vonageSignatureSecretParameter: '/parley/vonage',
       twilioAuthTokenParameter: '/parley/twilio',
+      cursorSecretParameter: '/parley/cursor-secret',
       logLevel: 'DEBUG',
       destroyOnRemoval: true,
     });

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient, REQUEST_TIMEOUT_MS, setDocumentClient } from '../../functions/store/client.ts';
 import {
   type DynamoDbLocal,
   ensureTable,
@@ -27,6 +28,8 @@ beforeAll(async () => {
   port = await freePort();
   ddb = await startDynamoDbLocal({ port, dataDir });
   useTestEnvironment(`parley-faults-${randomUUID()}`, ddb.endpoint);
+  // The handlers' client with the timeouts a Lambda runs with (a local endpoint otherwise waits longer).
+  setDocumentClient(createDocumentClient(ddb.endpoint, REQUEST_TIMEOUT_MS));
   await ensureTable(ddb.client, process.env.TABLE_NAME as string);
 }, 120_000);
 
