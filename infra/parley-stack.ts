@@ -22,6 +22,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
@@ -174,12 +175,19 @@ export class ParleyStack extends Stack {
     const corsEnvironment = { CORS_ORIGINS: corsOrigins.join(',') };
     const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
     const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy, logLevel: settings.logLevel };
+    // The HMAC key of list cursors, for every Lambda that hands cursors out (the same key in each).
+    const cursorSecret = this.cursorSecret(settings.cursorSecretParameter, removalPolicy);
 
     this.apiFunction = new ParleyFunction(this, 'Api', {
       ...common,
       entry: 'functions/api/router.ts',
       description: 'Parley REST API (Vonage Conversation API v1)',
-      environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+      environment: {
+        ...applicationEnvironment,
+        ...corsEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        CURSOR_SECRET: cursorSecret,
+      },
     });
     bindTable(this.apiFunction, this.table);
 
@@ -187,7 +195,12 @@ export class ParleyStack extends Stack {
       ...common,
       entry: 'functions/api/client-router.ts',
       description: 'Parley client SDK paths (/beta, /beta2, /v0.1, /v0.2, /v0.3) over the v1 endpoints',
-      environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+      environment: {
+        ...applicationEnvironment,
+        ...corsEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        CURSOR_SECRET: cursorSecret,
+      },
     });
     bindTable(this.clientFunction, this.table);
 
@@ -224,6 +237,7 @@ export class ParleyStack extends Stack {
         ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
         ...(settings.twilioApiKeySid ? { TWILIO_API_KEY_SID: settings.twilioApiKeySid } : {}),
         ...this.secret('TWILIO_API_KEY_SECRET', settings.twilioApiKeySecretParameter),
+        CURSOR_SECRET: cursorSecret,
       },
     });
     bindTable(this.twilioFunction, this.table);
@@ -385,6 +399,26 @@ export class ParleyStack extends Stack {
     return 'value' in setting
       ? setting.value
       : StringParameter.valueForStringParameter(this, setting.ssmParameter);
+  }
+
+  /**
+   * The key that signs list cursors: the SSM parameter named, or a random secret this deployment generates
+   * (Secrets Manager, 48 characters). Either way CloudFormation resolves it at deploy time; the template
+   * holds only a reference, and the functions read it from their environment, with no call at cold start.
+   */
+  private cursorSecret(parameterName: string | undefined, removalPolicy: RemovalPolicy): string {
+    if (parameterName) return StringParameter.valueForStringParameter(this, parameterName);
+    const secret = new Secret(this, 'CursorSecret', {
+      description: 'Parley: the HMAC key of list cursors (changing it invalidates the cursors handed out)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The cursor key signs short-lived list cursors only; rotating it would just invalidate the cursors handed out, and the functions take it from their environment at deploy time, so a rotation would not reach them without a deployment anyway.',
+    });
+    return secret.secretValue.unsafeUnwrap();
   }
 
   /** An optional secret: only ever an SSM parameter name in the template, resolved at deploy time. */

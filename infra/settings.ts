@@ -27,6 +27,8 @@ export interface ParleySettings {
   /** An API key SID (`SK…`) the Twilio Conversations surface also accepts, and its secret's SSM name. */
   twilioApiKeySid?: string;
   twilioApiKeySecretParameter?: string;
+  /** SSM parameter name of `CURSOR_SECRET`; by default the stack generates a secret of its own. */
+  cursorSecretParameter?: string;
   /** Lowest level of application log lines the functions keep. @default INFO */
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
@@ -212,6 +214,7 @@ export const settingsFromContext = (
     twilioAccountSid: sid(context, 'twilioAccountSid', 'AC'),
     twilioApiKeySid: sid(context, 'twilioApiKeySid', 'SK'),
     twilioApiKeySecretParameter: text(context, 'twilioApiKeySecretParameter'),
+    cursorSecretParameter: text(context, 'cursorSecretParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
     webhookEventUrl: text(context, 'webhookEventUrl'),

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'system:error:permission',
   'system:error:invalid-signature',
   'system:error:internal-error',
+  'system:error:unavailable',
   'user:error:invalid-user-token',
   'user:error:invalid-user-name',
   'user:error:not-found',
@@ -52,7 +53,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
-  /** Seconds after which a retry may succeed (the conversation was too busy). */
+  /** Seconds after which a retry may succeed (the conversation was too busy, the store unavailable). */
   retryAfterSeconds?: number;
 
   constructor(
@@ -137,6 +138,16 @@ export const tooBusy = (retryAfterSeconds = 1): DomainError => {
   const error = new DomainError(
     'http:error:too-many-request',
     'The conversation is too busy right now. Please retry after the time given in Retry-After.',
+  );
+  error.retryAfterSeconds = retryAfterSeconds;
+  return error;
+};
+
+/** The store did not answer in time, refused the connection or throttled: retryable, nothing was decided. */
+export const unavailable = (retryAfterSeconds = 2): DomainError => {
+  const error = new DomainError(
+    'system:error:unavailable',
+    'The service is unavailable right now. Please retry after the time given in Retry-After.',
   );
   error.retryAfterSeconds = retryAfterSeconds;
   return error;

@@ -20,6 +20,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'system:error:permission': 403,
   'system:error:invalid-signature': 401,
   'system:error:internal-error': 500,
+  'system:error:unavailable': 503,
   'user:error:invalid-user-token': 400,
   'user:error:invalid-user-name': 400,
   'user:error:not-found': 404,
@@ -55,6 +56,7 @@ const TITLES = new Map<number, string>([
   [429, 'Too Many Requests.'],
   [500, 'Internal Error.'],
   [501, 'Not Implemented.'],
+  [503, 'Service Unavailable.'],
 ]);
 
 export const statusOf = (code: ErrorCode): number => STATUS_OF_CODE[code];

@@ -50,6 +50,7 @@ describe('Function: settingsFromContext', () => {
         twilioAccountSid: `AC${'a'.repeat(32)}`,
         twilioApiKeySid: `SK${'b'.repeat(32)}`,
         twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+        cursorSecretParameter: '/parley/cursor-secret',
         logLevel: 'debug',
         destroyOnRemoval: 'true',
       }),
@@ -68,6 +69,7 @@ describe('Function: settingsFromContext', () => {
       twilioAccountSid: `AC${'a'.repeat(32)}`,
       twilioApiKeySid: `SK${'b'.repeat(32)}`,
       twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+      cursorSecretParameter: '/parley/cursor-secret',
       logLevel: 'DEBUG',
       destroyOnRemoval: true,
     });

@@ -149,6 +149,22 @@ describe('auth', () => {
     await expect401(old, 'system:error:expired-token');
   });
 
+  it('refuses an RS256 header that asks for more than RS256 (crit, an unencoded payload)', async () => {
+    // Signed by hand with the application key: the signature is right, the header is what must be refused.
+    for (const header of [
+      { alg: 'RS256', crit: ['exp'], exp: 1 },
+      { alg: 'RS256', b64: false, crit: ['b64'] },
+    ]) {
+      const signing = `${b64(header)}.${b64(claims())}`;
+      const signature = sign('sha256', Buffer.from(signing), privateKey).toString('base64url');
+      await expect401(`${signing}.${signature}`, 'system:error:invalid-token');
+    }
+    // The same, with a plain header, is accepted: the check above is about the header alone.
+    const signing = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims())}`;
+    const signature = sign('sha256', Buffer.from(signing), privateKey).toString('base64url');
+    expect((await listWith(`${signing}.${signature}`)).status).toBe(200);
+  });
+
   it('refuses a signed payload that is not a JSON object', async () => {
     const token = await new CompactSign(new TextEncoder().encode('[1,2,3]'))
       .setProtectedHeader({ alg: 'RS256' })

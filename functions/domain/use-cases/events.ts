@@ -1,5 +1,5 @@
 import { assertWritable, type Conversation, isGone } from '../conversations.ts';
-import { notFound } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import {
   assertEventIdRange,
   type ConversationEvent,
@@ -65,12 +65,30 @@ const senderUser = (
 export const receiptTarget = (input: EventInput): number | undefined =>
   RECEIPT_TYPES.has(input.type) ? Number(input.body.event_id) : undefined;
 
-export const postEvent = (
+/** Refusals about the sender that a delete of the whole conversation can cause on their own. */
+const SENDER_REFUSALS: ReadonlySet<string> = new Set([
+  'event:error:not-joined',
+  'conversation:error:member-not-found',
+]);
+
+export const postEvent = async (
   deps: Deps,
   actor: Actor,
   conversationId: string,
   input: EventInput,
-): Promise<PostedEvent> => retry(() => postOnce(deps, actor, conversationId, input));
+): Promise<PostedEvent> => {
+  try {
+    return await retry(() => postOnce(deps, actor, conversationId, input));
+  } catch (error) {
+    // The context read is not one snapshot: it may see the conversation, then miss the sender a delete just
+    // removed with it. What happened is the delete: a refusal about the sender is confirmed on a fresh read.
+    if (error instanceof DomainError && SENDER_REFUSALS.has(error.code)) {
+      const { conversation } = await deps.ports.context.load({ conversationId });
+      if (!conversation || isGone(conversation, deps.now())) throw notFound.conversation();
+    }
+    throw error;
+  }
+};
 
 const postOnce = async (
   deps: Deps,
