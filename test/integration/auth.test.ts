@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CompactSign, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
@@ -147,22 +147,6 @@ describe('auth', () => {
     expect((await listWith(await rs256(claims({ exp: undefined })))).status).toBe(200);
     const old = await rs256(claims({ exp: undefined, iat: now() - 24 * 3600 - 5 }));
     await expect401(old, 'system:error:expired-token');
-  });
-
-  it('refuses an RS256 header that asks for more than RS256 (crit, an unencoded payload)', async () => {
-    // Signed by hand with the application key: the signature is right, the header is what must be refused.
-    for (const header of [
-      { alg: 'RS256', crit: ['exp'], exp: 1 },
-      { alg: 'RS256', b64: false, crit: ['b64'] },
-    ]) {
-      const signing = `${b64(header)}.${b64(claims())}`;
-      const signature = sign('sha256', Buffer.from(signing), privateKey).toString('base64url');
-      await expect401(`${signing}.${signature}`, 'system:error:invalid-token');
-    }
-    // The same, with a plain header, is accepted: the check above is about the header alone.
-    const signing = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims())}`;
-    const signature = sign('sha256', Buffer.from(signing), privateKey).toString('base64url');
-    expect((await listWith(`${signing}.${signature}`)).status).toBe(200);
   });
 
   it('refuses a signed payload that is not a JSON object', async () => {
