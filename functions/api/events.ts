@@ -7,6 +7,7 @@ import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentEvent } from './present.ts';
 import { eventBody, listEventsQuery } from './schemas.ts';
+import { write } from './write.ts';
 
 const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
@@ -16,10 +17,13 @@ const eventIdOf = (raw: string): number => {
   return Number(raw);
 };
 
-export const create = route({ body: eventBody }, async ({ event, params, body }) => {
-  const posted = await parley.events.post(actorOf(event), params.conversation_id, body);
-  return json(201, presentEvent(base(event), params.conversation_id, posted));
-});
+export const create = route({ body: eventBody }, ({ event, params, body }) =>
+  write(
+    event,
+    (receipt) => parley.events.post(actorOf(event), params.conversation_id, body, receipt),
+    (posted) => json(201, presentEvent(base(event), params.conversation_id, posted)),
+  ),
+);
 
 export const list = route({ query: listEventsQuery }, async ({ event, params, query }) => {
   const paging = pageRequest(event, query);
@@ -44,7 +48,11 @@ export const get = route({}, async ({ event, params }) => {
   return json(200, presentEvent(base(event), params.conversation_id, found));
 });
 
-export const remove = route({}, async ({ event, params }) => {
-  await parley.events.remove(actorOf(event), params.conversation_id, eventIdOf(params.event_id));
-  return noContent();
+export const remove = route({}, ({ event, params }) => {
+  const id = eventIdOf(params.event_id);
+  return write(
+    event,
+    (receipt) => parley.events.remove(actorOf(event), params.conversation_id, id, receipt),
+    noContent,
+  );
 });

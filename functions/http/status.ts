@@ -12,6 +12,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'http:error:request-too-large': 413,
   'http:error:unsupported-media-type': 415,
   'http:error:too-many-request': 429,
+  'http:error:idempotency-key-reused': 422,
   'paginator-builder:error:invalid-cursor': 400,
   'system:error:missing-token': 401,
   'system:error:invalid-token': 401,
@@ -48,6 +49,7 @@ const TITLES = new Map<number, string>([
   [409, 'Conflict.'],
   [413, 'Payload too large.'],
   [415, 'Unsupported media type.'],
+  [422, 'Unprocessable content.'],
   [429, 'Too Many Requests.'],
   [500, 'Internal Error.'],
 ]);

@@ -1,11 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
+import { IdempotencyRaceError } from '../domain/idempotency.ts';
 import type { Member } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
 import type { MemberStore, MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { db, tableName } from './client.ts';
+import { withReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { queryPage } from './paging.ts';
@@ -241,7 +243,7 @@ class PointerTakenError extends Error {}
  */
 /** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
 export const memberStore: Omit<MemberStore, 'load'> = {
-  async add({ conversation, member, event, maxMembers }) {
+  async add({ conversation, member, event, maxMembers, receipt }) {
     const createdAt = member.timestamp.invited ?? member.timestamp.joined ?? event.timestamp;
     try {
       await appendToTimeline(
@@ -255,8 +257,14 @@ export const memberStore: Omit<MemberStore, 'load'> = {
             events: [event],
             memberDelta: 1,
             maxMembers,
-            items: newMemberItems(placed, createdAt),
-            failed: (index) => (index === 1 ? new PointerTakenError() : new ConversationChangedError()),
+            items: withReceipt(newMemberItems(placed, createdAt), receipt?.(placed)),
+            // Own items: 0 the member, 1 the user's pointer, 2 the receipt's record.
+            failed: (index) =>
+              index === 2
+                ? new IdempotencyRaceError()
+                : index === 1
+                  ? new PointerTakenError()
+                  : new ConversationChangedError(),
             // The caller answers with `member`: it is as stored.
             committed: () => Object.assign(member, placed),
           };
@@ -274,7 +282,7 @@ export const memberStore: Omit<MemberStore, 'load'> = {
     }
   },
 
-  async change({ conversation, previous, next, event, memberDelta }) {
+  async change({ conversation, previous, next, event, memberDelta, receipt }) {
     await appendToTimeline(
       conversation.id,
       (head) => {
@@ -283,9 +291,12 @@ export const memberStore: Omit<MemberStore, 'load'> = {
         return {
           events: [event],
           memberDelta,
-          items: changedMemberItems(previous, placed, previous.createdAt, event.timestamp),
-          // The member moved on since it was read: read again and decide again.
-          failed: () => new ConversationChangedError(),
+          items: withReceipt(
+            changedMemberItems(previous, placed, previous.createdAt, event.timestamp),
+            receipt?.(placed),
+          ),
+          // Own items 0 and 1: the member moved on since it was read: read again and decide again.
+          failed: (index) => (index === 2 ? new IdempotencyRaceError() : new ConversationChangedError()),
           committed: () => Object.assign(next, placed),
         };
       },

@@ -13,6 +13,7 @@ import {
   type NewEvent,
   RECEIPT_TYPES,
 } from '../events.ts';
+import type { Receipt } from '../idempotency.ts';
 import { type Member, seenUpTo } from '../members.ts';
 import type { Deps, EventDecision, EventQuery, Page } from '../ports.ts';
 import { retry } from '../retry.ts';
@@ -67,13 +68,15 @@ export const postEvent = (
   actor: Actor,
   conversationId: string,
   input: EventInput,
-): Promise<PostedEvent> => retry(() => postOnce(deps, actor, conversationId, input));
+  receipt?: Receipt<PostedEvent>,
+): Promise<PostedEvent> => retry(() => postOnce(deps, actor, conversationId, input, receipt));
 
 const postOnce = async (
   deps: Deps,
   actor: Actor,
   conversationId: string,
   input: EventInput,
+  receipt?: Receipt<PostedEvent>,
 ): Promise<PostedEvent> => {
   const now = deps.now();
   const store = deps.ports.events;
@@ -121,7 +124,7 @@ const postOnce = async (
     }
     return { event, messageDelta, senderNext: senderNext === sender ? undefined : senderNext };
   };
-  return store.append({ ctx, sender, decide });
+  return store.append({ ctx, sender, decide, receipt });
 };
 
 export const deleteEvent = (
@@ -129,6 +132,7 @@ export const deleteEvent = (
   actor: Actor,
   conversationId: string,
   eventId: number,
+  receipt?: Receipt<void>,
 ): Promise<void> =>
   retry(async () => {
     const now = deps.now();
@@ -149,6 +153,7 @@ export const deleteEvent = (
       conversation,
       target,
       event: eventDeletedEvent(target.id, now, from, fromUser),
+      receipt,
     });
   });
 

@@ -3,6 +3,7 @@ import { assertMayAddMember, assertMayChangeMember } from '../access.ts';
 import { assertWritable, type Conversation } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import { memberEvent, memberEventUser } from '../events.ts';
+import type { Receipt } from '../idempotency.ts';
 import {
   buildMember,
   type Channel,
@@ -37,6 +38,7 @@ export const addMember = (
   actor: Actor,
   conversationId: string,
   input: AddMemberInput,
+  receipt?: Receipt<MemberView>,
 ): Promise<MemberView> =>
   retry(async () => {
     const now = deps.now();
@@ -79,7 +81,13 @@ export const addMember = (
       ...memberEvent(member, conversation, now, state === 'INVITED' ? member.invited_by : undefined),
       from_user: memberEventUser(member),
     };
-    await deps.ports.members.add({ conversation, member, event, maxMembers });
+    await deps.ports.members.add({
+      conversation,
+      member,
+      event,
+      maxMembers,
+      receipt: receipt && ((m) => receipt({ member: m, conversation })),
+    });
     return { member, conversation };
   });
 
@@ -94,6 +102,7 @@ export const changeMemberState = (
   conversationId: string,
   memberId: string,
   input: ChangeMemberInput,
+  receipt?: Receipt<MemberView>,
 ): Promise<MemberView> =>
   retry(async () => {
     const now = deps.now();
@@ -117,6 +126,7 @@ export const changeMemberState = (
       next,
       event,
       memberDelta: next.state === 'LEFT' ? -1 : 0,
+      receipt: receipt && ((m) => receipt({ member: m, conversation })),
     });
     return { member: next, conversation };
   });
