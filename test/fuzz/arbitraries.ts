@@ -118,7 +118,7 @@ const HOSTILE_VALUES: Hostile[] = [
   { cls: 'c2-free-form', value: fc.constantFrom(nest(33), nest(41), nest(200)) },
   {
     cls: 'c2-free-form',
-    value: fc.constantFrom(1e300, 1.7976931348623157e308, -1e308, 2 ** 53 + 2, 5e-324, 2 ** 60),
+    value: fc.constantFrom(1e300, 1.7976931348623157e308, -1e308, 2 ** 53 + 2, 5e-324, -8.7e-221, 2 ** 60),
   },
   { cls: 'c2-free-form', value: fc.constantFrom(...PROTOTYPE_NAMES) },
   {
@@ -153,6 +153,9 @@ const hostileValue = (classes: readonly DefectClass[]) => {
 
 // ---- values from a JSON Schema ----
 
+/** The free-form objects a generated value holds (`custom_data`, `callback.params`, custom event bodies …). */
+const FREE_FORM = new WeakSet<object>();
+
 const STRING_REFS: Ref['ref'][] = ['alice', 'bob', 'aliceName', 'aliceMember', 'bobMember', 'conversation'];
 
 const stringOf = (s: JsonSchema): fc.Arbitrary<unknown> => {
@@ -185,7 +188,10 @@ export const fromSchema = (s: JsonSchema | undefined, depth = 0): fc.Arbitrary<u
     case 'integer':
       return fc.integer({ min: s.minimum ?? -1000, max: Math.min(s.maximum ?? 1_000_000, 2 ** 31) });
     case 'number':
-      return fc.double({ noNaN: true, noDefaultInfinity: true, min: s.minimum, max: s.maximum });
+      // Only magnitudes DynamoDB and the SDK hold (1e-130 … 2^53): the others are class 2's hostile numbers.
+      return fc
+        .double({ noNaN: true, noDefaultInfinity: true, min: s.minimum, max: s.maximum })
+        .filter((x) => x === 0 || (Math.abs(x) >= 1e-130 && Math.abs(x) <= 2 ** 53));
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -196,7 +202,12 @@ export const fromSchema = (s: JsonSchema | undefined, depth = 0): fc.Arbitrary<u
       const properties: Record<string, JsonSchema> = s.properties ?? {};
       const required = new Set<string>(s.required ?? []);
       if (Object.keys(properties).length === 0)
-        return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), freeJson(2), { maxKeys: 4 });
+        return fc
+          .dictionary(fc.string({ minLength: 1, maxLength: 8 }), freeJson(2), { maxKeys: 4 })
+          .map((o) => {
+            FREE_FORM.add(o);
+            return o;
+          });
       return fc.record(
         Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, fromSchema(v, depth + 1)])),
         { requiredKeys: [...required] },
@@ -227,7 +238,10 @@ const mutated = (schema: JsonSchema | undefined, classes: readonly DefectClass[]
       fc.boolean(),
     )
     .map(([value, at, key, hostile, replace]) => {
-      const targets = objectsIn(value);
+      // A free-form object when the value has one (half the time), else any object in it.
+      const all = objectsIn(value);
+      const free = all.filter((o) => FREE_FORM.has(o));
+      const targets = free.length > 0 && at % 2 === 0 ? free : all;
       const cls: DefectClass[] = [hostile.cls];
       if (targets.length === 0) return { json: hostile.value, classes: cls };
       const target = targets[at % targets.length];
