@@ -259,8 +259,8 @@ const mutated = (schema: JsonSchema | undefined, classes: readonly DefectClass[]
 const bodyOf = (op: Operation, classes: readonly DefectClass[]) => {
   const raws = HOSTILE_RAW.filter((r) => classes.includes(r.cls));
   return fc.oneof(
-    { weight: 5, arbitrary: fromSchema(op.body).map((json) => ({ json, classes: [] as DefectClass[] })) },
-    { weight: 4, arbitrary: mutated(op.body, classes) },
+    { weight: 6, arbitrary: fromSchema(op.body).map((json) => ({ json, classes: [] as DefectClass[] })) },
+    { weight: 3, arbitrary: mutated(op.body, classes) },
     {
       weight: 1,
       arbitrary: fc.constantFrom(...raws).map((r) => ({ raw: r.raw, classes: [r.cls] as DefectClass[] })),
@@ -439,12 +439,9 @@ export const requestOf = (op: Operation, classes: readonly DefectClass[]): fc.Ar
       form: voice && op.method === 'POST' ? voiceFields(voice, classes) : fc.constant(undefined),
       body: op.body ? bodyOf(op, classes) : fc.constant(undefined),
       token: fc.constantFrom(...tokens),
-      contentType: fc.constantFrom(
-        'application/json',
-        'application/json',
-        'application/json',
-        'text/plain',
-        undefined,
+      contentType: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('application/json') },
+        { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/merge-patch+json', undefined) },
       ),
       idempotencyKey: fc.option(fc.constantFrom('k1', 'k2', 'k3', 'k4'), { freq: 4 }),
     })
