@@ -114,8 +114,24 @@ const buildWorld = async (): Promise<World> => {
   };
 };
 
+const REFS = new Set<unknown>([
+  'conversation',
+  'alice',
+  'bob',
+  'aliceName',
+  'aliceMember',
+  'bobMember',
+  'number',
+  'event',
+]);
+
+/** A ref made by the arbitraries (a generated free-form object may have a key `ref` too: it is no ref). */
 const isRef = (v: unknown): v is Ref =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && 'ref' in v;
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.keys(v).length === 1 &&
+  REFS.has((v as { ref?: unknown }).ref);
 
 /** A JSON value with its refs replaced by the fixtures' ids (own keys such as `__proto__` kept as keys). */
 const resolve = (v: unknown, world: World): unknown => {
