@@ -239,7 +239,14 @@ describe('Fuzz: every route, generated from the OpenAPI document, with hostile v
     db().middlewareStack.add(
       (next, context) => async (args) => {
         const out = await next(args);
-        if (WRITE.test(String(context.commandName))) writes.push(String(context.commandName));
+        const input = args.input as { ReturnValues?: string };
+        // A delete that returned no old item removed nothing.
+        const removedNothing =
+          /Delete(Item)?Command$/.test(String(context.commandName)) &&
+          input.ReturnValues === 'ALL_OLD' &&
+          !(out.output as { Attributes?: unknown }).Attributes;
+        if (WRITE.test(String(context.commandName)) && !removedNothing)
+          writes.push(String(context.commandName));
         return out;
       },
       { step: 'initialize', name: 'fuzz-write-spy' },

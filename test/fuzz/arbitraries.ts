@@ -233,7 +233,12 @@ const mutated = (schema: JsonSchema | undefined, classes: readonly DefectClass[]
     .tuple(
       fromSchema(schema),
       fc.nat(),
-      fc.oneof(fc.constantFrom('type', 'body', 'properties', 'custom_data', 'params', 'state'), fc.string()),
+      fc.oneof(
+        fc.constantFrom('type', 'body', 'properties', 'custom_data', 'params', 'state'),
+        fc.string({ minLength: 1 }),
+        // An empty key: DynamoDB holds no empty attribute name (class 2).
+        ...(classes.includes('c2-free-form') ? [fc.constant('')] : []),
+      ),
       hostileValue(classes),
       fc.boolean(),
     )
