@@ -5,8 +5,11 @@
  * `.dependency-cruiser.cjs` hold them to that).
  */
 import type { CallStore } from './domain/calls.ts';
+import type { IdempotentRequest, Receipt } from './domain/idempotency.ts';
+import type { Actor } from './domain/timeline-context.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as events from './domain/use-cases/events.ts';
+import { idempotently } from './domain/use-cases/idempotency.ts';
 import * as legs from './domain/use-cases/legs.ts';
 import * as members from './domain/use-cases/members.ts';
 import * as numbers from './domain/use-cases/numbers.ts';
@@ -31,6 +34,13 @@ const noCallStore: CallStore = {
 const deps = depsOver({ ...restPorts, calls: noCallStore });
 
 export const parley = {
+  /** A write under an Idempotency-Key: run once, its answer stored with it and replayed to retries. */
+  idempotently: <R, A>(
+    actor: Actor,
+    request: IdempotentRequest,
+    answer: (result: R) => A,
+    run: (receipt: Receipt<R>) => Promise<R>,
+  ) => idempotently(deps(), actor, request, answer, run),
   conversations: {
     create: bind(conversations.createConversation, deps),
     list: bind(conversations.listConversations, deps),

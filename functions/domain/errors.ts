@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'http:error:unsupported-media-type',
   'http:error:too-many-request',
   'http:error:not-implemented',
+  'http:error:idempotency-key-reused',
   'paginator-builder:error:invalid-cursor',
   'system:error:missing-token',
   'system:error:invalid-token',

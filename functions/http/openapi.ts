@@ -72,14 +72,29 @@ const ERRORS = new Map<number, string>([
   [409, 'The name is taken (`*:error:duplicate-name`).'],
   [413, 'The body is larger than 256 KiB (`http:error:request-too-large`).'],
   [415, 'The body is not sent as JSON (`http:error:unsupported-media-type`).'],
+  [422, 'The Idempotency-Key was used with another request (`http:error:idempotency-key-reused`).'],
   [429, 'The conversation is too busy; retry after `Retry-After` seconds.'],
   [501, 'Not available on this server (`http:error:not-implemented`).'],
 ]);
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
+/** The REST API's writes take an Idempotency-Key (the webhooks and the public document do not). */
+const takesIdempotencyKey = (route: DocumentedRoute): boolean =>
+  !route.public && route.surface !== 'voice' && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes the write safe to retry: a retry with the same key, method, path and body within 24 hours gets the first answer back (`Idempotent-Replayed: true`) and writes nothing.',
+  schema: { type: 'string', minLength: 1, maxLength: 257 },
+};
+
 const errorStatuses = (route: DocumentedRoute, contract: RouteContract, hasParams: boolean): number[] => {
   const statuses = new Set(route.errors ?? []);
+  if (takesIdempotencyKey(route)) for (const s of [400, 422]) statuses.add(s);
   if (contract.body) for (const s of [400, 413, 415]) statuses.add(s);
   if (contract.query) statuses.add(400);
   if (!route.public) {
@@ -102,6 +117,7 @@ const operationOf = (route: DocumentedRoute) => {
     required: true,
     schema: { type: 'string' },
   }));
+  if (takesIdempotencyKey(route)) parameters.push(IDEMPOTENCY_KEY);
   const query = contract.query && jsonSchemaOf(contract.query);
   for (const [name, schema] of Object.entries(query?.properties ?? {}))
     parameters.push({

@@ -3,7 +3,7 @@
  * the same patterns; keep the two in step.
  *
  * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number, binding, application, webhook-delivery.
+ * leg, leg-of-conversation, number, binding, application, webhook-delivery, idempotency.
  */
 export interface Key {
   pk: string;
@@ -93,6 +93,14 @@ export const keys = {
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
+  /**
+   * The stored answer of a caller's Idempotency-Key. The scope is URI-encoded, so it holds no `#` and the
+   * key after it cannot make two callers' keys one.
+   */
+  idempotency: (scope: string, key: string): Key => ({
+    pk: `IDEM#${encodeURIComponent(scope)}#${key}`,
+    sk: 'IDEM',
+  }),
 } as const;
 
 /**

@@ -55,6 +55,7 @@ export const TWILIO_CODE_OF: Readonly<Record<ErrorCode, TwilioCode>> = {
   'webhook:error:delivery-not-found': NOT_FOUND,
   'http:error:not-implemented': [20501, 501],
   'system:error:unavailable': [20503, 503],
+  'http:error:idempotency-key-reused': [20422, 422],
 };
 
 /** An error only this surface raises, with its own Twilio code (50390, …). */

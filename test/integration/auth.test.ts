@@ -104,6 +104,18 @@ describe('auth', () => {
     await expect401(`${h}.${b64(claims({ sub: 'root' }))}.${s}`, 'system:error:invalid-token');
   });
 
+  it('refuses a validly signed RS256 token with a crit extension, or with bytes outside base64url', async () => {
+    const signed = (header: unknown) => {
+      const input = `${b64(header)}.${b64(claims())}`;
+      return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+    };
+    expect((await listWith(signed({ alg: 'RS256' }))).status).toBe(200);
+    await expect401(signed({ alg: 'RS256', crit: ['exp'], exp: 1 }), 'system:error:invalid-token');
+    const [h, p, s] = signed({ alg: 'RS256', typ: 'JWT' }).split('.');
+    await expect401(`${h}.${p}=.${s}`, 'system:error:invalid-token');
+    await expect401(`${h}.${p}.${s}.`, 'system:error:invalid-token');
+  });
+
   it('refuses another application id, or none', async () => {
     await expect401(await rs256(claims({ application_id: randomUUID() })), 'system:error:invalid-token');
     await expect401(await rs256(claims({ application_id: undefined })), 'system:error:invalid-token');

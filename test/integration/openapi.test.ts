@@ -70,7 +70,12 @@ describe('GET /v1/openapi.json', () => {
     const member = document.paths['/v1/conversations/{conversation_id}/members'].post;
     expect(member.parameters).toEqual([
       { name: 'conversation_id', in: 'path', required: true, schema: { type: 'string' } },
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
     ]);
+    expect(member.responses['422']).toBeDefined();
+    // Reads and the webhooks take no key.
+    expect(JSON.stringify(document.paths['/v1/conversations'].get)).not.toContain('Idempotency-Key');
+    expect(JSON.stringify(document.paths['/voice/vonage/event'].post)).not.toContain('Idempotency-Key');
     const body = member.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.state).toEqual({ type: 'string', enum: ['invited', 'joined'] });

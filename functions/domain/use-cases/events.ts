@@ -16,6 +16,7 @@ import {
   RECEIPT_TYPES,
   SEEN_TYPES,
 } from '../events.ts';
+import type { Receipt } from '../idempotency.ts';
 import { type Member, seenUpTo } from '../members.ts';
 import type { Deps, EventDecision, EventQuery, Page } from '../ports.ts';
 import { retry } from '../retry.ts';
@@ -76,9 +77,10 @@ export const postEvent = async (
   actor: Actor,
   conversationId: string,
   input: EventInput,
+  receipt?: Receipt<PostedEvent>,
 ): Promise<PostedEvent> => {
   try {
-    return await retry(() => postOnce(deps, actor, conversationId, input));
+    return await retry(() => postOnce(deps, actor, conversationId, input, receipt));
   } catch (error) {
     // The context read is not one snapshot: it may see the conversation, then miss the sender a delete just
     // removed with it. What happened is the delete: a refusal about the sender is confirmed on a fresh read.
@@ -95,6 +97,7 @@ const postOnce = async (
   actor: Actor,
   conversationId: string,
   input: EventInput,
+  receipt?: Receipt<PostedEvent>,
 ): Promise<PostedEvent> => {
   const now = deps.now();
   const store = deps.ports.events;
@@ -142,7 +145,7 @@ const postOnce = async (
     }
     return { event, messageDelta, senderNext: senderNext === sender ? undefined : senderNext };
   };
-  return store.append({ ctx, sender, decide });
+  return store.append({ ctx, sender, decide, receipt });
 };
 
 export const deleteEvent = (
@@ -150,6 +153,7 @@ export const deleteEvent = (
   actor: Actor,
   conversationId: string,
   eventId: number,
+  receipt?: Receipt<void>,
 ): Promise<void> =>
   retry(async () => {
     const now = deps.now();
@@ -170,6 +174,7 @@ export const deleteEvent = (
       conversation,
       target,
       event: eventDeletedEvent(target.id, now, from, fromUser),
+      receipt,
     });
   });
 

@@ -4,6 +4,7 @@ import type { BindingClaim } from '../bindings.ts';
 import { assertWritable, type Conversation } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import { memberEvent, memberEventUser } from '../events.ts';
+import type { Receipt } from '../idempotency.ts';
 import {
   buildMember,
   type Channel,
@@ -38,7 +39,8 @@ export const addMember = (
   actor: Actor,
   conversationId: string,
   input: AddMemberInput,
-): Promise<MemberView> => retry(() => addMemberOnce(deps, actor, conversationId, input));
+  receipt?: Receipt<MemberView>,
+): Promise<MemberView> => retry(() => addMemberOnce(deps, actor, conversationId, input, undefined, receipt));
 
 /** One attempt of `addMember`, taking `claim` with the member when given (functions/domain/use-cases/bindings.ts). */
 export const addMemberOnce = async (
@@ -47,6 +49,7 @@ export const addMemberOnce = async (
   conversationId: string,
   input: AddMemberInput,
   claim?: BindingClaim,
+  receipt?: Receipt<MemberView>,
 ): Promise<MemberView> => {
   const now = deps.now();
   const maxMembers = deps.settings.maxMembersPerConversation;
@@ -88,7 +91,14 @@ export const addMemberOnce = async (
     ...memberEvent(member, conversation, now, state === 'INVITED' ? member.invited_by : undefined),
     from_user: memberEventUser(member),
   };
-  await deps.ports.members.add({ conversation, member, event, maxMembers, claim });
+  await deps.ports.members.add({
+    conversation,
+    member,
+    event,
+    maxMembers,
+    claim,
+    receipt: receipt && ((m) => receipt({ member: m, conversation })),
+  });
   return { member, conversation };
 };
 
@@ -103,6 +113,7 @@ export const changeMemberState = (
   conversationId: string,
   memberId: string,
   input: ChangeMemberInput,
+  receipt?: Receipt<MemberView>,
 ): Promise<MemberView> =>
   retry(async () => {
     const now = deps.now();
@@ -126,6 +137,7 @@ export const changeMemberState = (
       next,
       event,
       memberDelta: next.state === 'LEFT' ? -1 : 0,
+      receipt: receipt && ((m) => receipt({ member: m, conversation })),
     });
     return { member: next, conversation };
   });
