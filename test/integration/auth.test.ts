@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CompactSign, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
@@ -102,18 +102,6 @@ describe('auth', () => {
     const token = await rs256(claims());
     const [h, , s] = token.split('.');
     await expect401(`${h}.${b64(claims({ sub: 'root' }))}.${s}`, 'system:error:invalid-token');
-  });
-
-  it('refuses a validly signed RS256 token with a crit extension, or with bytes outside base64url', async () => {
-    const signed = (header: unknown) => {
-      const input = `${b64(header)}.${b64(claims())}`;
-      return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
-    };
-    expect((await listWith(signed({ alg: 'RS256' }))).status).toBe(200);
-    await expect401(signed({ alg: 'RS256', crit: ['exp'], exp: 1 }), 'system:error:invalid-token');
-    const [h, p, s] = signed({ alg: 'RS256', typ: 'JWT' }).split('.');
-    await expect401(`${h}.${p}=.${s}`, 'system:error:invalid-token');
-    await expect401(`${h}.${p}.${s}.`, 'system:error:invalid-token');
   });
 
   it('refuses another application id, or none', async () => {
