@@ -7,8 +7,11 @@
 import { invokeLater } from './aws/invoke.ts';
 import { config } from './config.ts';
 import type { CallStore } from './domain/calls.ts';
+import type { IdempotentRequest, Receipt } from './domain/idempotency.ts';
+import type { Actor } from './domain/timeline-context.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as events from './domain/use-cases/events.ts';
+import { idempotently } from './domain/use-cases/idempotency.ts';
 import * as legs from './domain/use-cases/legs.ts';
 import * as members from './domain/use-cases/members.ts';
 import * as numbers from './domain/use-cases/numbers.ts';
@@ -51,6 +54,13 @@ const postAndAnnounce = async (...args: Parameters<typeof post>) => {
 };
 
 export const parley = {
+  /** A write under an Idempotency-Key: run once, its answer stored with it and replayed to retries. */
+  idempotently: <R, A>(
+    actor: Actor,
+    request: IdempotentRequest,
+    answer: (result: R) => A,
+    run: (receipt: Receipt<R>) => Promise<R>,
+  ) => idempotently(deps(), actor, request, answer, run),
   conversations: {
     create: bind(conversations.createConversation, deps),
     list: bind(conversations.listConversations, deps),

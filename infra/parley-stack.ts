@@ -22,13 +22,16 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { CLIENT_PREFIXES } from '../functions/api/client-paths.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
 import { ParleyRealtime } from './realtime.ts';
 import type { ParleySettings, Setting } from './settings.ts';
+import { ParleyWebhooks } from './webhooks.ts';
 
 export interface ParleyStackProps extends StackProps {
   settings: ParleySettings;
@@ -65,24 +68,29 @@ export const FANOUT_FILTER = {
 };
 
 /**
- * Parley in one stack: the single DynamoDB table, five Lambdas (REST API router, OpenAPI document, voice
- * webhooks, call sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage
- * sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice Lambda and everything else to
- * the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the dev
- * server), the voice Lambda verifies the provider's signature, and the document is public.
+ * Parley in one stack: the single DynamoDB table, six Lambdas (REST API router, OpenAPI document, voice
+ * webhooks, Twilio Conversations REST, call sweeper, and the reaper fed by the table's stream) and an HTTP
+ * API whose `$default` stage sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice
+ * Lambda, `/twilio/*` to the Twilio Lambda and everything else to the API Lambda. The gateway checks
+ * nothing: the API Lambda verifies the JWT itself (same code as the dev server), the voice Lambda verifies
+ * the provider's signature, the Twilio Lambda the account's basic credentials, and the document is public.
  */
 export class ParleyStack extends Stack {
   readonly table: TableV2;
   readonly httpApi: HttpApi;
   readonly apiFunction: ParleyFunction;
+  /** The paths older than /v1 that the Vonage Client SDKs and the 2017 API call. */
+  readonly clientFunction: ParleyFunction;
   readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
+  readonly twilioFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
   readonly fanOutFunction: ParleyFunction;
   /** Stream batches the fan-out gave up on (their records' coordinates, for a replay). */
   readonly fanOutDeadLetters: Queue;
   readonly realtime: ParleyRealtime;
+  readonly webhooks: ParleyWebhooks;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -169,14 +177,34 @@ export class ParleyStack extends Stack {
     const corsEnvironment = { CORS_ORIGINS: corsOrigins.join(',') };
     const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
     const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy, logLevel: settings.logLevel };
+    // The HMAC key of list cursors, for every Lambda that hands cursors out (the same key in each).
+    const cursorSecret = this.cursorSecret(settings.cursorSecretParameter, removalPolicy);
 
     this.apiFunction = new ParleyFunction(this, 'Api', {
       ...common,
       entry: 'functions/api/router.ts',
       description: 'Parley REST API (Vonage Conversation API v1)',
-      environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+      environment: {
+        ...applicationEnvironment,
+        ...corsEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        CURSOR_SECRET: cursorSecret,
+      },
     });
     bindTable(this.apiFunction, this.table);
+
+    this.clientFunction = new ParleyFunction(this, 'Client', {
+      ...common,
+      entry: 'functions/api/client-router.ts',
+      description: 'Parley client SDK paths (/beta, /beta2, /v0.1, /v0.2, /v0.3) over the v1 endpoints',
+      environment: {
+        ...applicationEnvironment,
+        ...corsEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        CURSOR_SECRET: cursorSecret,
+      },
+    });
+    bindTable(this.clientFunction, this.table);
 
     // The document is built from the route tables' schemas alone: no table, no settings, no secrets.
     this.docsFunction = new ParleyFunction(this, 'Docs', {
@@ -199,6 +227,22 @@ export class ParleyStack extends Stack {
       },
     });
     bindTable(this.voiceFunction, this.table);
+
+    // Twilio Conversations REST: its own bundle, the same table rights as the API Lambda.
+    this.twilioFunction = new ParleyFunction(this, 'Twilio', {
+      ...common,
+      entry: 'functions/twilio/handler.ts',
+      description: 'Parley Twilio Conversations v1 REST',
+      environment: {
+        ...applicationEnvironment,
+        ...(settings.twilioAccountSid ? { TWILIO_ACCOUNT_SID: settings.twilioAccountSid } : {}),
+        ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
+        ...(settings.twilioApiKeySid ? { TWILIO_API_KEY_SID: settings.twilioApiKeySid } : {}),
+        ...this.secret('TWILIO_API_KEY_SECRET', settings.twilioApiKeySecretParameter),
+        CURSOR_SECRET: cursorSecret,
+      },
+    });
+    bindTable(this.twilioFunction, this.table);
 
     this.sweeperFunction = new ParleyFunction(this, 'Sweeper', {
       ...common,
@@ -268,8 +312,32 @@ export class ParleyStack extends Stack {
       }),
     );
 
+    this.webhooks = new ParleyWebhooks(this, 'Webhooks', {
+      table: this.table,
+      settings,
+      applicationEnvironment,
+      logRetention: common.logRetention,
+      removalPolicy,
+      logLevel: settings.logLevel,
+    });
+    // The fan-out's webhook sink writes each delivery record and queues it.
+    this.webhooks.grantQueueing(this.fanOutFunction, this.table);
+    const webhooksIntegration = new HttpLambdaIntegration(
+      'WebhooksAdminIntegration',
+      this.webhooks.adminFunction.function,
+    );
+
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
+    const clientIntegration = new HttpLambdaIntegration('ClientIntegration', this.clientFunction.function);
     const routes = [
+      // The client SDKs' paths: one catch-all per prefix (`/v0.1/{proxy+}` …) to the client Lambda.
+      ...CLIENT_PREFIXES.flatMap((prefix) =>
+        this.httpApi.addRoutes({
+          path: `${prefix}{proxy+}`,
+          methods: [HttpMethod.ANY],
+          integration: clientIntegration,
+        }),
+      ),
       ...this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration: apiIntegration }),
       // One catch-all route keeps the invoke permission small (aws/aws-cdk#19535); the router does the rest.
       ...this.httpApi.addRoutes({
@@ -288,12 +356,28 @@ export class ParleyStack extends Stack {
         methods: [HttpMethod.ANY],
         integration: new HttpLambdaIntegration('VoiceIntegration', this.voiceFunction.function),
       }),
+      ...this.httpApi.addRoutes({
+        path: '/twilio/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: new HttpLambdaIntegration('TwilioIntegration', this.twilioFunction.function),
+      }),
+      // The Application API v2 settings and the deliveries: the webhook admin Lambda, not the API's.
+      ...this.httpApi.addRoutes({
+        path: '/v2/applications/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: webhooksIntegration,
+      }),
+      ...this.httpApi.addRoutes({
+        path: '/v1/webhooks/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: webhooksIntegration,
+      }),
     ];
     for (const route of routes)
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, and the OpenAPI document is public.',
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {
@@ -338,6 +422,26 @@ export class ParleyStack extends Stack {
     return 'value' in setting
       ? setting.value
       : StringParameter.valueForStringParameter(this, setting.ssmParameter);
+  }
+
+  /**
+   * The key that signs list cursors: the SSM parameter named, or a random secret this deployment generates
+   * (Secrets Manager, 48 characters). Either way CloudFormation resolves it at deploy time; the template
+   * holds only a reference, and the functions read it from their environment, with no call at cold start.
+   */
+  private cursorSecret(parameterName: string | undefined, removalPolicy: RemovalPolicy): string {
+    if (parameterName) return StringParameter.valueForStringParameter(this, parameterName);
+    const secret = new Secret(this, 'CursorSecret', {
+      description: 'Parley: the HMAC key of list cursors (changing it invalidates the cursors handed out)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The cursor key signs short-lived list cursors only; rotating it would just invalidate the cursors handed out, and the functions take it from their environment at deploy time, so a rotation would not reach them without a deployment anyway.',
+    });
+    return secret.secretValue.unsafeUnwrap();
   }
 
   /** An optional secret: only ever an SSM parameter name in the template, resolved at deploy time. */

@@ -5,11 +5,15 @@ import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentConversation, presentConversationLite } from './present.ts';
 import { conversationBody, listConversationsQuery } from './schemas.ts';
+import { write } from './write.ts';
 
-export const create = route({ body: conversationBody }, async ({ event, body }) => {
-  const conversation = await parley.conversations.create(actorOf(event), body);
-  return json(201, presentConversation(base(event), conversation));
-});
+export const create = route({ body: conversationBody }, ({ event, body }) =>
+  write(
+    event,
+    (receipt) => parley.conversations.create(actorOf(event), body, receipt),
+    (conversation) => json(201, presentConversation(base(event), conversation)),
+  ),
+);
 
 export const list = route({ query: listConversationsQuery }, async ({ event, query }) => {
   const paging = pageRequest(event, query);
@@ -26,12 +30,18 @@ export const get = route({}, async ({ event, params }) => {
   return json(200, presentConversation(base(event), conversation));
 });
 
-export const update = route({ body: conversationBody }, async ({ event, params, body }) => {
-  const conversation = await parley.conversations.update(actorOf(event), params.conversation_id, body);
-  return json(200, presentConversation(base(event), conversation));
-});
+export const update = route({ body: conversationBody }, ({ event, params, body }) =>
+  write(
+    event,
+    (receipt) => parley.conversations.update(actorOf(event), params.conversation_id, body, receipt),
+    (conversation) => json(200, presentConversation(base(event), conversation)),
+  ),
+);
 
-export const remove = route({}, async ({ event, params }) => {
-  await parley.conversations.remove(actorOf(event), params.conversation_id);
-  return noContent();
-});
+export const remove = route({}, ({ event, params }) =>
+  write(
+    event,
+    (receipt) => parley.conversations.remove(actorOf(event), params.conversation_id, receipt),
+    noContent,
+  ),
+);

@@ -6,6 +6,7 @@ import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentEvent } from './present.ts';
 import { type EventBody, eventBody, legacyEventBody, listEventsQuery } from './schemas.ts';
+import { write } from './write.ts';
 
 /** Event ids in paths are positive integers; anything else names no event. */
 const eventIdOf = (raw: string): number => {
@@ -13,10 +14,12 @@ const eventIdOf = (raw: string): number => {
   return Number(raw);
 };
 
-const post = async ({ event, params, body }: RouteInput<EventBody, unknown>) => {
-  const posted = await parley.events.post(actorOf(event), params.conversation_id, body);
-  return json(201, presentEvent(base(event), params.conversation_id, posted));
-};
+const post = ({ event, params, body }: RouteInput<EventBody, unknown>) =>
+  write(
+    event,
+    (receipt) => parley.events.post(actorOf(event), params.conversation_id, body, receipt),
+    (posted) => json(201, presentEvent(base(event), params.conversation_id, posted)),
+  );
 
 export const create = route({ body: eventBody }, post);
 
@@ -42,7 +45,11 @@ export const get = route({}, async ({ event, params }) => {
   return json(200, presentEvent(base(event), params.conversation_id, found));
 });
 
-export const remove = route({}, async ({ event, params }) => {
-  await parley.events.remove(actorOf(event), params.conversation_id, eventIdOf(params.event_id));
-  return noContent();
+export const remove = route({}, ({ event, params }) => {
+  const id = eventIdOf(params.event_id);
+  return write(
+    event,
+    (receipt) => parley.events.remove(actorOf(event), params.conversation_id, id, receipt),
+    noContent,
+  );
 });

@@ -5,18 +5,28 @@ import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentMember, presentMemberLite } from './present.ts';
 import { listMembersQuery, memberBody, memberPatchBody } from './schemas.ts';
+import { write } from './write.ts';
 
-export const create = route({ body: memberBody }, async ({ event, params, body }) => {
-  const view = await parley.members.add(actorOf(event), params.conversation_id, {
-    state: body.state,
-    user: body.user,
-    channel: body.channel,
-    media: body.media,
-    knocking_id: body.knocking_id,
-    member_id_inviting: body.member_id_inviting,
-  });
-  return json(201, presentMember(base(event), view.member, view.conversation));
-});
+export const create = route({ body: memberBody }, ({ event, params, body }) =>
+  write(
+    event,
+    (receipt) =>
+      parley.members.add(
+        actorOf(event),
+        params.conversation_id,
+        {
+          state: body.state,
+          user: body.user,
+          channel: body.channel,
+          media: body.media,
+          knocking_id: body.knocking_id,
+          member_id_inviting: body.member_id_inviting,
+        },
+        receipt,
+      ),
+    (view) => json(201, presentMember(base(event), view.member, view.conversation)),
+  ),
+);
 
 export const list = route({ query: listMembersQuery }, async ({ event, params, query }) => {
   const paging = pageRequest(event, query);
@@ -38,10 +48,17 @@ export const get = route({}, async ({ event, params }) => {
   return json(200, presentMember(base(event), view.member, view.conversation));
 });
 
-export const update = route({ body: memberPatchBody }, async ({ event, params, body }) => {
-  const view = await parley.members.change(actorOf(event), params.conversation_id, params.member_id, {
-    state: body.state,
-    reason: body.reason,
-  });
-  return json(200, presentMember(base(event), view.member, view.conversation));
-});
+export const update = route({ body: memberPatchBody }, ({ event, params, body }) =>
+  write(
+    event,
+    (receipt) =>
+      parley.members.change(
+        actorOf(event),
+        params.conversation_id,
+        params.member_id,
+        { state: body.state, reason: body.reason },
+        receipt,
+      ),
+    (view) => json(200, presentMember(base(event), view.member, view.conversation)),
+  ),
+);

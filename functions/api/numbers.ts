@@ -6,21 +6,24 @@ import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentNumberRoute } from './present-voice.ts';
 import { listNumbersQuery, numberRouteBody } from './schemas.ts';
+import { write } from './write.ts';
 
-export const put = route({ body: numberRouteBody }, async ({ event, params, body }) => {
-  const { route: saved, created } = await parley.numbers.put(actorOf(event), params.number, body);
-  return json(created ? 201 : 200, presentNumberRoute(base(event), saved));
-});
+export const put = route({ body: numberRouteBody }, ({ event, params, body }) =>
+  write(
+    event,
+    (receipt) => parley.numbers.put(actorOf(event), params.number, body, receipt),
+    ({ route: saved, created }) => json(created ? 201 : 200, presentNumberRoute(base(event), saved)),
+  ),
+);
 
 export const get = route({}, async ({ event, params }) => {
   const found = await parley.numbers.get(actorOf(event), params.number);
   return json(200, presentNumberRoute(base(event), found));
 });
 
-export const remove = route({}, async ({ event, params }) => {
-  await parley.numbers.remove(actorOf(event), params.number);
-  return noContent();
-});
+export const remove = route({}, ({ event, params }) =>
+  write(event, (receipt) => parley.numbers.remove(actorOf(event), params.number, receipt), noContent),
+);
 
 export const list = route({ query: listNumbersQuery }, async ({ event, query }) => {
   const paging = pageRequest(event, query);

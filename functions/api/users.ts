@@ -6,11 +6,15 @@ import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentUser, presentUserConversation, presentUserLite, presentUserPublic } from './present.ts';
 import { listUsersQuery, userBody, userConversationsQuery, userUpdateBody } from './schemas.ts';
+import { write } from './write.ts';
 
-export const create = route({ body: userBody }, async ({ event, body }) => {
-  const user = await parley.users.create(actorOf(event), body);
-  return json(201, presentUser(base(event), user));
-});
+export const create = route({ body: userBody }, ({ event, body }) =>
+  write(
+    event,
+    (receipt) => parley.users.create(actorOf(event), body, receipt),
+    (user) => json(201, presentUser(base(event), user)),
+  ),
+);
 
 export const list = route({ query: listUsersQuery }, async ({ event, query }) => {
   const paging = pageRequest(event, query);
@@ -26,16 +30,18 @@ export const get = route({}, async ({ event, params }) => {
   );
 });
 
-export const update = route({ body: userUpdateBody }, async ({ event, params, body }) => {
+export const update = route({ body: userUpdateBody }, ({ event, params, body }) => {
   const { timestamp: _readOnly, ...input } = body;
-  const user = await parley.users.update(actorOf(event), params.user_id, input);
-  return json(200, presentUser(base(event), user));
+  return write(
+    event,
+    (receipt) => parley.users.update(actorOf(event), params.user_id, input, receipt),
+    (user) => json(200, presentUser(base(event), user)),
+  );
 });
 
-export const remove = route({}, async ({ event, params }) => {
-  await parley.users.remove(actorOf(event), params.user_id);
-  return noContent();
-});
+export const remove = route({}, ({ event, params }) =>
+  write(event, (receipt) => parley.users.remove(actorOf(event), params.user_id, receipt), noContent),
+);
 
 /** `GET /v1/users/{user_id}/conversations` (id or name); a user token lists only its own. */
 export const conversations = route({ query: userConversationsQuery }, async ({ event, params, query }) => {

@@ -446,6 +446,8 @@ export const recordLegStatus = (store: CallStore, reported: LegStatusReport): Pr
     const hintedCall = hinted ? call : undefined;
     const member = hintedCall?.members.find((m) => m.id === report.memberId);
     if (!hintedCall || !member) return 'unknown';
+    // Only a dialled target's member takes a leg this way: a phone member, still INVITED, with no leg yet.
+    if (member.channel.type !== 'phone' || member.state !== 'INVITED') return 'unknown';
     // A member holds one leg: a second call id for it is not ours.
     if (member.channel.id && member.channel.id !== report.callId) return 'unknown';
     const started = startLeg(

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'http:error:unsupported-media-type',
   'http:error:too-many-request',
   'http:error:not-implemented',
+  'http:error:idempotency-key-reused',
   'paginator-builder:error:invalid-cursor',
   'system:error:missing-token',
   'system:error:invalid-token',
@@ -25,6 +26,7 @@ export const ERROR_CODES = [
   'system:error:permission',
   'system:error:invalid-signature',
   'system:error:internal-error',
+  'system:error:unavailable',
   'user:error:invalid-user-token',
   'user:error:invalid-user-name',
   'user:error:not-found',
@@ -37,19 +39,22 @@ export const ERROR_CODES = [
   'conversation:error:member-already-invited',
   'conversation:error:invalid-member-state',
   'conversation:error:maximum-number-of-members',
+  'conversation:error:binding-in-use',
   'event:error:not-found',
   'event:error:not-joined',
   'event:error:permission-denied',
   'event:error:delete-not-allowed',
   'leg:error:not-found',
   'number:error:not-found',
+  'application:error:not-found',
+  'webhook:error:delivery-not-found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
-  /** Seconds after which a retry may succeed (the conversation was too busy). */
+  /** Seconds after which a retry may succeed (the conversation was too busy, the store unavailable). */
   retryAfterSeconds?: number;
 
   constructor(
@@ -134,6 +139,16 @@ export const tooBusy = (retryAfterSeconds = 1): DomainError => {
   const error = new DomainError(
     'http:error:too-many-request',
     'The conversation is too busy right now. Please retry after the time given in Retry-After.',
+  );
+  error.retryAfterSeconds = retryAfterSeconds;
+  return error;
+};
+
+/** The store did not answer in time, refused the connection or throttled: retryable, nothing was decided. */
+export const unavailable = (retryAfterSeconds = 2): DomainError => {
+  const error = new DomainError(
+    'system:error:unavailable',
+    'The service is unavailable right now. Please retry after the time given in Retry-After.',
   );
   error.retryAfterSeconds = retryAfterSeconds;
   return error;

@@ -4,9 +4,11 @@
  * expired conversations included: whether a conversation still exists is the use-cases' decision
  * (`isGone` in conversations.ts), never a reader's.
  */
+import type { Binding, BindingClaim, BindingOwner } from './bindings.ts';
 import type { CallStore } from './calls.ts';
 import type { Conversation, ConversationChanges } from './conversations.ts';
 import type { ConversationEvent, NewEvent } from './events.ts';
+import type { IdempotencyRecord, Receipt } from './idempotency.ts';
 import type { Leg } from './legs.ts';
 import type { Member, MemberState } from './members.ts';
 import type { NumberRoute } from './numbers.ts';
@@ -52,6 +54,9 @@ export interface MemberStore extends ContextReader {
     member: Member;
     event: NewEvent;
     maxMembers: number;
+    /** A binding this member takes (retryable when another member took it since it was read). */
+    claim?: BindingClaim;
+    receipt?: Receipt<Member>;
   }): Promise<void>;
   /** Replaces a member after a state change, with its event; retryable when either moved on. */
   change(write: {
@@ -60,6 +65,7 @@ export interface MemberStore extends ContextReader {
     next: Member;
     event: NewEvent;
     memberDelta: number;
+    receipt?: Receipt<Member>;
   }): Promise<void>;
 }
 
@@ -81,15 +87,27 @@ export interface EventStore extends ContextReader {
     ctx: TimelineContext;
     sender?: StoredMember;
     decide: (conversation: Conversation) => EventDecision;
+    receipt?: Receipt<ConversationEvent>;
   }): Promise<ConversationEvent>;
   /** Leaves a tombstone of `target` and appends `event`; retryable when the conversation moved on. */
-  remove(write: { conversation: Conversation; target: ConversationEvent; event: NewEvent }): Promise<void>;
+  remove(write: {
+    conversation: Conversation;
+    target: ConversationEvent;
+    event: NewEvent;
+    receipt?: Receipt<void>;
+  }): Promise<void>;
 }
+
+/*
+ * Every write below takes an optional `receipt` (a request with an Idempotency-Key): the port writes the
+ * record it returns for the write's outcome in the write's own transaction, only if the key has none, and
+ * throws `IdempotencyRaceError` when it has one by then (nothing is written).
+ */
 
 /** Conversations: create, read, update (with its event), remove. */
 export interface ConversationRepository {
   /** Writes a new conversation and claims its name; throws `conflict.conversationName()` if taken. */
-  create(conversation: Conversation): Promise<void>;
+  create(conversation: Conversation, receipt?: Receipt<Conversation>): Promise<void>;
   get(id: string): Promise<Conversation | undefined>;
   /**
    * Sets `changes` on the conversation read as `previous` and appends `event` in the same transaction
@@ -101,12 +119,13 @@ export interface ConversationRepository {
     next: Conversation;
     changes: ConversationChanges;
     event: NewEvent;
+    receipt?: Receipt<Conversation>;
   }): Promise<void>;
   /**
    * Removes a conversation, its name claim and everything in its partition; false when there is none.
    * `decide` sees the conversation as read right before the delete, and throws to refuse it.
    */
-  remove(id: string, decide: (conversation: Conversation) => void): Promise<boolean>;
+  remove(id: string, decide: (conversation: Conversation) => void, receipt?: Receipt<void>): Promise<boolean>;
 }
 
 export interface ConversationPorts extends ConversationRepository {
@@ -144,14 +163,40 @@ export interface LegPorts {
 
 export interface NumberPorts {
   get(digits: string): Promise<NumberRoute | undefined>;
-  /** Writes a route; `created` when there was none. */
-  put(route: NumberRoute): Promise<{ created: boolean }>;
+  /**
+   * Writes a route; `created` when there was none. With a receipt the write is a transaction, which cannot
+   * return the item it replaced: `created` then says whether `route` was built as a new one.
+   */
+  put(route: NumberRoute, receipt?: Receipt<boolean>): Promise<{ created: boolean }>;
   /** False when there was none. */
-  remove(digits: string): Promise<boolean>;
+  remove(digits: string, receipt?: Receipt<void>): Promise<boolean>;
   list(query: PageQuery): Promise<Page<NumberRoute>>;
 }
 
+/**
+ * Storage that only the Twilio Conversations root wires (the API Lambda carries none of it): lookups by
+ * unique name and by binding, and message edits.
+ */
+export interface ExtensionPorts {
+  /** The id of the conversation that claims `name`, when one does (expired ones included). */
+  conversationIdByName(name: string): Promise<string | undefined>;
+  /** The member that last claimed a binding, whether or not its claim still holds. */
+  bindingOwner(binding: Binding): Promise<BindingOwner | undefined>;
+  /**
+   * Replaces the body of a message that is not deleted, marking it `edited`; false when it is gone or
+   * deleted meanwhile.
+   */
+  editEvent(write: {
+    conversationId: string;
+    eventId: number;
+    body: Record<string, unknown>;
+    now: string;
+  }): Promise<boolean>;
+}
+
 export interface Ports {
+  /** Wired by the Twilio root only (see ExtensionPorts). */
+  extensions?: ExtensionPorts;
   context: ContextReader;
   conversations: ConversationPorts;
   members: MemberPorts;
@@ -160,6 +205,12 @@ export interface Ports {
   legs: LegPorts;
   numbers: NumberPorts;
   calls: CallStore;
+  idempotency: IdempotencyPorts;
+}
+
+export interface IdempotencyPorts {
+  /** The record of a caller's key (expired ones included: the rules decide), read after every commit. */
+  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
 }
 
 /** Who decides what a user token may do: Parley's membership rules, or (Vonage's way) the ACL alone. */

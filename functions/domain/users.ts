@@ -1,4 +1,5 @@
 import { DomainError } from './errors.ts';
+import type { Receipt } from './idempotency.ts';
 import { newId } from './ids.ts';
 
 export interface UserChannels {
@@ -25,12 +26,12 @@ export interface UserInput {
 
 export interface UserRepository {
   /** Writes a new user and claims its name; throws `conflict.userName()` if taken. */
-  create(user: User): Promise<void>;
+  create(user: User, receipt?: Receipt<User>): Promise<void>;
   get(id: string): Promise<User | undefined>;
   getByName(name: string): Promise<User | undefined>;
   /** Replaces a user (moving its name claim if the name changed); throws on a taken name. */
-  update(previous: User, next: User): Promise<void>;
-  remove(user: User): Promise<void>;
+  update(previous: User, next: User, receipt?: Receipt<User>): Promise<void>;
+  remove(user: User, receipt?: Receipt<void>): Promise<void>;
 }
 
 /** Vonage: "Username must not be 'me' and it must not start with 'USR-'". */

@@ -5,6 +5,7 @@
  */
 import type { StreamedEvent } from '../domain/events.ts';
 import { socketSink } from './socket-sink.ts';
+import { webhookSink } from './webhook-sink.ts';
 
 export interface Sink {
   /** Named in logs when it fails. */
@@ -14,4 +15,5 @@ export interface Sink {
 }
 
 /** Every sink the fan-out Lambda runs. */
-export const sinks: Sink[] = [socketSink];
+
+export const sinks: Sink[] = [socketSink, webhookSink];

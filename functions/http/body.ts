@@ -5,7 +5,8 @@ import type { ApiEvent, ApiResult } from './types.ts';
 /** Largest JSON body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-const rawBody = (event: ApiEvent): string => {
+/** The body as sent, decoded when API Gateway base64-encoded it. */
+export const rawBody = (event: ApiEvent): string => {
   if (!event.body) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 };

@@ -25,8 +25,14 @@ export interface RouteDoc {
   errors?: readonly number[];
   /** Served without a token. */
   public?: boolean;
-  /** Whom the route is for: the Vonage API or a telephony provider's webhooks. */
-  surface?: 'api' | 'voice' | 'client-sdk';
+  /** Whom the route is for: the Vonage API, a telephony provider's webhooks, Twilio Conversations clients, the application webhooks' admin, or the client SDKs' paths. */
+  surface?: 'api' | 'voice' | 'twilio' | 'webhooks' | 'client-sdk';
+  /** How the request body is encoded; JSON unless given (Twilio's routes take forms). */
+  requestContentType?: string;
+  /** The security scheme (of `OpenApiInfo.securitySchemes`) the route takes instead of the bearer JWT. */
+  securityScheme?: string;
+  /** The error body schema (of `OpenApiInfo.schemas`) the route answers with instead of `Error`. */
+  errorSchema?: string;
 }
 
 /** The docs of a route table, by `METHOD path`. */
@@ -66,14 +72,29 @@ const ERRORS = new Map<number, string>([
   [409, 'The name is taken (`*:error:duplicate-name`).'],
   [413, 'The body is larger than 256 KiB (`http:error:request-too-large`).'],
   [415, 'The body is not sent as JSON (`http:error:unsupported-media-type`).'],
+  [422, 'The Idempotency-Key was used with another request (`http:error:idempotency-key-reused`).'],
   [429, 'The conversation is too busy; retry after `Retry-After` seconds.'],
   [501, 'Not available on this server (`http:error:not-implemented`).'],
 ]);
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
+/** The REST API's writes take an Idempotency-Key (the webhooks and the public document do not). */
+const takesIdempotencyKey = (route: DocumentedRoute): boolean =>
+  !route.public && route.surface !== 'voice' && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes the write safe to retry: a retry with the same key, method, path and body within 24 hours gets the first answer back (`Idempotent-Replayed: true`) and writes nothing.',
+  schema: { type: 'string', minLength: 1, maxLength: 257 },
+};
+
 const errorStatuses = (route: DocumentedRoute, contract: RouteContract, hasParams: boolean): number[] => {
   const statuses = new Set(route.errors ?? []);
+  if (takesIdempotencyKey(route)) for (const s of [400, 422]) statuses.add(s);
   if (contract.body) for (const s of [400, 413, 415]) statuses.add(s);
   if (contract.query) statuses.add(400);
   if (!route.public) {
@@ -84,6 +105,9 @@ const errorStatuses = (route: DocumentedRoute, contract: RouteContract, hasParam
   return [...statuses].sort((a, b) => a - b);
 };
 
+/** What every error of a route with its own error body means (the statuses say the rest). */
+const OWN_ERROR = "An error in the surface's own shape; see the code in the body.";
+
 const operationOf = (route: DocumentedRoute) => {
   const contract = route.contract ?? {};
   const pathParams = [...route.path.matchAll(/\{([^/}]+)\}/g)].map((m) => m[1]);
@@ -93,6 +117,7 @@ const operationOf = (route: DocumentedRoute) => {
     required: true,
     schema: { type: 'string' },
   }));
+  if (takesIdempotencyKey(route)) parameters.push(IDEMPOTENCY_KEY);
   const query = contract.query && jsonSchemaOf(contract.query);
   for (const [name, schema] of Object.entries(query?.properties ?? {}))
     parameters.push({
@@ -117,21 +142,26 @@ const operationOf = (route: DocumentedRoute) => {
         : {}),
     },
   };
+  const errorRef = route.errorSchema ? { $ref: `#/components/schemas/${route.errorSchema}` } : ERROR_REF;
   for (const status of errorStatuses(route, contract, pathParams.length > 0))
     responses[status] = {
-      description: ERRORS.get(status) ?? 'An error.',
-      content: { 'application/json': { schema: ERROR_REF } },
+      description: route.errorSchema ? OWN_ERROR : (ERRORS.get(status) ?? 'An error.'),
+      content: { 'application/json': { schema: errorRef } },
     };
   return {
     summary: route.summary,
     ...(route.surface ? { tags: [route.surface] } : {}),
-    ...(route.public ? { security: [] } : {}),
+    ...(route.public
+      ? { security: [] }
+      : route.securityScheme
+        ? { security: [{ [route.securityScheme]: [] }] }
+        : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body
       ? {
           requestBody: {
             required: (body.required?.length ?? 0) > 0 || body.oneOf !== undefined,
-            content: { 'application/json': { schema: body } },
+            content: { [route.requestContentType ?? 'application/json']: { schema: body } },
           },
         }
       : {}),
@@ -144,6 +174,10 @@ export interface OpenApiInfo {
   version: string;
   description: string;
   errorSchema: Schema;
+  /** More body schemas under `components.schemas` (another surface's error body). */
+  schemas?: Record<string, Schema>;
+  /** More security schemes beside the bearer JWT. */
+  securitySchemes?: Record<string, unknown>;
 }
 
 /** The OpenAPI 3.1 document of these routes. */
@@ -153,7 +187,7 @@ export const openApiDocument = (routes: readonly DocumentedRoute[], info: OpenAp
     paths[route.path] ??= {};
     paths[route.path][route.method.toLowerCase()] = operationOf(route);
   }
-  const { errorSchema, ...about } = info;
+  const { errorSchema, schemas = {}, securitySchemes = {}, ...about } = info;
   return {
     openapi: '3.1.0',
     info: about,
@@ -167,8 +201,12 @@ export const openApiDocument = (routes: readonly DocumentedRoute[], info: OpenAp
           bearerFormat: 'JWT',
           description: 'An RS256 application JWT; without `sub` an admin token, with `sub` a user token.',
         },
+        ...securitySchemes,
       },
-      schemas: { Error: jsonSchemaOf(errorSchema) },
+      schemas: {
+        Error: jsonSchemaOf(errorSchema),
+        ...Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, jsonSchemaOf(schema)])),
+      },
     },
   };
 };

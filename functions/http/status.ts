@@ -13,6 +13,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'http:error:unsupported-media-type': 415,
   'http:error:too-many-request': 429,
   'http:error:not-implemented': 501,
+  'http:error:idempotency-key-reused': 422,
   'paginator-builder:error:invalid-cursor': 400,
   'system:error:missing-token': 401,
   'system:error:invalid-token': 401,
@@ -20,6 +21,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'system:error:permission': 403,
   'system:error:invalid-signature': 401,
   'system:error:internal-error': 500,
+  'system:error:unavailable': 503,
   'user:error:invalid-user-token': 400,
   'user:error:invalid-user-name': 400,
   'user:error:not-found': 404,
@@ -32,12 +34,15 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'conversation:error:member-already-invited': 400,
   'conversation:error:invalid-member-state': 400,
   'conversation:error:maximum-number-of-members': 400,
+  'conversation:error:binding-in-use': 409,
   'event:error:not-found': 404,
   'event:error:not-joined': 400,
   'event:error:permission-denied': 403,
   'event:error:delete-not-allowed': 400,
   'leg:error:not-found': 404,
   'number:error:not-found': 404,
+  'application:error:not-found': 404,
+  'webhook:error:delivery-not-found': 404,
 };
 
 const TITLES = new Map<number, string>([
@@ -49,9 +54,11 @@ const TITLES = new Map<number, string>([
   [409, 'Conflict.'],
   [413, 'Payload too large.'],
   [415, 'Unsupported media type.'],
+  [422, 'Unprocessable content.'],
   [429, 'Too Many Requests.'],
   [500, 'Internal Error.'],
   [501, 'Not Implemented.'],
+  [503, 'Service Unavailable.'],
 ]);
 
 export const statusOf = (code: ErrorCode): number => STATUS_OF_CODE[code];

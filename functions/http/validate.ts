@@ -56,6 +56,49 @@ export interface StringRules {
 
 const IS_STRING = 'must be a string';
 
+/** A UTF-16 surrogate standing alone: no character, and stored as U+FFFD, so `"q\ud800"` would equal `"q\udbff"`. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const NOT_UNICODE = 'must be well-formed Unicode';
+
+/** The largest magnitude the DynamoDB SDK marshals without losing digits; DynamoDB refuses below 1e-130. */
+const MAX_NUMBER = Number.MAX_SAFE_INTEGER;
+const STORABLE_RANGE = `0 or between 1e-130 and ${MAX_NUMBER} in magnitude`;
+const NOT_STORABLE_NUMBER = `must be ${STORABLE_RANGE}`;
+const storableNumber = (n: number): boolean =>
+  n === 0 || (Math.abs(n) <= MAX_NUMBER && Math.abs(n) >= 1e-130);
+
+/**
+ * How deep a free-form object may nest (objects and arrays alike): DynamoDB holds 32 levels per item, and
+ * Parley keeps these objects up to four levels down (an event's `body.channel.from.headers`).
+ */
+export const MAX_FREE_DEPTH = 16;
+
+/**
+ * Why DynamoDB or its SDK could not hold `root` as sent, or undefined. Walks without recursion, so a
+ * 10,000-deep object is refused like a 17-deep one. `__proto__` and `constructor` keys are refused: the SDK's
+ * marshalling reads both as the object's own machinery (the first is lost, the second breaks it).
+ */
+const unstorable = (root: unknown): string | undefined => {
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [value, depth] = top;
+    if (typeof value === 'number' && !storableNumber(value))
+      return `must hold numbers ${STORABLE_RANGE} only`;
+    if (typeof value === 'string' && LONE_SURROGATE.test(value))
+      return 'must hold well-formed Unicode strings only';
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_FREE_DEPTH) return `must not nest deeper than ${MAX_FREE_DEPTH} levels`;
+    for (const [key, item] of Object.entries(value)) {
+      if (!Array.isArray(value)) {
+        if (key === '' || key === '__proto__' || key === 'constructor' || LONE_SURROGATE.test(key))
+          return `must not have the key ${JSON.stringify(key)}`;
+      }
+      stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+};
+
 /** A check that keeps its input type, for the optional rules of a pipe. */
 type Rule<T> = v.PipeItem<T, T, v.BaseIssue<unknown>>;
 
@@ -76,6 +119,7 @@ export const string = (rules: StringRules = {}) => {
   if (rules.uri) checks.push(v.url<string, string>('must be a valid uri'));
   if (rules.pattern)
     checks.push(v.regex<string, string>(rules.pattern, rules.patternReason ?? 'has an invalid format'));
+  checks.push(v.check<string, string>((s) => !LONE_SURROGATE.test(s), NOT_UNICODE));
   return v.pipe(v.string(IS_STRING), ...checks);
 };
 
@@ -107,7 +151,10 @@ export interface NumberRules {
 const IS_NUMBER = 'must be a number';
 
 const numberRules = (rules: NumberRules): Rule<number>[] => {
-  const checks: Rule<number>[] = [v.finite<number, string>(IS_NUMBER)];
+  const checks: Rule<number>[] = [
+    v.finite<number, string>(IS_NUMBER),
+    v.check<number, string>(storableNumber, NOT_STORABLE_NUMBER),
+  ];
   if (rules.integer) checks.push(v.integer<number, string>('must be an integer'));
   if (rules.min !== undefined)
     checks.push(
@@ -200,20 +247,24 @@ export const isoDateTime = () =>
 
 const IS_OBJECT = 'must be of type object';
 
-/** Any JSON object, kept as it is (custom data: its keys are the client's, none is special). */
+/**
+ * Any JSON object, kept as it is (custom data: its keys are the client's), as long as DynamoDB can hold it
+ * faithfully (see `unstorable`).
+ */
 export const anyObject = (rules: { maxBytes?: number } = {}) => {
   const { maxBytes } = rules;
-  const checks: Rule<Record<string, unknown>>[] = [
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, IS_OBJECT),
     v.metadata<Record<string, unknown>, { readonly type: 'object' }>({ type: 'object' }),
-  ];
-  if (maxBytes !== undefined)
-    checks.push(
-      v.check<Record<string, unknown>, string>(
-        (value) => JSON.stringify(value).length <= maxBytes,
-        `must be at most ${maxBytes} bytes of JSON`,
-      ),
-    );
-  return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, IS_OBJECT), ...checks);
+    v.rawCheck<Record<string, unknown>>(({ dataset, addIssue }) => {
+      const why =
+        unstorable(dataset.value) ??
+        (maxBytes !== undefined && JSON.stringify(dataset.value).length > maxBytes
+          ? `must be at most ${maxBytes} bytes of JSON`
+          : undefined);
+      if (why) addIssue({ message: why });
+    }),
+  );
 };
 
 /** Any JSON value. */

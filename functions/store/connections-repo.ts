@@ -13,7 +13,7 @@ import {
 } from '../domain/sessions.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
-import { CONNECTION_SHARDS, keys } from './keys.ts';
+import { CONNECTION_SHARDS, connectionKeys } from './keys.ts';
 import { TABLE } from './table.ts';
 
 /** A connection item outlives its token by this much before DynamoDB may remove it. */
@@ -22,9 +22,9 @@ const CONNECTION_TTL_MARGIN_S = 60 * 60;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 const connectionItem = (c: Connection) => ({
-  ...keys.connection(c.id),
+  ...connectionKeys.connection(c.id),
   ...(c.userId
-    ? { ...keys.connectionsOfUser(c.userId), gsi1sk: keys.connectionOfUserSort(c.connectedAt, c.id) }
+    ? { ...connectionKeys.connectionsOfUser(c.userId), gsi1sk: connectionKeys.connectionOfUserSort(c.connectedAt, c.id) }
     : {}),
   ...meta('connection', c.connectedAt),
   [TABLE.ttlAttribute]: epochSeconds(c.validUntil) + CONNECTION_TTL_MARGIN_S,
@@ -40,7 +40,7 @@ const ofUser = async (userId: string): Promise<Connection[]> => {
         TableName: tableName(),
         IndexName: TABLE.indexes.gsi1.name,
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.connectionsOfUser(userId).gsi1pk },
+        ExpressionAttributeValues: { ':pk': connectionKeys.connectionsOfUser(userId).gsi1pk },
         ExclusiveStartKey: start,
       }),
     );
@@ -58,7 +58,7 @@ async function* all(): AsyncIterable<Connection[]> {
         new QueryCommand({
           TableName: tableName(),
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.connectionShard(shard) },
+          ExpressionAttributeValues: { ':pk': connectionKeys.connectionShard(shard) },
           ExclusiveStartKey: start,
         }),
       );
@@ -76,7 +76,7 @@ export const connectionStore: ConnectionStore = {
 
   async get(connectionId) {
     const out = await db().send(
-      new GetCommand({ TableName: tableName(), Key: keys.connection(connectionId), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName(), Key: connectionKeys.connection(connectionId), ConsistentRead: true }),
     );
     return out.Item ? dataOf<Connection>(out.Item) : undefined;
   },
@@ -85,7 +85,7 @@ export const connectionStore: ConnectionStore = {
     const out = await db().send(
       new DeleteCommand({
         TableName: tableName(),
-        Key: keys.connection(connectionId),
+        Key: connectionKeys.connection(connectionId),
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -104,7 +104,7 @@ export const connectionStore: ConnectionStore = {
       new PutCommand({
         TableName: tableName(),
         Item: {
-          ...keys.droppedSession(session.sessionId),
+          ...connectionKeys.droppedSession(session.sessionId),
           ...meta('dropped-session', session.disconnectedAt),
           [TABLE.ttlAttribute]: epochSeconds(session.disconnectedAt) + RESUME_WINDOW_S,
           ...session,
@@ -115,7 +115,7 @@ export const connectionStore: ConnectionStore = {
 
   async droppedSession(sessionId) {
     const out = await db().send(
-      new GetCommand({ TableName: tableName(), Key: keys.droppedSession(sessionId), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName(), Key: connectionKeys.droppedSession(sessionId), ConsistentRead: true }),
     );
     return out.Item ? dataOf<DroppedSession>(out.Item) : undefined;
   },

@@ -1,18 +1,21 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
 import { conflict } from '../domain/errors.ts';
+import type { Receipt } from '../domain/idempotency.ts';
+import { IdempotencyRaceError } from '../domain/idempotency.ts';
 import type { ConversationRepository, Page, PageQuery } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { batchGetItems } from './batch-get.ts';
 import { batchDeleteKeys } from './batch-write.ts';
 import { db, tableName } from './client.ts';
+import { transactWithReceipt, withReceipt } from './idempotency-repo.ts';
 import { conversationOf, meta, ttlOf } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
 import { queryPage } from './paging.ts';
 import { appendToTimeline, holdsOn } from './timeline.ts';
-import { ConditionFailedError, type TransactItem, TransactionConflictError, transact } from './transact.ts';
+import { ConditionFailedError, type TransactItem, TransactionConflictError } from './transact.ts';
 
 const ENTITY = 'conversation';
 
@@ -142,7 +145,11 @@ const keyOf = (i: Record<string, unknown>): Key => ({ pk: String(i.pk), sk: Stri
  * those items are unreachable already, since every read of a conversation starts from its item. Returns
  * false when there is no conversation.
  */
-const removeConversation = async (id: string, decide: (c: Conversation) => void): Promise<boolean> => {
+const removeConversation = async (
+  id: string,
+  decide: (c: Conversation) => void,
+  receipt?: Receipt<void>,
+): Promise<boolean> => {
   const head = keys.conversation(id);
   // Something was added meanwhile (or another request deleted it): read again.
   const raced = (error: unknown) =>
@@ -155,8 +162,9 @@ const removeConversation = async (id: string, decide: (c: Conversation) => void)
       if (!conversation) return false;
       decide(conversationOf(conversation));
       const rest = items.slice(1).map(keyOf);
-      const now = rest.slice(0, TRANSACTION_LIMIT - 2);
-      await transact([
+      // The conversation, its name claim and the receipt's record leave room for this many.
+      const now = rest.slice(0, TRANSACTION_LIMIT - (receipt ? 3 : 2));
+      const deletes: TransactItem[] = [
         {
           Delete: {
             TableName: tableName(),
@@ -168,7 +176,8 @@ const removeConversation = async (id: string, decide: (c: Conversation) => void)
         },
         { Delete: { TableName: tableName(), Key: keys.conversationName(String(conversation.name)) } },
         ...now.map((Key): TransactItem => ({ Delete: { TableName: tableName(), Key } })),
-      ]);
+      ];
+      await transactWithReceipt(deletes, receipt?.());
       let later = rest.slice(now.length);
       let start = first.LastEvaluatedKey;
       while (later.length > 0 || start) {
@@ -187,9 +196,9 @@ const removeConversation = async (id: string, decide: (c: Conversation) => void)
 };
 
 export const conversationRepository: ConversationRepository = {
-  async create(c) {
+  async create(c, receipt) {
     try {
-      await transact(createConversationItems(c));
+      await transactWithReceipt(createConversationItems(c), receipt?.(c));
     } catch (error) {
       if (error instanceof ConditionFailedError) throw conflict.conversationName();
       throw error;
@@ -204,7 +213,7 @@ export const conversationRepository: ConversationRepository = {
    * twice), and the write is planned on the head it commits on as long as only counters moved since
    * `previous` was read. The use-case reads again and retries on `ConversationChangedError`.
    */
-  async update({ previous, next, changes, event }) {
+  async update({ previous, next, changes, event, receipt }) {
     // Moving the name: own item 0 releases the old claim (still ours), own item 1 takes the new one.
     const items: TransactItem[] =
       previous.name === next.name
@@ -232,17 +241,21 @@ export const conversationRepository: ConversationRepository = {
       (head) => {
         if (!holdsOn(previous, head, ['sequence_number', 'message_count', 'member_count']))
           throw new ConversationChangedError();
+        // The caller answers with `next`: it ends at the event appended here, with the head's counters.
+        const stored: Conversation = { ...next, sequence_number: head.sequence_number + 1 };
+        if (head.message_count !== undefined) stored.message_count = head.message_count;
+        if (head.member_count !== undefined) stored.member_count = head.member_count;
         return {
           events: [event],
           set,
-          items,
-          failed: (index) => (index === 1 ? conflict.conversationName() : new ConversationChangedError()),
-          committed: ([stored]) => {
-            // The caller answers with `next`: it ends at the event just appended, with the head's counters.
-            next.sequence_number = stored.id;
-            if (head.message_count !== undefined) next.message_count = head.message_count;
-            if (head.member_count !== undefined) next.member_count = head.member_count;
-          },
+          items: withReceipt(items, receipt?.(stored)),
+          failed: (index) =>
+            index === items.length
+              ? new IdempotencyRaceError()
+              : index === 1
+                ? conflict.conversationName()
+                : new ConversationChangedError(),
+          committed: () => Object.assign(next, stored),
         };
       },
       previous,

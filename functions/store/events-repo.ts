@@ -1,8 +1,10 @@
 import type { ConversationEvent } from '../domain/events.ts';
+import { IdempotencyRaceError } from '../domain/idempotency.ts';
 import type { EventQuery, EventStore, Page } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import { tableName } from './client.ts';
 import { callerCheckItem, updateCaller } from './context-repo.ts';
+import { withReceipt } from './idempotency-repo.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { joinedCheckItem, readStateItems } from './members-repo.ts';
@@ -63,7 +65,7 @@ const tombstoneItem = (conversationId: string, target: ConversationEvent, now: s
 
 /** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
 export const eventStore: Omit<EventStore, 'load'> = {
-  async append({ ctx, sender, decide }) {
+  async append({ ctx, sender, decide, receipt }) {
     const conversation = ctx.conversation;
     if (!conversation) throw new Error('append without a conversation');
     const callerCheck = callerCheckItem(ctx);
@@ -75,12 +77,15 @@ export const eventStore: Omit<EventStore, 'load'> = {
           ? [joinedCheckItem(sender)]
           : [];
       if (callerCheck) items.push(callerCheck);
+      // The event gets the id after the head's (functions/store/timeline.ts numbers a batch in order).
+      const record = receipt?.({ ...event, id: head.sequence_number + 1 });
       return {
         events: [event],
         messageDelta,
-        items,
+        items: withReceipt(items, record),
         // The sender left, its horizon moved or the caller's name changed hands: read again, decide again.
-        failed: () => {
+        failed: (index) => {
+          if (index === items.length) return new IdempotencyRaceError();
           updateCaller(ctx);
           return new ConversationChangedError();
         },
@@ -92,12 +97,12 @@ export const eventStore: Omit<EventStore, 'load'> = {
     return stored;
   },
 
-  async remove({ conversation, target, event }) {
+  async remove({ conversation, target, event, receipt }) {
     await appendToTimeline(conversation.id, () => ({
       events: [event],
-      items: [tombstoneItem(conversation.id, target, event.timestamp)],
-      // Deleted meanwhile (or gone): read again, and the rules answer.
-      failed: () => new ConversationChangedError(),
+      items: withReceipt([tombstoneItem(conversation.id, target, event.timestamp)], receipt?.()),
+      // Own item 0: deleted meanwhile (or gone): read again, and the rules answer. 1: the record.
+      failed: (index) => (index === 1 ? new IdempotencyRaceError() : new ConversationChangedError()),
     }));
   },
 };

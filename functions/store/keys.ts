@@ -3,7 +3,8 @@
  * the same patterns; keep the two in step.
  *
  * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number, connection, dropped-session.
+ * leg, leg-of-conversation, number, binding, application, webhook-delivery, idempotency, connection,
+ * dropped-session.
  */
 export interface Key {
   pk: string;
@@ -84,11 +85,47 @@ export const keys = {
   /** GSI1 partition of the legs that have not ended, sorted by start time (the sweeper's work list). */
   openLegs: { gsi1pk: 'LEGS#OPEN' },
   openLegSort: (started: string, legId: string): string => `${started}#${legId}`,
+  /** The claim on an address + proxy address pair: the member (and conversation) that last took it. */
+  binding: (address: string, proxyAddress: string): Key => ({
+    pk: `BIND#${address}#PROXY#${proxyAddress}`,
+    sk: 'BIND',
+  }),
   /** Number route by E.164 digits. */
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
 
+  /**
+   * The stored answer of a caller's Idempotency-Key. The scope is URI-encoded, so it holds no `#` and the
+   * key after it cannot make two callers' keys one.
+   */
+  idempotency: (scope: string, key: string): Key => ({
+    pk: `IDEM#${encodeURIComponent(scope)}#${key}`,
+    sk: 'IDEM',
+  }),
+} as const;
+
+/**
+ * The keys of application webhooks: apart from `keys`, so that the Lambdas that never touch a webhook
+ * item (the API's above all) do not carry them.
+ */
+export const webhookKeys = {
+  /** The application's settings (Application API v2: the event URL, signed callbacks). */
+  application: (applicationId: string): Key => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  /** One webhook delivery record by its id (`DLV-…`), with its attempts; expires by TTL. */
+  webhookDelivery: (deliveryId: string): Key => ({ pk: `WHD#${deliveryId}`, sk: 'WHD' }),
+  /** GSI1 partition of a conversation's webhook deliveries, sorted by creation time. */
+  webhookDeliveriesOfConversation: (conversationId: string): { gsi1pk: string } => ({
+    gsi1pk: `WHDCON#${conversationId}`,
+  }),
+  webhookDeliverySort: (created: string, deliveryId: string): string => `${created}#${deliveryId}`,
+} as const;
+
+/**
+ * The keys of Client SDK socket sessions: apart from `keys`, so that the Lambdas that never touch a
+ * connection (the API's above all) do not carry them.
+ */
+export const connectionKeys = {
   /**
    * A socket connection, in one of `CONNECTION_SHARDS` partitions chosen by its id: read by id in one Get,
    * and every connection (the heartbeat's round) in one Query per shard.

@@ -1,11 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { BindingClaim } from '../domain/bindings.ts';
 import type { Conversation } from '../domain/conversations.ts';
+import { IdempotencyRaceError } from '../domain/idempotency.ts';
 import type { Member } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
 import type { MemberStore, MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { db, tableName } from './client.ts';
+import { withReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
 import { queryPage } from './paging.ts';
@@ -125,6 +128,28 @@ export const readStateItems = (next: Member, now: string): TransactItem[] => {
   ];
 };
 
+/**
+ * The claim of a binding by a new member, replacing the claim the rules read (or none): another member
+ * that took it in between makes the transaction fail, and the rules decide again.
+ */
+const claimItem = (claim: BindingClaim, m: Member, at: string): TransactItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: {
+      ...keys.binding(claim.binding.address, claim.binding.proxyAddress),
+      ...meta('binding', at),
+      conversation_id: m.conversation_id,
+      member_id: m.id,
+    },
+    ...(claim.previous
+      ? {
+          ConditionExpression: 'member_id = :previous',
+          ExpressionAttributeValues: { ':previous': claim.previous.memberId },
+        }
+      : { ConditionExpression: 'attribute_not_exists(pk)' }),
+  },
+});
+
 /** A check, inside a transaction, that a member is still JOINED. */
 export const joinedCheckItem = (m: Member): TransactItem => ({
   ConditionCheck: {
@@ -241,7 +266,7 @@ class PointerTakenError extends Error {}
  */
 /** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
 export const memberStore: Omit<MemberStore, 'load'> = {
-  async add({ conversation, member, event, maxMembers }) {
+  async add({ conversation, member, event, maxMembers, claim, receipt }) {
     const createdAt = member.timestamp.invited ?? member.timestamp.joined ?? event.timestamp;
     try {
       await appendToTimeline(
@@ -255,8 +280,19 @@ export const memberStore: Omit<MemberStore, 'load'> = {
             events: [event],
             memberDelta: 1,
             maxMembers,
-            items: newMemberItems(placed, createdAt),
-            failed: (index) => (index === 1 ? new PointerTakenError() : new ConversationChangedError()),
+            items: withReceipt(
+              claim
+                ? [...newMemberItems(placed, createdAt), claimItem(claim, placed, createdAt)]
+                : newMemberItems(placed, createdAt),
+              receipt?.(placed),
+            ),
+            // Own items: 0 the member, 1 the user's pointer, then the binding claim and the receipt's record.
+            failed: (index) =>
+              index === 1
+                ? new PointerTakenError()
+                : index >= 2 && (index === 3 || !claim)
+                  ? new IdempotencyRaceError()
+                  : new ConversationChangedError(),
             // The caller answers with `member`: it is as stored.
             committed: () => Object.assign(member, placed),
           };
@@ -274,7 +310,7 @@ export const memberStore: Omit<MemberStore, 'load'> = {
     }
   },
 
-  async change({ conversation, previous, next, event, memberDelta }) {
+  async change({ conversation, previous, next, event, memberDelta, receipt }) {
     await appendToTimeline(
       conversation.id,
       (head) => {
@@ -283,9 +319,12 @@ export const memberStore: Omit<MemberStore, 'load'> = {
         return {
           events: [event],
           memberDelta,
-          items: changedMemberItems(previous, placed, previous.createdAt, event.timestamp),
-          // The member moved on since it was read: read again and decide again.
-          failed: () => new ConversationChangedError(),
+          items: withReceipt(
+            changedMemberItems(previous, placed, previous.createdAt, event.timestamp),
+            receipt?.(placed),
+          ),
+          // Own items 0 and 1: the member moved on since it was read: read again and decide again.
+          failed: (index) => (index === 2 ? new IdempotencyRaceError() : new ConversationChangedError()),
           committed: () => Object.assign(next, placed),
         };
       },

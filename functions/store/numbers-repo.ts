@@ -1,10 +1,13 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Receipt } from '../domain/idempotency.ts';
 import type { NumberRoute } from '../domain/numbers.ts';
 import type { Page, PageCursor } from '../domain/ports.ts';
 import { db, tableName } from './client.ts';
+import { transactWithReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './paging.ts';
+import { ConditionFailedError } from './transact.ts';
 
 const numberItem = (r: NumberRoute) => ({
   ...keys.number(r.number),
@@ -23,7 +26,18 @@ export const getNumberRoute = async (digits: string): Promise<NumberRoute | unde
 };
 
 /** Creates or replaces a route; says whether it existed before. */
-export const putNumberRoute = async (route: NumberRoute): Promise<{ created: boolean }> => {
+export const putNumberRoute = async (
+  route: NumberRoute,
+  receipt?: Receipt<boolean>,
+): Promise<{ created: boolean }> => {
+  if (receipt) {
+    const created = route.timestamp.updated === undefined;
+    await transactWithReceipt(
+      [{ Put: { TableName: tableName(), Item: numberItem(route) } }],
+      receipt(created),
+    );
+    return { created };
+  }
   const out = await db().send(
     new PutCommand({ TableName: tableName(), Item: numberItem(route), ReturnValues: 'ALL_OLD' }),
   );
@@ -31,7 +45,20 @@ export const putNumberRoute = async (route: NumberRoute): Promise<{ created: boo
 };
 
 /** Removes a route; says whether there was one. */
-export const deleteNumberRoute = async (digits: string): Promise<boolean> => {
+export const deleteNumberRoute = async (digits: string, receipt?: Receipt<void>): Promise<boolean> => {
+  if (receipt) {
+    const Key = keys.number(digits);
+    try {
+      await transactWithReceipt(
+        [{ Delete: { TableName: tableName(), Key, ConditionExpression: 'attribute_exists(pk)' } }],
+        receipt(),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return false;
+      throw error;
+    }
+  }
   const out = await db().send(
     new DeleteCommand({ TableName: tableName(), Key: keys.number(digits), ReturnValues: 'ALL_OLD' }),
   );

@@ -16,9 +16,15 @@ const keyOf = (item: Record<string, unknown>, attributes: readonly string[]): Re
   Object.fromEntries(attributes.map((a) => [a, String(item[a])]));
 
 /**
+ * The most items one request examines behind a filter: a filter that matches nothing answers a page (empty
+ * or short) with a cursor to go on from, instead of reading the whole partition.
+ */
+export const MAX_EXAMINED = 1000;
+
+/**
  * One page of a Query, in either direction. Reads one item more than the page to know whether another
  * page follows, so `next` is absent exactly on the last page. With a filter it keeps reading until the
- * page is full or the partition ends.
+ * page is full, the partition ends or `MAX_EXAMINED` items were read; then the page ends where it stopped.
  */
 export const queryPage = async <T extends Record<string, unknown>>(
   request: PageRequest,
@@ -28,20 +34,26 @@ export const queryPage = async <T extends Record<string, unknown>>(
   const want = request.pageSize + 1;
   const found: T[] = [];
   let start: Record<string, unknown> | undefined = request.cursor?.k;
+  let examined = 0;
   do {
     const out = await db().send(
       new QueryCommand({
         ...request.query,
         TableName: tableName(),
         ScanIndexForward: ascending,
-        Limit: request.query.FilterExpression ? Math.max(want, 50) : want - found.length,
+        Limit: request.query.FilterExpression
+          ? Math.min(Math.max(want, 50), MAX_EXAMINED - examined)
+          : want - found.length,
         ExclusiveStartKey: start,
       }),
     );
     found.push(...((out.Items ?? []) as T[]));
+    examined += out.ScannedCount ?? 0;
     start = out.LastEvaluatedKey;
-  } while (start && found.length < want);
+  } while (start && found.length < want && examined < MAX_EXAMINED);
 
+  // Stopped at the bound with the page short: the rest of the list starts after the last item examined.
+  const cut = start && found.length < want ? (start as Record<string, unknown>) : undefined;
   const more = found.length > request.pageSize;
   const items = found.slice(0, request.pageSize);
   if (backwards) items.reverse();
@@ -55,6 +67,14 @@ export const queryPage = async <T extends Record<string, unknown>>(
     const hasPrev = backwards ? more : request.cursor !== undefined;
     if (hasNext) page.next = { d: 'next', k: keyOf(last, request.keyAttributes) };
     if (hasPrev) page.prev = { d: 'prev', k: keyOf(first, request.keyAttributes) };
+  } else if (cut && request.cursor) {
+    // An empty page cut short: the way back is the cursor it came from.
+    page[backwards ? 'next' : 'prev'] = { d: backwards ? 'next' : 'prev', k: request.cursor.k };
   }
+  if (cut)
+    page[backwards ? 'prev' : 'next'] = {
+      d: backwards ? 'prev' : 'next',
+      k: keyOf(cut, request.keyAttributes),
+    };
   return page;
 };

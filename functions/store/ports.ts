@@ -7,6 +7,7 @@ import {
   listConversations,
 } from './conversations-repo.ts';
 import { eventStore, listEvents } from './events-repo.ts';
+import { getIdempotencyRecord } from './idempotency-repo.ts';
 import { callStore, getLeg, listLegsOfConversation } from './legs-repo.ts';
 import { listMembers, memberStore } from './members-repo.ts';
 import { membershipsOfUser } from './memberships-repo.ts';
@@ -39,6 +40,7 @@ export const restPorts: Omit<Ports, 'calls'> = {
     listOfConversation: listLegsOfConversation,
   },
   numbers: { get: getNumberRoute, put: putNumberRoute, remove: deleteNumberRoute, list: listNumberRoutes },
+  idempotency: { get: getIdempotencyRecord },
 };
 
 /**

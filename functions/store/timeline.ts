@@ -21,7 +21,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
-import { notFound, tooBusy } from '../domain/errors.ts';
+import { DomainError, notFound, tooBusy, validationError } from '../domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../domain/events.ts';
 import { backoff, ConversationChangedError, RETRY_POLICY, sleep } from '../domain/retry.ts';
 import { db, tableName } from './client.ts';
@@ -134,6 +134,11 @@ interface Pending {
   reject(error: unknown): void;
   /** Rounds this append lost; at the policy's `maxAttempts` it is answered 429. */
   rounds: number;
+  /**
+   * Set when a batch holding this append was refused as a whole (a value the store cannot hold): it is
+   * then committed in a transaction of its own, so that one bad append fails alone.
+   */
+  alone?: boolean;
 }
 
 interface Lane {
@@ -163,6 +168,10 @@ interface Change {
 }
 
 const lanes = new Map<string, Lane>();
+
+/** An append the store refused on its own: what it carries cannot be stored as sent. */
+const unstorableError = () =>
+  validationError([{ name: 'body', reason: '"body" holds a value that cannot be stored as sent' }]);
 
 /**
  * Appends to the timeline of `conversationId` through its lane. `read` is the conversation as the writer
@@ -297,6 +306,8 @@ const plan = (
   const used = new Set<string>();
   let bytes = 0;
   for (const pending of lane.queue) {
+    // An append under suspicion goes in a batch of its own: it waits for the next round, or takes this one.
+    if (pending.alone && batch.length > 0) break;
     let decided: AppendPlan;
     try {
       decided = pending.planner(next.conversation);
@@ -357,6 +368,7 @@ const plan = (
     }
     Object.assign(change.set, set);
     next = applied(next, decided, events.length, set);
+    if (pending.alone) break;
   }
   const gone = new Set([...refused, ...batch.map((b) => b.pending)]);
   lane.queue = lane.queue.filter((p) => !gone.has(p));
@@ -388,7 +400,7 @@ const round = async (id: string, lane: Lane): Promise<void> => {
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) {
       forgetHead(id);
-      for (const b of batch) b.pending.reject(error);
+      refused(lane, batch, error);
       return;
     }
     lost(id, lane, batch, error, fresh);
@@ -403,6 +415,27 @@ const round = async (id: string, lane: Lane): Promise<void> => {
     b.plan.committed?.(b.events);
     b.pending.resolve(b.events);
   }
+};
+
+/**
+ * Sorts out a batch refused as a whole, before any condition was checked. When an append holds what DynamoDB
+ * or its SDK will not take (a number out of range, a map nested too deep), a batch of several is split and
+ * each append retried alone, so that the others commit; one that fails alone is refused with a 400, nothing
+ * of it written. Any other fault (an unavailable store among them) fails the batch.
+ */
+const refused = (lane: Lane, batch: Planned[], error: unknown): void => {
+  // DynamoDB's ValidationException, or the SDK's marshalling, which throws before anything is sent (a
+  // DomainError is Parley's own answer: an unavailable store).
+  const unstorable =
+    error instanceof Error &&
+    !(error instanceof DomainError) &&
+    (error.name === 'ValidationException' || !('$metadata' in error));
+  if (unstorable && batch.length > 1) {
+    for (const b of batch) b.pending.alone = true;
+    lane.queue = [...batch.map((b) => b.pending), ...lane.queue];
+    return;
+  }
+  for (const b of batch) b.pending.reject(unstorable ? unstorableError() : error);
 };
 
 /** Sorts out a cancelled batch: refuse the appends whose own item failed, requeue the rest. */

@@ -3,10 +3,11 @@ import { conflict, notFound } from '../domain/errors.ts';
 import type { Page, PageCursor } from '../domain/ports.ts';
 import type { User, UserRepository } from '../domain/users.ts';
 import { db, tableName } from './client.ts';
+import { transactWithReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { keys } from './keys.ts';
 import { queryPage } from './paging.ts';
-import { ConditionFailedError, type TransactItem, transact } from './transact.ts';
+import { ConditionFailedError, type TransactItem } from './transact.ts';
 
 const userItem = (u: User) => ({
   ...keys.user(u.id),
@@ -41,9 +42,9 @@ export const getUserById = (id: string) => read(keys.user(id));
 export const getUserByName = (name: string) => read(keys.userName(name));
 
 export const userRepository: UserRepository = {
-  async create(u) {
+  async create(u, receipt) {
     try {
-      await transact(createUserItems(u));
+      await transactWithReceipt(createUserItems(u), receipt?.(u));
     } catch (error) {
       if (error instanceof ConditionFailedError) throw conflict.userName();
       throw error;
@@ -53,7 +54,7 @@ export const userRepository: UserRepository = {
   get: getUserById,
   getByName: getUserByName,
 
-  async update(previous, next) {
+  async update(previous, next, receipt) {
     const renamed = previous.name !== next.name;
     const items: TransactItem[] = [
       {
@@ -92,7 +93,7 @@ export const userRepository: UserRepository = {
         },
       });
     try {
-      await transact(items);
+      await transactWithReceipt(items, receipt?.(next));
     } catch (error) {
       if (error instanceof ConditionFailedError) {
         if (error.index === 2) throw conflict.userName();
@@ -102,25 +103,28 @@ export const userRepository: UserRepository = {
     }
   },
 
-  async remove(u) {
+  async remove(u, receipt) {
     try {
-      await transact([
-        {
-          Delete: {
-            TableName: tableName(),
-            Key: keys.user(u.id),
-            ConditionExpression: 'attribute_exists(pk)',
+      await transactWithReceipt(
+        [
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: keys.user(u.id),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
           },
-        },
-        {
-          Delete: {
-            TableName: tableName(),
-            Key: keys.userName(u.name),
-            ConditionExpression: 'id = :id',
-            ExpressionAttributeValues: { ':id': u.id },
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: keys.userName(u.name),
+              ConditionExpression: 'id = :id',
+              ExpressionAttributeValues: { ':id': u.id },
+            },
           },
-        },
-      ]);
+        ],
+        receipt?.(),
+      );
     } catch (error) {
       if (error instanceof ConditionFailedError) throw notFound.user();
       throw error;

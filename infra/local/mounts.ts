@@ -1,8 +1,14 @@
+import { CLIENT_PREFIXES } from '../../functions/api/client-paths.ts';
+import { handler as client } from '../../functions/api/client-router.ts';
 import { handler as api } from '../../functions/api/router.ts';
 import { handler as docs } from '../../functions/docs/handler.ts';
 import { handler as fanOut } from '../../functions/fanout/handler.ts';
 import { handler as socket } from '../../functions/socket/handler.ts';
+import { handler as twilio } from '../../functions/twilio/handler.ts';
 import { handler as voice } from '../../functions/voice/handler.ts';
+import { handler as webhooksAdmin } from '../../functions/webhooks/admin.ts';
+import { WEBHOOK_ADMIN_PREFIXES } from '../../functions/webhooks/routes.ts';
+import { handler as webhookSender } from '../../functions/webhooks/sender.ts';
 import type { Mount } from './dev-server.ts';
 import type { SocketMount } from './socket-gateway.ts';
 import type { StreamHandler } from './stream-tail.ts';
@@ -11,6 +17,9 @@ import type { StreamHandler } from './stream-tail.ts';
 export const mounts = (): Mount[] => [
   { route: { method: 'GET', path: '/v1/openapi.json' }, handler: docs },
   { prefix: '/voice/', handler: voice },
+  { prefix: '/twilio/', handler: twilio },
+  ...WEBHOOK_ADMIN_PREFIXES.map((prefix) => ({ prefix, handler: webhooksAdmin })),
+  ...CLIENT_PREFIXES.map((prefix) => ({ prefix, handler: client })),
   { prefix: '/', handler: api },
 ];
 
@@ -27,3 +36,5 @@ export const socketMount = (heartbeatMs: number): SocketMount => ({
   handler: socket,
   heartbeatMs,
 });
+/** The handler the delivery queue feeds, as the stack's SQS event source feeds the webhook sender Lambda. */
+export const deliveryQueueHandler = () => webhookSender;

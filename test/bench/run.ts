@@ -12,9 +12,10 @@ import { costFiguresOf } from './figures/cost.ts';
 import { eventsDepthRatio } from './figures/events-depth.ts';
 import { hotConversationRatio } from './figures/hot-conversation.ts';
 import { answerWebhookRatio, getConversationRatio, makeScene, postMessageRatio } from './figures/latency.ts';
-import { realtimeFigures } from './figures/realtime.ts';
 import { measureRoundTrips, type RoundTripRow, roundTripFigures } from './figures/round-trips.ts';
+import { realtimeFigures } from './figures/realtime.ts';
 import { rssGrowthRatio } from './figures/rss.ts';
+import { webhookFigures } from './figures/webhooks.ts';
 
 const ORDER = [
   'get_conversation_ratio',
@@ -34,15 +35,25 @@ const ORDER = [
   'rss_growth_ratio',
   'push_latency_ratio',
   'idle_sockets_held',
+  'webhook_delivery_lag_ratio',
+  'webhook_slow_receiver_throughput_ratio',
 ];
 
+/** Figure groups `--only` may pick (the others are not run). */
+const GROUPS = ['webhooks'] as const;
+
 const parseArgs = (argv: string[]) => {
-  const out: { json?: string; quick: boolean } = { quick: false };
+  const out: { json?: string; quick: boolean; only?: (typeof GROUPS)[number] } = { quick: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--json') out.json = argv[++i];
     else if (argv[i].startsWith('--json=')) out.json = argv[i].slice('--json='.length);
     else if (argv[i] === '--quick') out.quick = true;
-    else throw new Error(`unknown argument ${argv[i]} (use --json FILE, --quick)`);
+    else if (argv[i] === '--only') {
+      const group = GROUPS.find((g) => g === argv[i + 1]);
+      if (!group) throw new Error(`--only takes one of ${GROUPS.join(', ')}`);
+      out.only = group;
+      i++;
+    } else throw new Error(`unknown argument ${argv[i]} (use --json FILE, --quick, --only GROUP)`);
   }
   return out;
 };
@@ -110,6 +121,33 @@ const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
   return out;
 };
 
+/** Every figure but the webhooks': latency, depth, hot conversation, round trips, cost, bundle, memory. */
+const allButWebhooks = async (
+  bench: Bench,
+  figures: Figure[],
+  setRoundTrips: (rows: RoundTripRow[]) => void,
+) => {
+  const scene = await step('fixtures', () => makeScene(bench));
+  figures.push(await step('get_conversation_ratio', () => getConversationRatio(bench, scene)));
+  figures.push(await step('post_message_ratio', () => postMessageRatio(bench, scene)));
+  figures.push(await step('answer_webhook_ratio', () => answerWebhookRatio(bench)));
+  figures.push(await step('events_depth_ratio', () => eventsDepthRatio(bench, scene)));
+  figures.push(await step('hot_conversation_ratio', () => hotConversationRatio(bench)));
+  const roundTrips = await step('round trips', () => measureRoundTrips(bench, scene));
+  setRoundTrips(roundTrips);
+  figures.push(...roundTripFigures(roundTrips, bench.counter.scans.length));
+  figures.push(...(await costFiguresOf(bench, scene, roundTrips)));
+  figures.push(...(await step('bundle and cold import', () => bundleFigures(bench))));
+  const events = await bench.api
+    .ok({ method: 'GET', url: `/v1/conversations/${scene.conversationId}/events`, token: scene.user.token })
+    .then(
+      () => true,
+      (e) => (e instanceof EndpointMissingError ? false : Promise.reject(e)),
+    );
+  figures.push(await step('rss_growth_ratio', () => rssGrowthRatio(bench, scene, events)));
+  figures.push(...(await step('push latency and idle sockets', () => realtimeFigures(bench))));
+};
+
 const main = async () => {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -117,24 +155,11 @@ const main = async () => {
   const figures: Figure[] = [];
   let roundTrips: RoundTripRow[] = [];
   try {
-    const scene = await step('fixtures', () => makeScene(bench));
-    figures.push(await step('get_conversation_ratio', () => getConversationRatio(bench, scene)));
-    figures.push(await step('post_message_ratio', () => postMessageRatio(bench, scene)));
-    figures.push(await step('answer_webhook_ratio', () => answerWebhookRatio(bench)));
-    figures.push(await step('events_depth_ratio', () => eventsDepthRatio(bench, scene)));
-    figures.push(await step('hot_conversation_ratio', () => hotConversationRatio(bench)));
-    roundTrips = await step('round trips', () => measureRoundTrips(bench, scene));
-    figures.push(...roundTripFigures(roundTrips, bench.counter.scans.length));
-    figures.push(...(await costFiguresOf(bench, scene, roundTrips)));
-    figures.push(...(await step('bundle and cold import', () => bundleFigures(bench))));
-    const events = await bench.api
-      .ok({ method: 'GET', url: `/v1/conversations/${scene.conversationId}/events`, token: scene.user.token })
-      .then(
-        () => true,
-        (e) => (e instanceof EndpointMissingError ? false : Promise.reject(e)),
-      );
-    figures.push(await step('rss_growth_ratio', () => rssGrowthRatio(bench, scene, events)));
-    figures.push(...(await step('push latency and idle sockets', () => realtimeFigures(bench))));
+    if (!args.only)
+      await allButWebhooks(bench, figures, (rows) => {
+        roundTrips = rows;
+      });
+    figures.push(...(await step('webhook figures', () => webhookFigures(bench))));
   } finally {
     await bench.ddb.stop();
   }

@@ -84,12 +84,14 @@ describe('cdk-nag acknowledgements', () => {
     const socketApiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as CfnElement);
     expect(acknowledgements.map((a) => a.id).sort()).toEqual(
       [
-        // The HTTP API's four routes and the WebSocket API's three: the Lambdas verify the JWT themselves
-        ...Array(7).fill('AwsSolutions-APIG4'),
+        // The HTTP API's routes and the WebSocket API's three: the Lambdas verify the caller themselves
+        ...Array(12 + 3).fill('AwsSolutions-APIG4'),
         // X-Ray on `*` and the pinned runtime, once per function
         ...Array(functions).fill('AwsSolutions-IAM5[Resource::*]'),
         ...Array(functions).fill('AwsSolutions-L1'),
         'AwsSolutions-SQS3', // the fan-out's dead-letter queue is itself a DLQ
+        'AwsSolutions-SQS3', // so is the webhook delivery queue's
+        'AwsSolutions-SMG4', // the cursor key is not rotated (see its reason)
         // ManageConnections on the socket stage, by method, for the socket and fan-out Lambdas: only the
         // connection id is open
         ...['socket', 'fan-out'].flatMap(() =>

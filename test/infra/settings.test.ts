@@ -47,6 +47,10 @@ describe('Function: settingsFromContext', () => {
         maxCallSeconds: 900,
         vonageSignatureSecretParameter: '/parley/vonage',
         twilioAuthTokenParameter: '/parley/twilio',
+        twilioAccountSid: `AC${'a'.repeat(32)}`,
+        twilioApiKeySid: `SK${'b'.repeat(32)}`,
+        twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+        cursorSecretParameter: '/parley/cursor-secret',
         logLevel: 'debug',
         destroyOnRemoval: 'true',
       }),
@@ -62,9 +66,20 @@ describe('Function: settingsFromContext', () => {
       maxCallSeconds: 900,
       vonageSignatureSecretParameter: '/parley/vonage',
       twilioAuthTokenParameter: '/parley/twilio',
+      twilioAccountSid: `AC${'a'.repeat(32)}`,
+      twilioApiKeySid: `SK${'b'.repeat(32)}`,
+      twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+      cursorSecretParameter: '/parley/cursor-secret',
       logLevel: 'DEBUG',
       destroyOnRemoval: true,
     });
+  });
+
+  it('refuses a Twilio account SID that is not AC and 32 hex digits', () => {
+    // Act / Assess
+    expect(() => settingsFromContext(contextOf({ twilioAccountSid: 'SK123' }), noEnv)).toThrow(
+      /^context twilioAccountSid must be AC followed by 32 hex digits/,
+    );
   });
 
   it('refuses half an application in one line', () => {

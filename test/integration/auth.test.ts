@@ -77,7 +77,6 @@ describe('auth', () => {
     for (const header of [
       { alg: 'RS256', crit: ['exp'], exp: 1 },
       { alg: 'RS256', b64: false, crit: ['b64'] },
-      { alg: 'RS256', b64: true },
     ]) {
       await expect401(signed(header), 'system:error:invalid-token');
     }

@@ -522,27 +522,88 @@ describe('Vonage voice: signed webhooks', () => {
     process.env.VONAGE_SIGNATURE_SECRET = SECRET;
     resetConfig();
   };
+  /** A new call answered through a signed POST answer webhook (answer_method POST). */
+  const signedAnswer = async () => {
+    const uuid = randomUUID().replace(/-/g, '');
+    const res = await vonagePost(
+      '/voice/vonage/answer',
+      { to: VONAGE_NUMBER, from: CALLER, uuid, conversation_uuid: `CON-${randomUUID()}` },
+      { secret: SECRET },
+    );
+    expect(res.status).toBe(200);
+    const eventPath = eventPathOf(res.body);
+    const query = new URL(eventPath, BASE).searchParams;
+    return {
+      eventPath,
+      callee: randomUUID(),
+      conversationId: query.get('conversation_id') as string,
+      memberId: query.get('member_id') as string,
+    };
+  };
+  const started = (uuid: string) => ({
+    from: VONAGE_NUMBER,
+    to: TARGET,
+    uuid,
+    status: 'started',
+    direction: 'outbound',
+    timestamp: at(1),
+  });
 
   it('refuses an unsigned or wrongly signed answer with 401 and stores nothing', async () => {
     useSecret();
     const before = await conversationCount();
-    const params = { to: VONAGE_NUMBER, from: CALLER, uuid: randomUUID() };
-    const unsigned = await vonageAnswerGet(params);
+    const body = { to: VONAGE_NUMBER, from: CALLER, uuid: randomUUID() };
+    const unsigned = await vonagePost('/voice/vonage/answer', body);
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.code).toBe('system:error:invalid-signature');
-    const wrong = await vonageAnswerGet(params, { secret: 'another-secret-0123456789abcdef' });
+    const wrong = await vonagePost('/voice/vonage/answer', body, {
+      secret: 'another-secret-0123456789abcdef',
+    });
     expect(wrong.status).toBe(401);
     expect(await conversationCount()).toBe(before);
-    expect((await legOf(params.uuid)).status).toBe(404);
-    const signed = await vonageAnswerGet(params, { secret: SECRET });
+    expect((await legOf(body.uuid)).status).toBe(404);
+    const signed = await vonagePost('/voice/vonage/answer', body, { secret: SECRET });
     expect(signed.status).toBe(200);
     expect(await conversationCount()).toBe(before + 1);
   });
 
-  it('refuses an event whose body does not match its payload_hash', async () => {
-    const c = await answer();
+  it('refuses a GET answer: its query string is not covered by the token, whatever it says', async () => {
     useSecret();
-    const body = { from: VONAGE_NUMBER, to: TARGET, uuid: c.callee, status: 'started', timestamp: at(1) };
+    const before = await conversationCount();
+    const params = { to: VONAGE_NUMBER, from: CALLER, uuid: randomUUID() };
+    // Without payload_hash, and with the hash of an empty body: neither binds the query string.
+    const bare = await vonageAnswerGet(params, { secret: SECRET });
+    const emptyHash = await vonageAnswerGet(params, {
+      headers: { authorization: `Bearer ${await vonageJwt(SECRET, '')}` },
+    });
+    expect([bare.status, emptyHash.status]).toEqual([401, 401]);
+    expect(await conversationCount()).toBe(before);
+    expect((await legOf(params.uuid)).status).toBe(404);
+  });
+
+  it('refuses a token issued too long ago or in the future (a replay), and accepts a fresh one', async () => {
+    useSecret();
+    const body = { to: VONAGE_NUMBER, from: CALLER, uuid: randomUUID() };
+    const raw = JSON.stringify(body);
+    const now = Math.floor(Date.now() / 1000);
+    for (const iat of [now - 365 * 86_400, now + 365 * 86_400, now - 3600]) {
+      const token = await vonageJwt(SECRET, raw, { iat });
+      const res = await vonagePost('/voice/vonage/answer', body, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    expect((await legOf(body.uuid)).status).toBe(404);
+    const fresh = await vonagePost('/voice/vonage/answer', body, {
+      headers: { authorization: `Bearer ${await vonageJwt(SECRET, raw, { iat: now - 60 })}` },
+    });
+    expect(fresh.status).toBe(200);
+  });
+
+  it('refuses an event whose body does not match its payload_hash', async () => {
+    useSecret();
+    const c = await signedAnswer();
+    const body = started(c.callee);
     const token = await vonageJwt(SECRET, JSON.stringify({ ...body, status: 'ringing' }));
     const tampered = await vonagePost(c.eventPath, body, { headers: { authorization: `Bearer ${token}` } });
     expect(tampered.status).toBe(401);
@@ -550,5 +611,54 @@ describe('Vonage voice: signed webhooks', () => {
     const signed = await vonagePost(c.eventPath, body, { secret: SECRET });
     expect(signed.status).toBe(200);
     expect((await legOf(c.callee)).body.status).toBe('started');
+  });
+
+  it("refuses a signed status posted with another conversation's or member's ids: they are Parley's to sign", async () => {
+    // Prepare: a call, and a chat conversation with an INVITED app member the attacker aims at.
+    useSecret();
+    const c = await signedAnswer();
+    const chat = (await call('POST', '/v1/conversations', { body: {} })).body.id as string;
+    const user = (await call('POST', '/v1/users', { body: { name: `chat-${randomUUID()}` } })).body.id;
+    const member = await call('POST', `/v1/conversations/${chat}/members`, {
+      body: { state: 'invited', user: { id: user }, channel: { type: 'app' } },
+    });
+    const other = (await signedAnswer()).memberId;
+    // Act: the same validly signed body, to eventUrls with ids swapped or without Parley's signature.
+    const sig = new URL(c.eventPath, BASE).searchParams.get('sig') as string;
+    const forged = [
+      `/voice/vonage/event?conversation_id=${chat}&member_id=${member.body.id}&sig=${sig}`,
+      `/voice/vonage/event?conversation_id=${chat}&member_id=${member.body.id}`,
+      `/voice/vonage/event?conversation_id=${c.conversationId}&member_id=${other}&sig=${sig}`,
+      `/voice/vonage/event?conversation_id=${c.conversationId}&member_id=${c.memberId}`,
+    ];
+    const body = started(c.callee);
+    const answers = [];
+    for (const path of forged) answers.push((await vonagePost(path, body, { secret: SECRET })).status);
+    // Assess
+    expect(answers).toEqual([401, 401, 401, 401]);
+    expect((await legOf(c.callee)).status).toBe(404);
+    const target = await call('GET', `/v1/conversations/${chat}/members/${member.body.id}`);
+    expect(target.body.state).toBe('INVITED');
+    expect((await vonagePost(c.eventPath, body, { secret: SECRET })).status).toBe(200);
+    expect((await legOf(c.callee)).body.status).toBe('started');
+  });
+
+  it('attaches a leg only to a dialled phone member: an app member named in the eventUrl is left alone', async () => {
+    // Without a signature secret anyone may post statuses; still only a callee's member takes a leg.
+    const chat = (await call('POST', '/v1/conversations', { body: {} })).body.id as string;
+    const user = (await call('POST', '/v1/users', { body: { name: `app-${randomUUID()}` } })).body.id;
+    const member = await call('POST', `/v1/conversations/${chat}/members`, {
+      body: { state: 'invited', user: { id: user }, channel: { type: 'app' } },
+    });
+    const uuid = randomUUID();
+    const res = await vonagePost(
+      `/voice/vonage/event?conversation_id=${chat}&member_id=${member.body.id}`,
+      started(uuid),
+    );
+    expect(res.status).toBe(200);
+    expect((await legOf(uuid)).status).toBe(404);
+    expect((await call('GET', `/v1/conversations/${chat}/members/${member.body.id}`)).body.state).toBe(
+      'INVITED',
+    );
   });
 });

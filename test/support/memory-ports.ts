@@ -13,6 +13,7 @@
 import { type Conversation, isGone } from '../../functions/domain/conversations.ts';
 import { authError, conflict, DomainError, notFound } from '../../functions/domain/errors.ts';
 import type { ConversationEvent, NewEvent } from '../../functions/domain/events.ts';
+import type { IdempotencyRecord } from '../../functions/domain/idempotency.ts';
 import { newId } from '../../functions/domain/ids.ts';
 import { isTerminal, type Leg } from '../../functions/domain/legs.ts';
 import {
@@ -126,6 +127,8 @@ export const memoryPorts = () => {
   const legs = new Map<string, Leg>();
   const legCopies = new Map<string, Map<string, Leg>>();
   const numbers = new Map<string, NumberRoute>();
+  /** Idempotency records by `<scope>|<key>` (the memory ports take no receipts: a test writes these). */
+  const records = new Map<string, IdempotencyRecord>();
 
   /** Every write that went through a port, in order (`<port>.<operation> <id>`). */
   const writes: string[] = [];
@@ -427,6 +430,8 @@ export const memoryPorts = () => {
       list: async (query) => pageOf([...numbers.values()], (r) => r.number, query),
     },
 
+    idempotency: { get: async (scope, key) => clone(records.get(`${scope}|${key}`)) },
+
     calls: {
       async openLegsStartedBefore(cutoff, limit, start) {
         const page = pageOf(
@@ -707,6 +712,8 @@ export const memoryPorts = () => {
     leg: (id: string) => clone(legs.get(id)),
     legsOf: (conversationId: string) => [...(legCopies.get(conversationId)?.values() ?? [])].map(clone),
     route: (digits: string) => clone(numbers.get(digits)),
+    /** Stores an idempotency record, as a write with a receipt would. */
+    putRecord: (r: IdempotencyRecord) => records.set(`${r.scope}|${r.key}`, clone(r)),
     /** Whether the conversation is past its expiry at the clock's time. */
     isGone: (id: string) => {
       const c = conversations.get(id);

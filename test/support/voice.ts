@@ -17,7 +17,7 @@ export const routeNumber = async (number: string, forwardTo: string, extra: Reco
   return res;
 };
 
-/** A Vonage signed-webhook JWT for a raw body. */
+/** A Vonage signed-webhook JWT for a raw body (issued now unless `claims.iat` says when). */
 export const vonageJwt = (secret: string, raw: string, claims: Record<string, unknown> = {}) =>
   new SignJWT({
     iss: 'Vonage',
@@ -27,7 +27,7 @@ export const vonageJwt = (secret: string, raw: string, claims: Record<string, un
     ...claims,
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
+    .setIssuedAt(typeof claims.iat === 'number' ? claims.iat : undefined)
     .setJti(randomUUID())
     .sign(new TextEncoder().encode(secret));
 

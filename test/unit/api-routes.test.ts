@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aliases } from '../../functions/api/aliases.ts';
+import { CLIENT_PREFIXES } from '../../functions/api/client-paths.ts';
+import { clientRoutes } from '../../functions/api/client-routes.ts';
 import { type ApiRouteKey, contracts } from '../../functions/api/contracts.ts';
-import { routes } from '../../functions/api/routes.ts';
+import { routes as v1Routes } from '../../functions/api/routes.ts';
+
+const routes = [...v1Routes, ...clientRoutes];
 
 describe('API route table', () => {
   it('serves each endpoint of contracts.ts and each alias once, with a handler checking exactly its schemas', () => {
@@ -18,6 +22,15 @@ describe('API route table', () => {
       expect(route.handler.contract?.body, key).toBe(contract.body);
       expect(route.handler.contract?.query, key).toBe(contract.query);
     }
+  });
+
+  it('splits the paths between the API Lambda (/v1) and the client Lambda (the older prefixes)', () => {
+    expect(v1Routes.every((r) => r.path.startsWith('/v1/'))).toBe(true);
+    for (const r of clientRoutes)
+      expect(
+        CLIENT_PREFIXES.some((p) => r.path.startsWith(p)),
+        r.path,
+      ).toBe(true);
   });
 
   it('has no public route: the OpenAPI document is served by the docs Lambda', () => {

@@ -25,9 +25,12 @@ const satisfies = (version: string, range: string): boolean =>
       .replace(/(>=|\^)\s+/g, '$1')
       .trim()
       .split(/\s+/)
-      .every((part) => {
+      .every((written) => {
+        let part = written;
         if (part === '*') return true;
         const v = parse(version);
+        // `0.8.x` is `0.8.0` as a lower bound
+        part = part.replace(/\.x(?=\.|$)/g, '.0');
         const m = /^(>=|\^)?(\d+(?:\.\d+){0,2})$/.exec(part);
         if (!m) throw new Error(`range part not understood: ${part}`);
         const bound = parse(m[2]);

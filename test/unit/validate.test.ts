@@ -127,10 +127,19 @@ describe('Function: object', () => {
     ]);
   });
 
-  it('keeps custom data as it is, whatever its keys', () => {
-    const data = JSON.parse('{"constructor":"c","__proto__":{"x":1},"toString":"t"}');
+  it('keeps custom data as it is, Object.prototype names among its keys', () => {
+    const data = JSON.parse('{"toString":"t","hasOwnProperty":{"valueOf":1},"isPrototypeOf":null}');
     const out = check(object({ custom_data: anyObject() }), { custom_data: data });
-    expect(Object.keys(out.custom_data)).toEqual(['constructor', '__proto__', 'toString']);
+    expect(Object.keys(out.custom_data)).toEqual(['toString', 'hasOwnProperty', 'isPrototypeOf']);
+  });
+
+  it('refuses in custom data the keys the DynamoDB SDK cannot marshal as data: __proto__, constructor', () => {
+    for (const raw of ['{"__proto__":{"x":1}}', '{"a":[{"constructor":"c"}]}'])
+      expect(
+        issuesOf(() => check(object({ custom_data: anyObject() }), { custom_data: JSON.parse(raw) })),
+      ).toEqual([
+        { name: 'custom_data', reason: expect.stringMatching(/^"custom_data" must not have the key/) },
+      ]);
   });
 
   it('refines an object: at least one of two fields', () => {

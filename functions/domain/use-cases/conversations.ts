@@ -18,6 +18,7 @@ import {
 } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import { conversationUpdatedEvent } from '../events.ts';
+import type { Receipt } from '../idempotency.ts';
 import type { Deps, Page, PageCursor, PageQuery } from '../ports.ts';
 import { retry } from '../retry.ts';
 import type { Actor, ContextRequest, StoredMember, TimelineContext } from '../timeline-context.ts';
@@ -71,6 +72,7 @@ export const createConversation = async (
   deps: Deps,
   actor: Actor,
   input: ConversationInput,
+  receipt?: Receipt<Conversation>,
 ): Promise<Conversation> => {
   let createdBy: string | undefined;
   if (actor.kind === 'user') {
@@ -79,7 +81,7 @@ export const createConversation = async (
     createdBy = user?.id;
   }
   const conversation = buildConversation(input, deps.now(), createdBy);
-  await deps.ports.conversations.create(conversation);
+  await deps.ports.conversations.create(conversation, receipt);
   return conversation;
 };
 
@@ -164,6 +166,7 @@ export const updateConversation = (
   actor: Actor,
   conversationId: string,
   input: ConversationInput,
+  receipt?: Receipt<Conversation>,
 ): Promise<Conversation> =>
   retry(async () => {
     const { ctx, conversation } = await loadVisible(deps, actor, conversationId);
@@ -176,12 +179,18 @@ export const updateConversation = (
       next,
       changes: changesOf(next),
       event: conversationUpdatedEvent(next, now),
+      receipt,
     });
     return next;
   });
 
 /** DELETE: the creator (or an admin) removes the conversation and everything in it. */
-export const deleteConversation = async (deps: Deps, actor: Actor, conversationId: string): Promise<void> => {
+export const deleteConversation = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  receipt?: Receipt<void>,
+): Promise<void> => {
   const access = accessOf(deps, actor);
   // Admins are decided on the delete's own read; a user's rights need its user and member read first.
   const ctx = governed(access) ? (await loadVisible(deps, actor, conversationId)).ctx : {};
@@ -189,7 +198,8 @@ export const deleteConversation = async (deps: Deps, actor: Actor, conversationI
     if (isGone(conversation, deps.now())) throw notFound.conversation();
     assertMayChangeConversation(access, conversation, ctx);
   };
-  if (!(await deps.ports.conversations.remove(conversationId, decide))) throw notFound.conversation();
+  if (!(await deps.ports.conversations.remove(conversationId, decide, receipt)))
+    throw notFound.conversation();
 };
 
 /** `GET /beta|v0.1/conversations/{id}`: the conversation with all its members, for a caller who may see it. */

@@ -1,5 +1,5 @@
 import { assertWritable, type Conversation, isGone } from '../conversations.ts';
-import { notFound } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import {
   assertEventIdRange,
   type ConversationEvent,
@@ -16,6 +16,7 @@ import {
   RECEIPT_TYPES,
   SEEN_TYPES,
 } from '../events.ts';
+import type { Receipt } from '../idempotency.ts';
 import { type Member, seenUpTo } from '../members.ts';
 import type { Deps, EventDecision, EventQuery, Page } from '../ports.ts';
 import { retry } from '../retry.ts';
@@ -65,18 +66,38 @@ const senderUser = (
 export const receiptTarget = (input: EventInput): number | undefined =>
   RECEIPT_TYPES.has(input.type) ? Number(input.body.event_id) : undefined;
 
-export const postEvent = (
+/** Refusals about the sender that a delete of the whole conversation can cause on their own. */
+const SENDER_REFUSALS: ReadonlySet<string> = new Set([
+  'event:error:not-joined',
+  'conversation:error:member-not-found',
+]);
+
+export const postEvent = async (
   deps: Deps,
   actor: Actor,
   conversationId: string,
   input: EventInput,
-): Promise<PostedEvent> => retry(() => postOnce(deps, actor, conversationId, input));
+  receipt?: Receipt<PostedEvent>,
+): Promise<PostedEvent> => {
+  try {
+    return await retry(() => postOnce(deps, actor, conversationId, input, receipt));
+  } catch (error) {
+    // The context read is not one snapshot: it may see the conversation, then miss the sender a delete just
+    // removed with it. What happened is the delete: a refusal about the sender is confirmed on a fresh read.
+    if (error instanceof DomainError && SENDER_REFUSALS.has(error.code)) {
+      const { conversation } = await deps.ports.context.load({ conversationId });
+      if (!conversation || isGone(conversation, deps.now())) throw notFound.conversation();
+    }
+    throw error;
+  }
+};
 
 const postOnce = async (
   deps: Deps,
   actor: Actor,
   conversationId: string,
   input: EventInput,
+  receipt?: Receipt<PostedEvent>,
 ): Promise<PostedEvent> => {
   const now = deps.now();
   const store = deps.ports.events;
@@ -124,7 +145,7 @@ const postOnce = async (
     }
     return { event, messageDelta, senderNext: senderNext === sender ? undefined : senderNext };
   };
-  return store.append({ ctx, sender, decide });
+  return store.append({ ctx, sender, decide, receipt });
 };
 
 export const deleteEvent = (
@@ -132,6 +153,7 @@ export const deleteEvent = (
   actor: Actor,
   conversationId: string,
   eventId: number,
+  receipt?: Receipt<void>,
 ): Promise<void> =>
   retry(async () => {
     const now = deps.now();
@@ -152,6 +174,7 @@ export const deleteEvent = (
       conversation,
       target,
       event: eventDeletedEvent(target.id, now, from, fromUser),
+      receipt,
     });
   });
 

@@ -2,6 +2,7 @@
 import { assertMayListUsers, seesUserInFull } from '../access.ts';
 import { isGone } from '../conversations.ts';
 import { authError, notFound } from '../errors.ts';
+import type { Receipt } from '../idempotency.ts';
 import { ID_PATTERN } from '../ids.ts';
 import type { Deps, Membership, MembershipQuery, Page, PageQuery } from '../ports.ts';
 import type { Actor } from '../timeline-context.ts';
@@ -26,10 +27,15 @@ const findUser = async (deps: Deps, idOrName: string): Promise<User> => {
   return user;
 };
 
-export const createUser = async (deps: Deps, actor: Actor, input: UserInput): Promise<User> => {
+export const createUser = async (
+  deps: Deps,
+  actor: Actor,
+  input: UserInput,
+  receipt?: Receipt<User>,
+): Promise<User> => {
   requireAdmin(actor);
   const user = buildUser(input, deps.now());
-  await deps.ports.users.create(user);
+  await deps.ports.users.create(user, receipt);
   return user;
 };
 
@@ -61,17 +67,23 @@ export const updateUser = async (
   actor: Actor,
   idOrName: string,
   input: UserInput,
+  receipt?: Receipt<User>,
 ): Promise<User> => {
   const current = await findUser(deps, idOrName);
   if (actor.kind === 'user' && actor.name !== current.name) throw authError.permission();
   const next = applyUserUpdate(current, input, deps.now());
-  await deps.ports.users.update(current, next);
+  await deps.ports.users.update(current, next, receipt);
   return next;
 };
 
-export const deleteUser = async (deps: Deps, actor: Actor, idOrName: string): Promise<void> => {
+export const deleteUser = async (
+  deps: Deps,
+  actor: Actor,
+  idOrName: string,
+  receipt?: Receipt<void>,
+): Promise<void> => {
   requireAdmin(actor);
-  await deps.ports.users.remove(await findUser(deps, idOrName));
+  await deps.ports.users.remove(await findUser(deps, idOrName), receipt);
 };
 
 /** `GET /v1/users/{user_id}/conversations` (id or name): any user's for an admin, a user token its own. */

@@ -1,8 +1,14 @@
 /**
  * Vonage Voice: the answer webhook (GET query string or POST JSON) gets an NCCO; the event webhook gets
  * call statuses. Signed webhooks carry an HS256 JWT whose `payload_hash` is the SHA-256 of the raw body.
+ *
+ * What the JWT does not cover is bound otherwise: its `iat` must be within `MAX_TOKEN_AGE_SECONDS` of now
+ * (either way), so a captured webhook cannot be replayed later; a request whose fields are in its query
+ * string (a GET answer) is trusted only if `payload_hash` is the hash of that query string, which Vonage
+ * does not send, so with signing on the answer webhook must be POST; and the ids Parley puts into its own
+ * `eventUrl` (`conversation_id`, `member_id`) carry an HMAC of their own (`sig`, under the same secret).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { config } from '../../config.ts';
 import type { AnswerRenderer, Bridge, Instructions } from '../../domain/calls.ts';
@@ -23,6 +29,9 @@ const NAME = 'vonage';
 /** Vonage's own statuses that are no leg status of a phone call (transfer, input, record, …) are ignored. */
 const AMD_STATUSES = new Set(['machine', 'human']);
 
+/** How far a signed webhook's `iat` may be from now, in the past or in the future. */
+export const MAX_TOKEN_AGE_SECONDS = 300;
+
 const sha256Hex = (raw: string): string => createHash('sha256').update(raw, 'utf8').digest('hex');
 
 const sameText = (a: string, b: string): boolean => {
@@ -31,11 +40,15 @@ const sameText = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** Verifies a Vonage signed-webhook JWT against the signature secret and the raw body. */
+/**
+ * Verifies a Vonage signed-webhook JWT against the signature secret and what the request carries: its raw
+ * body, or for a request without one its raw query string.
+ */
 export const verifyVonageSignature = async (
   authorization: string | undefined,
   raw: string,
   secret: string,
+  query = '',
 ): Promise<boolean> => {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
   if (!token) return false;
@@ -43,16 +56,27 @@ export const verifyVonageSignature = async (
   try {
     ({ payload: claims } = await jwtVerify(token, new TextEncoder().encode(secret), {
       algorithms: ['HS256'],
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+      clockTolerance: MAX_TOKEN_AGE_SECONDS,
     }));
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return false;
     throw error;
   }
   const hash = claims.payload_hash;
-  // A body is only trusted with its hash; a bodiless GET may come without one.
-  if (hash === undefined) return raw === '';
-  return typeof hash === 'string' && sameText(hash.toLowerCase(), sha256Hex(raw));
+  const payload = raw === '' ? query : raw;
+  // What the request carries is trusted only with its hash; only an empty request may come without one.
+  if (hash === undefined) return payload === '';
+  return typeof hash === 'string' && sameText(hash.toLowerCase(), sha256Hex(payload));
 };
+
+/** The HMAC that binds the conversation and member ids of an `eventUrl` Parley built. */
+const idsSignature = (secret: string, conversationId: string, memberId: string): string =>
+  createHmac('sha256', secret)
+    .update(`parley-event-url\n${conversationId}\n${memberId}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 
 /** Fields of a webhook: the query string for GET, the JSON (or form) body for POST. */
 const fieldsOf = (hook: Webhook): Record<string, unknown> =>
@@ -65,6 +89,8 @@ const renderer = (base: string): AnswerRenderer => ({
     const eventUrl = new URL(`${base}/voice/vonage/event`);
     eventUrl.searchParams.set('conversation_id', b.conversationId);
     eventUrl.searchParams.set('member_id', b.calleeMemberId);
+    const secret = config().vonageSignatureSecret;
+    if (secret) eventUrl.searchParams.set('sig', idsSignature(secret, b.conversationId, b.calleeMemberId));
     const ncco = [
       {
         action: 'connect',
@@ -92,8 +118,14 @@ export const vonage: Provider = {
   async verify(hook) {
     const secret = config().vonageSignatureSecret;
     if (!secret) return;
-    if (!(await verifyVonageSignature(headerOf(hook.event, 'authorization'), hook.raw, secret)))
+    const authorization = headerOf(hook.event, 'authorization');
+    if (!(await verifyVonageSignature(authorization, hook.raw, secret, hook.event.rawQueryString ?? '')))
       throw invalidSignature();
+    // The ids of an eventUrl are Parley's, not Vonage's: they must carry Parley's own signature.
+    const query = queryOf(hook.event);
+    const { conversation_id: conversationId, member_id: memberId, sig = '' } = query;
+    if (conversationId === undefined && memberId === undefined) return;
+    if (!sameText(sig, idsSignature(secret, conversationId ?? '', memberId ?? ''))) throw invalidSignature();
   },
 
   parseAnswer(hook) {

@@ -3,7 +3,8 @@
  * after its own untimed set-up. Every route the API Lambda registers must have a recipe here.
  */
 import { randomUUID } from 'node:crypto';
-import { routes } from '../../../functions/api/routes.ts';
+import { clientRoutes } from '../../../functions/api/client-routes.ts';
+import { routes as v1Routes } from '../../../functions/api/routes.ts';
 import { EndpointMissingError, isMissing, type RequestSpec } from '../api.ts';
 import type { Bench } from '../context.ts';
 import { type Figure, judge } from '../figure.ts';
@@ -468,7 +469,7 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
   }
   // Routes the API registers that no recipe covers.
   const covered = new Set(list.map((r) => shape(r.route)));
-  for (const r of routes) {
+  for (const r of [...v1Routes, ...clientRoutes]) {
     const route = `${r.method} ${r.path}`;
     if (!covered.has(shape(route)))
       rows.push({

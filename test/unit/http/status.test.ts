@@ -20,11 +20,11 @@ describe('Table: STATUS_OF_CODE', () => {
     expect(titleOf(statusOf('user:error:duplicate-name'))).toBe('Conflict.');
   });
 
-  it('answers only an unexpected failure with 500, and only what this server cannot do (media) with 501', () => {
+  it('answers only an unexpected failure with 500, and only an unavailable store with another 5xx (503)', () => {
     // Assess
-    const serverSide = ERROR_CODES.filter((c) => statusOf(c) >= 500);
-    expect(serverSide).toEqual(['http:error:not-implemented', 'system:error:internal-error']);
-    expect(statusOf('system:error:internal-error')).toBe(500);
-    expect(statusOf('http:error:not-implemented')).toBe(501);
+    expect(ERROR_CODES.filter((c) => statusOf(c) === 500)).toEqual(['system:error:internal-error']);
+    expect(ERROR_CODES.filter((c) => statusOf(c) > 500)).toEqual(['system:error:unavailable']);
+    expect(statusOf('system:error:unavailable')).toBe(503);
+    expect(titleOf(503)).toBe('Service Unavailable.');
   });
 });

@@ -417,3 +417,39 @@ describe('Function: getEvent / listEvents', () => {
     expect(hidden).toBe('conversation:error:not-found');
   });
 });
+
+describe('Function: postEvent, racing a delete of the conversation', () => {
+  it('answers 404 when the context read saw the conversation but missed the sender a delete removed with it', async () => {
+    // Prepare: the read straddles the delete (the conversation item read before it, the member after it).
+    const { mem, deps, conversation, bobs } = world();
+    const racing = {
+      ...deps,
+      ports: {
+        ...deps.ports,
+        context: {
+          ...deps.ports.context,
+          load: async (request: Parameters<typeof deps.ports.context.load>[0]) => {
+            const ctx = await deps.ports.context.load(request);
+            if (!ctx.conversation) return ctx;
+            await deps.ports.conversations.remove(conversation.id, () => {});
+            return { ...ctx, callerMember: undefined, member: undefined };
+          },
+        },
+      },
+    };
+    // Act
+    const asBob = codeOf(postEvent(racing, as('bob'), conversation.id, text('hi')));
+    const asAdmin = codeOf(postEvent(racing, admin, conversation.id, { ...text('hi'), from: bobs.id }));
+    // Assess
+    expect(await asBob).toBe('conversation:error:not-found');
+    expect(await asAdmin).toBe('conversation:error:not-found');
+    expect(mem.writes.filter((w) => w.startsWith('events.'))).toEqual([]);
+  });
+
+  it('still answers not-joined when the conversation is there', async () => {
+    const { deps, conversation, daves } = world();
+    expect(await codeOf(postEvent(deps, admin, conversation.id, { ...text('hi'), from: daves.id }))).toBe(
+      'event:error:not-joined',
+    );
+  });
+});

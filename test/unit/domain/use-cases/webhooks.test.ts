@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { attemptDelivery, queueEventDeliveries } from '../../../../functions/domain/use-cases/webhooks.ts';
+import type {
+  QueuedDelivery,
+  ReceiverRequest,
+  WebhookDeps,
+} from '../../../../functions/domain/webhook-ports.ts';
+import {
+  type Application,
+  type AttemptResult,
+  DEFAULT_DELIVERY_POLICY,
+  type Delivery,
+  deliveryIdOfEvent,
+} from '../../../../functions/domain/webhooks.ts';
+
+const NOW = '2026-12-01T10:00:00.000Z';
+
+/** The webhook ports in memory, the receiver answering with `answers` in turn. */
+const fakes = (answers: AttemptResult[], app?: Partial<Application>) => {
+  const deliveries = new Map<string, Delivery>();
+  const posted: ReceiverRequest[] = [];
+  const queued: QueuedDelivery[] = [];
+  const postponed: { receipt: string; delayMs: number }[] = [];
+  const deadLettered: string[] = [];
+  const application: Application = {
+    id: 'app-1',
+    name: 'test',
+    capabilities: {
+      rtc: { webhooks: { event_url: { address: 'https://app.test/hook', http_method: 'POST' } } },
+    },
+    ...app,
+  };
+  const deps: WebhookDeps = {
+    store: {
+      getApplication: async () => application,
+      putApplication: async () => {},
+      createDeliveries: async (ds) => {
+        const out: Delivery[] = [];
+        for (const d of ds) {
+          const existing = deliveries.get(d.id);
+          if (!existing) deliveries.set(d.id, structuredClone(d));
+          if (!existing || existing.status === 'pending') out.push(existing ?? d);
+        }
+        return out;
+      },
+      getDelivery: async (id) => structuredClone(deliveries.get(id)),
+      recordAttempt: async (d, attempt, next) => {
+        const stored = deliveries.get(d.id) as Delivery;
+        stored.attempts.push(attempt);
+        stored.status = next.status;
+      },
+      restartDelivery: async () => undefined,
+      listDeliveries: async () => ({ items: [] }),
+    },
+    queue: {
+      enqueue: async (items) => {
+        queued.push(...items);
+      },
+      postpone: async (receipt, delayMs) => {
+        postponed.push({ receipt, delayMs });
+      },
+      deadLetter: async (item) => {
+        deadLettered.push(item.deliveryId);
+      },
+    },
+    receiver: {
+      post: async (request) => {
+        posted.push(request);
+        return answers.shift() ?? { kind: 'answered', statusCode: 200, latencyMs: 1 };
+      },
+    },
+    signer: { sign: async (claims) => `signed.${claims.payload_hash}` },
+    events: { exists: async () => true, list: async () => ({ items: [] }) },
+    present: (cid, e) => JSON.stringify({ ...e, conversation_id: cid }),
+    settings: {
+      applicationId: 'app-1',
+      signatureSecret: 's3cret',
+      policy: { ...DEFAULT_DELIVERY_POLICY, jitter: 0 },
+    },
+    now: () => NOW,
+  };
+  return { deps, deliveries, posted, queued, postponed, deadLettered };
+};
+
+const event = (id: number) => ({ id, type: 'message', body: { text: `m${id}` }, timestamp: NOW });
+
+describe('Use-case: queueEventDeliveries', () => {
+  it('makes one delivery per event, queued in order, and none again for events handled twice', async () => {
+    // Prepare
+    const f = fakes([]);
+    const batch = [1, 2, 3].map((id) => ({ conversationId: 'CON-1', event: event(id) }));
+
+    // Act
+    await queueEventDeliveries(f.deps, batch);
+    const first = f.queued.map((q) => q.deliveryId);
+    for (const id of first) (f.deliveries.get(id) as Delivery).status = 'delivered';
+    const again = await queueEventDeliveries(f.deps, batch);
+
+    // Assess
+    expect(first).toEqual([1, 2, 3].map((id) => deliveryIdOfEvent('app-1', 'CON-1', id)));
+    expect(f.queued.map((q) => q.conversationId)).toEqual(['CON-1', 'CON-1', 'CON-1']);
+    expect(again).toBe(0);
+    expect(f.queued).toHaveLength(3);
+  });
+
+  it('queues nothing when the application has no event URL', async () => {
+    // Prepare
+    const f = fakes([], { capabilities: {} });
+
+    // Act
+    const n = await queueEventDeliveries(f.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+
+    // Assess
+    expect(n).toBe(0);
+    expect(f.deliveries.size).toBe(0);
+  });
+});
+
+describe('Use-case: attemptDelivery', () => {
+  const queuedOne = async (f: ReturnType<typeof fakes>) => {
+    await queueEventDeliveries(f.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+    return { ...f.queued[0], receipt: 'r-1' };
+  };
+
+  it('posts the stored body, signed, with the delivery id and attempt, and records it delivered', async () => {
+    // Prepare
+    const f = fakes([]);
+    const message = await queuedOne(f);
+
+    // Act
+    const outcome = await attemptDelivery(f.deps, message);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'done', status: 'delivered' });
+    const [request] = f.posted;
+    expect(request.body).toBe(f.deliveries.get(message.deliveryId)?.payload);
+    expect(request.headers).toMatchObject({
+      'x-parley-delivery-id': message.deliveryId,
+      'x-parley-attempt': '1',
+      authorization: expect.stringMatching(/^Bearer signed\.[0-9a-f]{64}$/),
+    });
+  });
+
+  it('hides the message for the scheduled wait on a 503, and counts the next attempt as the second', async () => {
+    // Prepare
+    const f = fakes([{ kind: 'answered', statusCode: 503, latencyMs: 1 }]);
+    const message = await queuedOne(f);
+
+    // Act
+    const first = await attemptDelivery(f.deps, message);
+    const second = await attemptDelivery(f.deps, message);
+
+    // Assess
+    expect(first).toEqual({ kind: 'retry', delayMs: DEFAULT_DELIVERY_POLICY.retryBaseMs });
+    expect(f.postponed).toEqual([{ receipt: 'r-1', delayMs: DEFAULT_DELIVERY_POLICY.retryBaseMs }]);
+    expect(second).toEqual({ kind: 'done', status: 'delivered' });
+    expect(f.posted.map((p) => p.headers['x-parley-attempt'])).toEqual(['1', '2']);
+  });
+
+  it('dead-letters a 400 at once and skips the delivery when the queue hands it over again', async () => {
+    // Prepare
+    const f = fakes([{ kind: 'answered', statusCode: 400, latencyMs: 1 }]);
+    const message = await queuedOne(f);
+
+    // Act
+    const first = await attemptDelivery(f.deps, message);
+    const again = await attemptDelivery(f.deps, message);
+
+    // Assess
+    expect(first).toEqual({ kind: 'done', status: 'failed' });
+    expect(f.deadLettered).toEqual([message.deliveryId]);
+    expect(again).toEqual({ kind: 'done', status: 'skipped' });
+    expect(f.posted).toHaveLength(1);
+  });
+
+  it('sends no signature when the application turned signed callbacks off, and posts nothing unsigned otherwise', async () => {
+    // Prepare
+    const unsigned = fakes([], {
+      capabilities: {
+        rtc: {
+          webhooks: { event_url: { address: 'https://app.test/hook', http_method: 'POST' } },
+          signed_callbacks: false,
+        },
+      },
+    });
+    const noSecret = fakes([]);
+    noSecret.deps.settings.signatureSecret = undefined;
+
+    // Act
+    await attemptDelivery(unsigned.deps, await queuedOne(unsigned));
+    const refused = await attemptDelivery(noSecret.deps, await queuedOne(noSecret));
+
+    // Assess
+    expect(unsigned.posted[0].headers.authorization).toBeUndefined();
+    expect(refused.kind).toBe('retry');
+    expect(noSecret.posted).toEqual([]);
+  });
+});
