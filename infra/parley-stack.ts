@@ -401,6 +401,7 @@ export class ParleyStack extends Stack {
     this.fanOutFunction.addEnvironment('APPLICATION_ID', applicationEnvironment.APPLICATION_ID);
     this.realtime.grantPush(this.fanOutFunction);
     this.realtime.grantAnnounce(this.apiFunction);
+    this.realtime.grantAnnounce(this.clientFunction);
 
     new CfnOutput(this, 'WebSocketUrl', {
       description:

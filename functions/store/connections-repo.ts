@@ -24,7 +24,10 @@ const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const connectionItem = (c: Connection) => ({
   ...connectionKeys.connection(c.id),
   ...(c.userId
-    ? { ...connectionKeys.connectionsOfUser(c.userId), gsi1sk: connectionKeys.connectionOfUserSort(c.connectedAt, c.id) }
+    ? {
+        ...connectionKeys.connectionsOfUser(c.userId),
+        gsi1sk: connectionKeys.connectionOfUserSort(c.connectedAt, c.id),
+      }
     : {}),
   ...meta('connection', c.connectedAt),
   [TABLE.ttlAttribute]: epochSeconds(c.validUntil) + CONNECTION_TTL_MARGIN_S,
@@ -76,7 +79,11 @@ export const connectionStore: ConnectionStore = {
 
   async get(connectionId) {
     const out = await db().send(
-      new GetCommand({ TableName: tableName(), Key: connectionKeys.connection(connectionId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName(),
+        Key: connectionKeys.connection(connectionId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? dataOf<Connection>(out.Item) : undefined;
   },
@@ -115,7 +122,11 @@ export const connectionStore: ConnectionStore = {
 
   async droppedSession(sessionId) {
     const out = await db().send(
-      new GetCommand({ TableName: tableName(), Key: connectionKeys.droppedSession(sessionId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName(),
+        Key: connectionKeys.droppedSession(sessionId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? dataOf<DroppedSession>(out.Item) : undefined;
   },

@@ -12,8 +12,8 @@ import { costFiguresOf } from './figures/cost.ts';
 import { eventsDepthRatio } from './figures/events-depth.ts';
 import { hotConversationRatio } from './figures/hot-conversation.ts';
 import { answerWebhookRatio, getConversationRatio, makeScene, postMessageRatio } from './figures/latency.ts';
-import { measureRoundTrips, type RoundTripRow, roundTripFigures } from './figures/round-trips.ts';
 import { realtimeFigures } from './figures/realtime.ts';
+import { measureRoundTrips, type RoundTripRow, roundTripFigures } from './figures/round-trips.ts';
 import { rssGrowthRatio } from './figures/rss.ts';
 import { webhookFigures } from './figures/webhooks.ts';
 

@@ -369,6 +369,7 @@ describe('Class: ParleyStack', () => {
       const {
         MAX_CALL_SECONDS: _calls,
         CORS_ORIGINS: _cors,
+        SOCKET_FUNCTION_NAME: _typingGoesToSockets,
         ...applicationSettings
       } = env(configured.stack.apiFunction);
       expect(env(configured.stack.twilioFunction)).toEqual({
