@@ -21,8 +21,6 @@ export const conversationItem = (
   updatedAt = c.timestamp.updated ?? c.timestamp.created,
 ) => ({
   ...keys.conversation(c.id),
-  ...keys.conversationsByCreated,
-  gsi1sk: keys.conversationCreatedSort(c.timestamp.created, c.id),
   ...meta(ENTITY, c.timestamp.created, updatedAt),
   ...c,
   ...(c.expires_at ? { expiresAt: ttlOf(c.expires_at) } : {}),
@@ -34,7 +32,18 @@ const nameGuardItem = (c: Conversation) => ({
   conversation_id: c.id,
 });
 
-/** The transaction items that create a conversation and claim its name (shared with voice calls). */
+/** The conversation's entry in the list of all conversations (what that list sorts by never changes). */
+const listingItem = (c: Conversation) => ({
+  ...keys.conversationListing(c.id),
+  ...keys.conversationsByCreated,
+  gsi1sk: keys.conversationCreatedSort(c.timestamp.created, c.id),
+  ...meta('conversation-listing', c.timestamp.created),
+  conversation_id: c.id,
+});
+
+/**
+ * The transaction items that create a conversation, claim its name and list it (shared with voice calls).
+ */
 export const createConversationItems = (c: Conversation): TransactItem[] => [
   {
     Put: {
@@ -50,6 +59,7 @@ export const createConversationItems = (c: Conversation): TransactItem[] => [
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   },
+  { Put: { TableName: tableName(), Item: listingItem(c) } },
 ];
 
 export const fromConversationItem = conversationOf;
@@ -252,7 +262,11 @@ export const conversationRepository: ConversationRepository = {
   remove: removeConversation,
 };
 
-/** `GET /v1/conversations` (admin): every conversation by creation time, optionally within a date range. */
+/**
+ * `GET /v1/conversations` (admin): every conversation by creation time, optionally within a date range: a
+ * page of listing items, then the conversations in one BatchGet. A conversation item written before the
+ * listing items existed is its own entry.
+ */
 export const listConversations = async (
   query: PageQuery & { dateStart?: string; dateEnd?: string },
 ): Promise<Page<Conversation>> => {
@@ -279,5 +293,12 @@ export const listConversations = async (
     pageSize: query.pageSize,
     cursor: query.cursor,
   });
-  return { ...page, items: page.items.map(fromConversationItem) };
+  const ids = page.items.map((i) => String(i.conversation_id ?? i.id));
+  const found = await batchGetItems(ids.map((id) => keys.conversation(id)));
+  const items: Conversation[] = [];
+  for (const id of ids) {
+    const item = found.get(keys.conversation(id));
+    if (item) items.push(fromConversationItem(item));
+  }
+  return { ...page, items };
 };
