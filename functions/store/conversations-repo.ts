@@ -4,7 +4,7 @@ import { conflict } from '../domain/errors.ts';
 import type { ConversationRepository, Page, PageQuery } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
-import { batchGetItems } from './batch-get.ts';
+import { batchGetItems, type Found } from './batch-get.ts';
 import { batchDeleteKeys } from './batch-write.ts';
 import { db, tableName } from './client.ts';
 import { conversationOf, meta, ttlOf } from './item.ts';
@@ -108,20 +108,21 @@ export const getConversationWithMembers = async (
 };
 
 /**
- * Conversations by id, and one more item read in the same BatchGet (the user a list is read for, to
- * confirm the user id the list was queried by); conversations that are gone are left out (expired ones are returned: the use-case decides).
+ * Conversations by id, and other items read in the same BatchGet (the user a list is read for, to confirm
+ * the user id the list was queried by, and the members of that user, which hold its read state);
+ * conversations that are gone are left out (expired ones are returned: the use-case decides).
  */
 export const getConversationsWith = async (
   ids: string[],
-  also: Key,
-): Promise<{ conversations: Map<string, Conversation>; also?: Record<string, unknown> }> => {
-  const found = await batchGetItems([also, ...ids.map((id) => keys.conversation(id))]);
+  also: Key[],
+): Promise<{ conversations: Map<string, Conversation>; also: Found }> => {
+  const found = await batchGetItems([...also, ...ids.map((id) => keys.conversation(id))]);
   const conversations = new Map<string, Conversation>();
   for (const id of ids) {
     const item = found.get(keys.conversation(id));
     if (item) conversations.set(id, fromConversationItem(item));
   }
-  return { conversations, also: found.get(also) };
+  return { conversations, also: found };
 };
 
 /** The most items one TransactWriteItems may hold. */
@@ -294,11 +295,6 @@ export const listConversations = async (
     cursor: query.cursor,
   });
   const ids = page.items.map((i) => String(i.conversation_id ?? i.id));
-  const found = await batchGetItems(ids.map((id) => keys.conversation(id)));
-  const items: Conversation[] = [];
-  for (const id of ids) {
-    const item = found.get(keys.conversation(id));
-    if (item) items.push(fromConversationItem(item));
-  }
-  return { ...page, items };
+  const { conversations } = await getConversationsWith(ids, []);
+  return { ...page, items: ids.flatMap((id) => conversations.get(id) ?? []) };
 };
