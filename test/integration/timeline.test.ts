@@ -446,6 +446,63 @@ describe('cached head', () => {
     expect(last._embedded?.from_user?.display_name).toBe('Alice Anew');
   });
 
+  it('marks every live member of a renamed user, past what one transaction holds', async () => {
+    // Prepare: one user JOINED in 99 conversations (its rename's transaction holds 97 members besides the
+    // user's own 3 items), posting in the first and the last, so this process remembers both.
+    n++;
+    const name = `tl-many-${n}`;
+    const user = await newUser(name);
+    const token = await userToken(name);
+    const cids: string[] = [];
+    for (let i = 0; i < 99; i++) {
+      const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id as string;
+      const joined = await call('POST', `/v1/conversations/${cid}/members`, {
+        body: { state: 'joined', user: { id: user.id }, channel: { type: 'app' } },
+      });
+      expect(joined.status).toBe(201);
+      cids.push(cid);
+    }
+    const ends = [cids[0], cids[98]];
+    for (const cid of ends) expect((await post(cid, text('warm'), token)).status).toBe(201);
+    // Act
+    const renamed = await call('PATCH', `/v1/users/${user.id}`, { body: { name: `${name}-new` } });
+    expect(renamed.status).toBe(200);
+    const renamedToken = await userToken(`${name}-new`);
+    const stale = await Promise.all(ends.map((cid) => post(cid, text('old name'), token)));
+    const fresh = await Promise.all(ends.map((cid) => post(cid, text('new name'), renamedToken)));
+    // Assess: the old name names no user; the new one posts in both, from a read
+    expect(stale.map((r) => r.status)).toEqual([404, 404]);
+    expect(fresh.map((r) => r.status)).toEqual([201, 201]);
+    const stored = await db().send(
+      new GetCommand({ TableName: tableName(), Key: keys.user(user.id), ConsistentRead: true }),
+    );
+    const version = stored.Item?.updatedAt;
+    expect(version).toEqual(expect.any(String));
+    const members = await Promise.all(
+      cids.map((cid) =>
+        db().send(
+          new GetCommand({
+            TableName: tableName(),
+            Key: keys.memberOfUser(cid, user.id),
+            ConsistentRead: true,
+          }),
+        ),
+      ),
+    );
+    const marked = await Promise.all(
+      members.map((m) =>
+        db().send(
+          new GetCommand({
+            TableName: tableName(),
+            Key: keys.member(String(m.Item?.conversation_id), String(m.Item?.member_id)),
+            ConsistentRead: true,
+          }),
+        ),
+      ),
+    );
+    expect(new Set(marked.map((m) => m.Item?.user_version))).toEqual(new Set([version]));
+  }, 120_000);
+
   it('posts a steady text message as one transaction of three items and no read', async () => {
     // Prepare: alice has posted, so the process remembers the conversation and her member.
     const { cid, people } = await room(2);
