@@ -1,15 +1,17 @@
 /**
  * Parley's layer rules, checked by `npm test` (`depcruise functions cli infra`):
  *
- *   surfaces (functions/api, functions/voice)  ─►  functions/parley.ts, functions/parley-voice.ts
- *                                                  (use-cases bound to ports: REST, and calls)
+ *   surfaces (functions/api, functions/voice,  ─►  functions/parley.ts, functions/parley-voice.ts,
+ *             functions/twilio)                    functions/parley-twilio.ts (use-cases bound to
+ *                                                  ports: REST, calls, and Twilio Conversations)
  *   functions/docs (the OpenAPI document)       ─►  the surfaces' route contracts and docs, never the wiring
  *   surfaces, functions/http                   ─►  functions/domain
  *   functions/domain                           ─►  nothing but itself (no store, no HTTP, no AWS SDK)
  *   functions/store                            ─►  functions/domain (it implements the ports)
  *
- * Only functions/parley.ts and functions/parley-voice.ts (the composition roots), the reaper (a stream
- * consumer that clears storage leftovers) and the infra/tests may import the store. Each Lambda loads one
+ * Only the composition roots (functions/parley.ts, functions/parley-voice.ts, functions/parley-twilio.ts),
+ * the stream consumers (the reaper, which clears storage leftovers, and the fan-out's entry, which reads
+ * new events off the stream) and the infra/tests may import the store. Each Lambda loads one
  * root, so it bundles only its own use-cases. No cycles anywhere.
  */
 module.exports = {
@@ -26,7 +28,7 @@ module.exports = {
       severity: 'error',
       comment:
         'A surface parses, validates and presents; it calls use-cases through functions/parley.ts or functions/parley-voice.ts.',
-      from: { path: '^functions/(api|voice|http|docs)/' },
+      from: { path: '^functions/(api|voice|twilio|http|docs|webhooks|outbound)/' },
       to: { path: '^functions/store/' },
     },
     {
@@ -54,25 +56,30 @@ module.exports = {
       from: { path: '^functions/store/' },
       to: {
         path: [
-          '^functions/(api|voice|http|fanout|socket|twilio)/',
+          '^functions/(api|voice|http|fanout|socket|twilio|webhooks|outbound)/',
           '^functions/parley\\.ts$',
           '^functions/parley-voice\\.ts$',
+          '^functions/parley-twilio\\.ts$',
+          '^functions/parley-webhooks\\.ts$',
           '^functions/wiring\\.ts$',
         ],
       },
     },
     {
-      name: 'only-the-wiring-and-the-reaper-import-the-store',
+      name: 'only-the-wiring-and-the-stream-consumers-import-the-store',
       severity: 'error',
       comment:
-        'functions/parley.ts and functions/parley-voice.ts bind the use-cases to the store; the reaper clears storage leftovers.',
+        'functions/parley.ts and functions/parley-voice.ts bind the use-cases to the store; the reaper clears storage leftovers; the fan-out handler decodes stream records.',
       from: {
         path: '^functions/',
         pathNot: [
           '^functions/store/',
           '^functions/parley\\.ts$',
           '^functions/parley-voice\\.ts$',
+          '^functions/parley-twilio\\.ts$',
+          '^functions/parley-webhooks\\.ts$',
           '^functions/reaper/',
+          '^functions/fanout/handler\\.ts$',
         ],
       },
       to: { path: '^functions/store/' },
@@ -83,7 +90,7 @@ module.exports = {
       comment:
         'The API Lambda binds the REST use-cases (functions/parley.ts); functions/parley-voice.ts would bring the call rules and the call store into its bundle.',
       from: { path: '^functions/api/' },
-      to: { path: '^functions/parley-voice\\.ts$', reachable: true },
+      to: { path: '^functions/parley-(voice|twilio)\\.ts$', reachable: true },
     },
     {
       name: 'voice-loads-the-call-root-only',
@@ -91,14 +98,30 @@ module.exports = {
       comment:
         'The voice Lambdas bind the call use-cases (functions/parley-voice.ts); functions/parley.ts would bring every REST use-case into their bundles.',
       from: { path: '^functions/voice/' },
-      to: { path: '^functions/parley\\.ts$', reachable: true },
+      to: { path: '^functions/parley(-twilio)?\\.ts$', reachable: true },
+    },
+    {
+      name: 'twilio-loads-its-root-only',
+      severity: 'error',
+      comment:
+        'The Twilio Lambda binds its use-cases through functions/parley-twilio.ts; the other roots would bring the Vonage routes or the call store into its bundle.',
+      from: { path: '^functions/twilio/' },
+      to: { path: '^functions/parley(-voice)?\\.ts$', reachable: true },
+    },
+    {
+      name: 'only-webhook-lambdas-load-the-webhook-root',
+      comment:
+        'functions/parley-webhooks.ts brings delivery, SQS and the outbound HTTP client: the API and voice Lambdas never carry it.',
+      severity: 'error',
+      from: { path: '^functions/(api|voice|docs|http)/' },
+      to: { path: '^functions/parley-webhooks\\.ts$', reachable: true },
     },
     {
       name: 'http-helpers-serve-surfaces',
       severity: 'error',
       comment: 'The shared HTTP middlewares know the domain errors, not the wiring or a surface.',
       from: { path: '^functions/http/' },
-      to: { path: ['^functions/(api|voice|docs)/', '^functions/parley(-voice)?\\.ts$'] },
+      to: { path: ['^functions/(api|voice|twilio|docs)/', '^functions/parley(-voice|-twilio)?\\.ts$'] },
     },
     {
       name: 'docs-never-load-the-wiring',
@@ -106,14 +129,14 @@ module.exports = {
       comment:
         'The docs Lambda reads route contracts and docs only: the wiring would pull the store and the AWS SDK into its bundle.',
       from: { path: '^functions/docs/' },
-      to: { path: '^functions/parley(-voice)?\\.ts$', reachable: true },
+      to: { path: '^functions/parley(-voice|-twilio)?\\.ts$', reachable: true },
     },
     {
       name: 'cli-is-a-client',
       severity: 'error',
       comment: 'The CLI talks to the public API; it shares request schemas and errors, never the store.',
       from: { path: '^cli/' },
-      to: { path: ['^functions/store/', '^functions/parley(-voice)?\\.ts$'] },
+      to: { path: ['^functions/store/', '^functions/parley(-voice|-twilio)?\\.ts$'] },
     },
   ],
   options: {

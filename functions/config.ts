@@ -21,8 +21,16 @@ export interface Config {
   maxMembersPerConversation: number;
   /** HS256 secret of Vonage signed webhooks; when set every Vonage voice webhook must be signed. */
   vonageSignatureSecret: string | undefined;
-  /** Twilio auth token; when set every Twilio voice webhook must carry a valid X-Twilio-Signature. */
+  /**
+   * Twilio auth token: when set every Twilio voice webhook must carry a valid X-Twilio-Signature, and with
+   * `twilioAccountSid` it is the password of the Twilio Conversations surface.
+   */
   twilioAuthToken: string | undefined;
+  /** The account SID (`AC…`) the Twilio Conversations surface accepts and answers with. */
+  twilioAccountSid: string | undefined;
+  /** An API key (`SK…`) and its secret the Twilio Conversations surface also accepts. */
+  twilioApiKeySid: string | undefined;
+  twilioApiKeySecret: string | undefined;
   /** Longest a call leg may last before the sweeper closes it as `timeout`, in seconds. */
   maxCallSeconds: number;
   /**
@@ -58,6 +66,9 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   maxMembersPerConversation: intFrom(env.MAX_MEMBERS_PER_CONVERSATION, 3000, 'MAX_MEMBERS_PER_CONVERSATION'),
   vonageSignatureSecret: blankToUndefined(env.VONAGE_SIGNATURE_SECRET),
   twilioAuthToken: blankToUndefined(env.TWILIO_AUTH_TOKEN),
+  twilioAccountSid: blankToUndefined(env.TWILIO_ACCOUNT_SID),
+  twilioApiKeySid: blankToUndefined(env.TWILIO_API_KEY_SID),
+  twilioApiKeySecret: blankToUndefined(env.TWILIO_API_KEY_SECRET),
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
   authorization: authorizationFrom(env.AUTHORIZATION),
 });

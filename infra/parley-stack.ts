@@ -14,13 +14,15 @@ import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
 import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
 import type { ParleySettings, Setting } from './settings.ts';
+import { ParleyWebhooks } from './webhooks.ts';
 
 export interface ParleyStackProps extends StackProps {
   settings: ParleySettings;
@@ -50,12 +52,19 @@ export const REAPER_FILTER = {
   },
 };
 
+/** The stream records the fan-out is invoked for: new event items, the only records that leave the table. */
+export const FANOUT_FILTER = {
+  eventName: FilterRule.isEqual('INSERT'),
+  dynamodb: { NewImage: { _et: { S: FilterRule.isEqual('event') } } },
+};
+
 /**
- * Parley in one stack: the single DynamoDB table, five Lambdas (REST API router, OpenAPI document, voice
- * webhooks, call sweeper, and the reaper fed by the table's stream) and an HTTP API whose `$default` stage
- * sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice Lambda and everything else to
- * the API Lambda. The gateway checks nothing: the API Lambda verifies the JWT itself (same code as the dev
- * server), the voice Lambda verifies the provider's signature, and the document is public.
+ * Parley in one stack: the single DynamoDB table, six Lambdas (REST API router, OpenAPI document, voice
+ * webhooks, Twilio Conversations REST, call sweeper, and the reaper fed by the table's stream) and an HTTP
+ * API whose `$default` stage sends `GET /v1/openapi.json` to the docs Lambda, `/voice/*` to the voice
+ * Lambda, `/twilio/*` to the Twilio Lambda and everything else to the API Lambda. The gateway checks
+ * nothing: the API Lambda verifies the JWT itself (same code as the dev server), the voice Lambda verifies
+ * the provider's signature, the Twilio Lambda the account's basic credentials, and the document is public.
  */
 export class ParleyStack extends Stack {
   readonly table: TableV2;
@@ -63,8 +72,13 @@ export class ParleyStack extends Stack {
   readonly apiFunction: ParleyFunction;
   readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
+  readonly twilioFunction: ParleyFunction;
   readonly sweeperFunction: ParleyFunction;
   readonly reaperFunction: ParleyFunction;
+  readonly fanOutFunction: ParleyFunction;
+  /** Stream batches the fan-out gave up on (their records' coordinates, for a replay). */
+  readonly fanOutDeadLetters: Queue;
+  readonly webhooks: ParleyWebhooks;
 
   constructor(scope: Construct, id: string, props: ParleyStackProps) {
     super(scope, id, props);
@@ -170,6 +184,21 @@ export class ParleyStack extends Stack {
     });
     bindTable(this.voiceFunction, this.table);
 
+    // Twilio Conversations REST: its own bundle, the same table rights as the API Lambda.
+    this.twilioFunction = new ParleyFunction(this, 'Twilio', {
+      ...common,
+      entry: 'functions/twilio/handler.ts',
+      description: 'Parley Twilio Conversations v1 REST',
+      environment: {
+        ...applicationEnvironment,
+        ...(settings.twilioAccountSid ? { TWILIO_ACCOUNT_SID: settings.twilioAccountSid } : {}),
+        ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
+        ...(settings.twilioApiKeySid ? { TWILIO_API_KEY_SID: settings.twilioApiKeySid } : {}),
+        ...this.secret('TWILIO_API_KEY_SECRET', settings.twilioApiKeySecretParameter),
+      },
+    });
+    bindTable(this.twilioFunction, this.table);
+
     this.sweeperFunction = new ParleyFunction(this, 'Sweeper', {
       ...common,
       entry: 'functions/voice/sweeper.ts',
@@ -205,6 +234,54 @@ export class ParleyStack extends Stack {
       }),
     );
 
+    // The one place events leave the table: every sink (live sessions, application webhooks) runs here.
+    this.fanOutFunction = new ParleyFunction(this, 'FanOut', {
+      ...common,
+      entry: 'functions/fanout/handler.ts',
+      description: 'Parley fan-out: hands each new event to its sinks, in order per conversation',
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+    });
+    this.fanOutDeadLetters = new Queue(this, 'FanOutDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.fanOutDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the fan-out event source.',
+    });
+    this.fanOutFunction.function.addEventSource(
+      new DynamoEventSource(this.table, {
+        // What was written before the first deploy was never meant to be delivered.
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        // Records of one partition key (one conversation) stay in order at any parallelization.
+        parallelizationFactor: 10,
+        reportBatchItemFailures: true,
+        retryAttempts: 20,
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(this.fanOutDeadLetters),
+        filters: [FilterCriteria.filter(FANOUT_FILTER)],
+      }),
+    );
+
+    this.webhooks = new ParleyWebhooks(this, 'Webhooks', {
+      table: this.table,
+      settings,
+      applicationEnvironment,
+      logRetention: common.logRetention,
+      removalPolicy,
+      logLevel: settings.logLevel,
+    });
+    // The fan-out's webhook sink writes each delivery record and queues it.
+    this.webhooks.grantQueueing(this.fanOutFunction, this.table);
+    const webhooksIntegration = new HttpLambdaIntegration(
+      'WebhooksAdminIntegration',
+      this.webhooks.adminFunction.function,
+    );
+
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
     const routes = [
       ...this.httpApi.addRoutes({ path: '/', methods: [HttpMethod.ANY], integration: apiIntegration }),
@@ -225,12 +302,28 @@ export class ParleyStack extends Stack {
         methods: [HttpMethod.ANY],
         integration: new HttpLambdaIntegration('VoiceIntegration', this.voiceFunction.function),
       }),
+      ...this.httpApi.addRoutes({
+        path: '/twilio/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: new HttpLambdaIntegration('TwilioIntegration', this.twilioFunction.function),
+      }),
+      // The Application API v2 settings and the deliveries: the webhook admin Lambda, not the API's.
+      ...this.httpApi.addRoutes({
+        path: '/v2/applications/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: webhooksIntegration,
+      }),
+      ...this.httpApi.addRoutes({
+        path: '/v1/webhooks/{proxy+}',
+        methods: [HttpMethod.ANY],
+        integration: webhooksIntegration,
+      }),
     ];
     for (const route of routes)
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, and the OpenAPI document is public.',
+          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {

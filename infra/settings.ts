@@ -22,10 +22,25 @@ export interface ParleySettings {
   /** SSM parameter names only: a secret never appears literally in the template. */
   vonageSignatureSecretParameter?: string;
   twilioAuthTokenParameter?: string;
+  /** The Twilio account SID (`AC…`) the Twilio Conversations surface accepts; not a secret. */
+  twilioAccountSid?: string;
+  /** An API key SID (`SK…`) the Twilio Conversations surface also accepts, and its secret's SSM name. */
+  twilioApiKeySid?: string;
+  twilioApiKeySecretParameter?: string;
   /** Lowest level of application log lines the functions keep. @default INFO */
   logLevel: LogLevel;
   /** `AUTHORIZATION`: `membership` (Parley's rules) or `acl` (Vonage's: the ACL alone). @default membership */
   authorization?: 'membership' | 'acl';
+  /** Application webhooks: the event URL that seeds the settings until one is PUT. */
+  webhookEventUrl?: string;
+  /** SSM parameter name of WEBHOOK_SIGNATURE_SECRET (the HS256 key deliveries are signed with). */
+  webhookSignatureSecretParameter?: string;
+  /** The API key of the Application API's basic auth (and the deliveries' `api_key` claim). */
+  vonageApiKey?: string;
+  /** SSM parameter name of VONAGE_API_SECRET (the Application API's basic auth). */
+  vonageApiSecretParameter?: string;
+  /** The delivery policy's settings given in context, as the webhook Lambdas' environment. */
+  webhookPolicy?: Record<string, string>;
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -71,6 +86,15 @@ const authorization = (context: Context, key: string): 'membership' | 'acl' | un
   throw new SettingsError(`context ${key} must be membership or acl, got "${raw}"`);
 };
 
+/** A Twilio SID of one kind: its two letters and 32 hex digits. */
+const sid = (context: Context, key: string, prefix: string): string | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(raw))
+    throw new SettingsError(`context ${key} must be ${prefix} followed by 32 hex digits, got "${raw}"`);
+  return raw;
+};
+
 const readKeyFile = (path: string): string => {
   try {
     return readFileSync(isAbsolute(path) ? path : join(process.cwd(), path), 'utf8');
@@ -79,6 +103,25 @@ const readKeyFile = (path: string): string => {
       `context applicationPublicKeyFile: cannot read ${path} (${(error as Error).message})`,
     );
   }
+};
+
+/** Context keys of the delivery policy and the environment variable each sets (functions/webhook-config.ts). */
+export const WEBHOOK_POLICY_CONTEXT = {
+  webhookConnectTimeoutMs: 'WEBHOOK_CONNECT_TIMEOUT_MS',
+  webhookReadTimeoutMs: 'WEBHOOK_READ_TIMEOUT_MS',
+  webhookMaxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
+  webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
+  webhookRetryCapMs: 'WEBHOOK_RETRY_CAP_MS',
+  webhookRecordTtlSeconds: 'WEBHOOK_RECORD_TTL_SECONDS',
+} as const;
+
+const webhookPolicy = (context: Context): Record<string, string> | undefined => {
+  const out: Record<string, string> = {};
+  for (const [key, envName] of Object.entries(WEBHOOK_POLICY_CONTEXT)) {
+    const n = positiveInt(context, key);
+    if (n !== undefined) out[envName] = String(n);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 };
 
 const flag = (context: Context, key: string): boolean => {
@@ -145,8 +188,16 @@ export const settingsFromContext = (
     maxCallSeconds: positiveInt(context, 'maxCallSeconds'),
     vonageSignatureSecretParameter: text(context, 'vonageSignatureSecretParameter'),
     twilioAuthTokenParameter: text(context, 'twilioAuthTokenParameter'),
+    twilioAccountSid: sid(context, 'twilioAccountSid', 'AC'),
+    twilioApiKeySid: sid(context, 'twilioApiKeySid', 'SK'),
+    twilioApiKeySecretParameter: text(context, 'twilioApiKeySecretParameter'),
     logLevel: logLevel(context, 'logLevel'),
     authorization: authorization(context, 'authorization'),
+    webhookEventUrl: text(context, 'webhookEventUrl'),
+    webhookSignatureSecretParameter: text(context, 'webhookSignatureSecretParameter'),
+    vonageApiKey: text(context, 'vonageApiKey'),
+    vonageApiSecretParameter: text(context, 'vonageApiSecretParameter'),
+    webhookPolicy: webhookPolicy(context),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

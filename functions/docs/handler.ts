@@ -1,6 +1,6 @@
 /**
- * The docs Lambda behind `GET /v1/openapi.json`: the OpenAPI 3.1 document of the REST API and the voice
- * webhooks, served without a token. It reads the route tables' paths and request schemas and the docs
+ * The docs Lambda behind `GET /v1/openapi.json`: the OpenAPI 3.1 document of the REST API, the voice
+ * webhooks, the Twilio surface and the webhook admin surface, served without a token. It reads the route tables' paths and request schemas and the docs
  * next to them, never the handlers (nor the store behind them); the document is built once per process.
  */
 import middy from '@middy/core';
@@ -13,15 +13,21 @@ import { type DocumentedRoute, openApiDocument, type RouteDocs } from '../http/o
 import { route } from '../http/route.ts';
 import { type RouteDef, type RouteKey, routeOfKey, router } from '../http/router.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
+import { type TwilioRouteKey, twilioContracts } from '../twilio/contracts.ts';
+import { twilioErrorResponse, twilioRouteDocs, twilioSecurityScheme } from '../twilio/route-docs.ts';
 import { voiceRouteDocs } from '../voice/route-docs.ts';
 import { voiceRouteKey, voiceRoutes } from '../voice/routes.ts';
+import { webhookRouteDocs } from '../webhooks/route-docs.ts';
+import { type WebhookRouteKey, webhookContracts } from '../webhooks/routes.ts';
 
 const INFO = {
   title: 'Parley',
   version: '1',
   description:
-    'A self-hosted Conversation API, wire-compatible with the Vonage Conversation API v1, and the telephony webhooks of its call forwarding (`voice` tag).',
+    'A self-hosted Conversation API, wire-compatible with the Vonage Conversation API v1, the telephony webhooks of its call forwarding (`voice` tag), and Twilio Conversations v1 REST over the same data (`twilio` tag, under `/twilio`).',
   errorSchema: errorResponse,
+  schemas: { TwilioError: twilioErrorResponse },
+  securitySchemes: { twilioBasic: twilioSecurityScheme },
 };
 
 const OPENAPI_PATH = '/v1/openapi.json';
@@ -41,10 +47,16 @@ const documented = (key: RouteKey, docs: RouteDocs, contract = {}): DocumentedRo
   return { ...routeOfKey(key), ...doc, contract };
 };
 
-/** Every route of the three HTTP Lambdas, as the document shows them. */
+/** Every route of the HTTP Lambdas, as the document shows them. */
 export const documentedRoutes = (): DocumentedRoute[] => [
   ...(Object.keys(contracts) as ApiRouteKey[]).map((key) => documented(key, apiRouteDocs, contracts[key])),
   ...voiceRoutes.map((r) => documented(voiceRouteKey(r), voiceRouteDocs)),
+  ...(Object.keys(twilioContracts) as TwilioRouteKey[]).map((key) =>
+    documented(key, twilioRouteDocs, twilioContracts[key]),
+  ),
+  ...(Object.keys(webhookContracts) as WebhookRouteKey[]).map((key) =>
+    documented(key, webhookRouteDocs, webhookContracts[key]),
+  ),
   ...(Object.keys(docsRouteDocs) as RouteKey[]).map((key) => documented(key, docsRouteDocs)),
 ];
 

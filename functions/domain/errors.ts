@@ -36,12 +36,15 @@ export const ERROR_CODES = [
   'conversation:error:member-already-invited',
   'conversation:error:invalid-member-state',
   'conversation:error:maximum-number-of-members',
+  'conversation:error:binding-in-use',
   'event:error:not-found',
   'event:error:not-joined',
   'event:error:permission-denied',
   'event:error:delete-not-allowed',
   'leg:error:not-found',
   'number:error:not-found',
+  'application:error:not-found',
+  'webhook:error:delivery-not-found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -26,6 +26,14 @@ export interface ConversationEvent {
   message_index?: number;
   /** Set when the event was deleted: its body is gone, a tombstone stays. */
   deleted?: string;
+  /** When a message's body was last edited (ISO 8601). */
+  edited?: string;
+}
+
+/** A new event of a conversation as it leaves the table (through its stream), exactly as stored. */
+export interface StreamedEvent {
+  conversationId: string;
+  event: ConversationEvent;
 }
 
 /** An event before the conversation assigns its id. */

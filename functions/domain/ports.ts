@@ -4,6 +4,7 @@
  * expired conversations included: whether a conversation still exists is the use-cases' decision
  * (`isGone` in conversations.ts), never a reader's.
  */
+import type { Binding, BindingClaim, BindingOwner } from './bindings.ts';
 import type { CallStore } from './calls.ts';
 import type { Conversation, ConversationChanges } from './conversations.ts';
 import type { ConversationEvent, NewEvent } from './events.ts';
@@ -50,6 +51,8 @@ export interface MemberStore extends ContextReader {
     member: Member;
     event: NewEvent;
     maxMembers: number;
+    /** A binding this member takes (retryable when another member took it since it was read). */
+    claim?: BindingClaim;
   }): Promise<void>;
   /** Replaces a member after a state change, with its event; retryable when either moved on. */
   change(write: {
@@ -149,7 +152,30 @@ export interface NumberPorts {
   list(query: PageQuery): Promise<Page<NumberRoute>>;
 }
 
+/**
+ * Storage that only the Twilio Conversations root wires (the API Lambda carries none of it): lookups by
+ * unique name and by binding, and message edits.
+ */
+export interface ExtensionPorts {
+  /** The id of the conversation that claims `name`, when one does (expired ones included). */
+  conversationIdByName(name: string): Promise<string | undefined>;
+  /** The member that last claimed a binding, whether or not its claim still holds. */
+  bindingOwner(binding: Binding): Promise<BindingOwner | undefined>;
+  /**
+   * Replaces the body of a message that is not deleted, marking it `edited`; false when it is gone or
+   * deleted meanwhile.
+   */
+  editEvent(write: {
+    conversationId: string;
+    eventId: number;
+    body: Record<string, unknown>;
+    now: string;
+  }): Promise<boolean>;
+}
+
 export interface Ports {
+  /** Wired by the Twilio root only (see ExtensionPorts). */
+  extensions?: ExtensionPorts;
   context: ContextReader;
   conversations: ConversationPorts;
   members: MemberPorts;

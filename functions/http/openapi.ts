@@ -25,8 +25,14 @@ export interface RouteDoc {
   errors?: readonly number[];
   /** Served without a token. */
   public?: boolean;
-  /** Whom the route is for: the Vonage API or a telephony provider's webhooks. */
-  surface?: 'api' | 'voice';
+  /** Whom the route is for: the Vonage API, a telephony provider's webhooks, Twilio Conversations clients, or the application webhooks' admin. */
+  surface?: 'api' | 'voice' | 'twilio' | 'webhooks';
+  /** How the request body is encoded; JSON unless given (Twilio's routes take forms). */
+  requestContentType?: string;
+  /** The security scheme (of `OpenApiInfo.securitySchemes`) the route takes instead of the bearer JWT. */
+  securityScheme?: string;
+  /** The error body schema (of `OpenApiInfo.schemas`) the route answers with instead of `Error`. */
+  errorSchema?: string;
 }
 
 /** The docs of a route table, by `METHOD path`. */
@@ -83,6 +89,9 @@ const errorStatuses = (route: DocumentedRoute, contract: RouteContract, hasParam
   return [...statuses].sort((a, b) => a - b);
 };
 
+/** What every error of a route with its own error body means (the statuses say the rest). */
+const OWN_ERROR = "An error in the surface's own shape; see the code in the body.";
+
 const operationOf = (route: DocumentedRoute) => {
   const contract = route.contract ?? {};
   const pathParams = [...route.path.matchAll(/\{([^/}]+)\}/g)].map((m) => m[1]);
@@ -116,21 +125,26 @@ const operationOf = (route: DocumentedRoute) => {
         : {}),
     },
   };
+  const errorRef = route.errorSchema ? { $ref: `#/components/schemas/${route.errorSchema}` } : ERROR_REF;
   for (const status of errorStatuses(route, contract, pathParams.length > 0))
     responses[status] = {
-      description: ERRORS.get(status) ?? 'An error.',
-      content: { 'application/json': { schema: ERROR_REF } },
+      description: route.errorSchema ? OWN_ERROR : (ERRORS.get(status) ?? 'An error.'),
+      content: { 'application/json': { schema: errorRef } },
     };
   return {
     summary: route.summary,
     ...(route.surface ? { tags: [route.surface] } : {}),
-    ...(route.public ? { security: [] } : {}),
+    ...(route.public
+      ? { security: [] }
+      : route.securityScheme
+        ? { security: [{ [route.securityScheme]: [] }] }
+        : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body
       ? {
           requestBody: {
             required: (body.required?.length ?? 0) > 0 || body.oneOf !== undefined,
-            content: { 'application/json': { schema: body } },
+            content: { [route.requestContentType ?? 'application/json']: { schema: body } },
           },
         }
       : {}),
@@ -143,6 +157,10 @@ export interface OpenApiInfo {
   version: string;
   description: string;
   errorSchema: Schema;
+  /** More body schemas under `components.schemas` (another surface's error body). */
+  schemas?: Record<string, Schema>;
+  /** More security schemes beside the bearer JWT. */
+  securitySchemes?: Record<string, unknown>;
 }
 
 /** The OpenAPI 3.1 document of these routes. */
@@ -152,7 +170,7 @@ export const openApiDocument = (routes: readonly DocumentedRoute[], info: OpenAp
     paths[route.path] ??= {};
     paths[route.path][route.method.toLowerCase()] = operationOf(route);
   }
-  const { errorSchema, ...about } = info;
+  const { errorSchema, schemas = {}, securitySchemes = {}, ...about } = info;
   return {
     openapi: '3.1.0',
     info: about,
@@ -166,8 +184,12 @@ export const openApiDocument = (routes: readonly DocumentedRoute[], info: OpenAp
           bearerFormat: 'JWT',
           description: 'An RS256 application JWT; without `sub` an admin token, with `sub` a user token.',
         },
+        ...securitySchemes,
       },
-      schemas: { Error: jsonSchemaOf(errorSchema) },
+      schemas: {
+        Error: jsonSchemaOf(errorSchema),
+        ...Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, jsonSchemaOf(schema)])),
+      },
     },
   };
 };

@@ -31,12 +31,15 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'conversation:error:member-already-invited': 400,
   'conversation:error:invalid-member-state': 400,
   'conversation:error:maximum-number-of-members': 400,
+  'conversation:error:binding-in-use': 409,
   'event:error:not-found': 404,
   'event:error:not-joined': 400,
   'event:error:permission-denied': 403,
   'event:error:delete-not-allowed': 400,
   'leg:error:not-found': 404,
   'number:error:not-found': 404,
+  'application:error:not-found': 404,
+  'webhook:error:delivery-not-found': 404,
 };
 
 const TITLES = new Map<number, string>([

@@ -2,8 +2,8 @@
  * Every key of the single table is built here and nowhere else. The README's access-pattern table lists
  * the same patterns; keep the two in step.
  *
- * Item kinds (`_et`): conversation, conversation-listing, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number.
+ * Item kinds (`_et`): conversation, conversation-listing, conversation-name, user, user-name, member,
+ * member-of-user, event, leg, leg-of-conversation, number, binding, application, webhook-delivery.
  */
 export interface Key {
   pk: string;
@@ -90,10 +90,31 @@ export const keys = {
   /** GSI1 partition of the legs that have not ended, sorted by start time (the sweeper's work list). */
   openLegs: { gsi1pk: 'LEGS#OPEN' },
   openLegSort: (started: string, legId: string): string => `${started}#${legId}`,
+  /** The claim on an address + proxy address pair: the member (and conversation) that last took it. */
+  binding: (address: string, proxyAddress: string): Key => ({
+    pk: `BIND#${address}#PROXY#${proxyAddress}`,
+    sk: 'BIND',
+  }),
   /** Number route by E.164 digits. */
   number: (digits: string): Key => ({ pk: `NUM#${digits}`, sk: 'NUM' }),
   /** GSI1 partition of all number routes, sorted by their digits. */
   numbersByDigits: { gsi1pk: 'NUMS' },
+} as const;
+
+/**
+ * The keys of application webhooks: apart from `keys`, so that the Lambdas that never touch a webhook
+ * item (the API's above all) do not carry them.
+ */
+export const webhookKeys = {
+  /** The application's settings (Application API v2: the event URL, signed callbacks). */
+  application: (applicationId: string): Key => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  /** One webhook delivery record by its id (`DLV-…`), with its attempts; expires by TTL. */
+  webhookDelivery: (deliveryId: string): Key => ({ pk: `WHD#${deliveryId}`, sk: 'WHD' }),
+  /** GSI1 partition of a conversation's webhook deliveries, sorted by creation time. */
+  webhookDeliveriesOfConversation: (conversationId: string): { gsi1pk: string } => ({
+    gsi1pk: `WHDCON#${conversationId}`,
+  }),
+  webhookDeliverySort: (created: string, deliveryId: string): string => `${created}#${deliveryId}`,
 } as const;
 
 /** The partition of one conversation: its item, its members, its events, its legs. */

@@ -1,3 +1,4 @@
+import type { BindingClaim } from '../domain/bindings.ts';
 import type { Conversation } from '../domain/conversations.ts';
 import type { Member } from '../domain/members.ts';
 import { memberExistsError } from '../domain/members.ts';
@@ -107,6 +108,28 @@ export interface UserGuard {
   /** The member's own `user_version` as read, when it had one (the write expects it instead of `version`). */
   expected?: string;
 }
+
+/**
+ * The claim of a binding by a new member, replacing the claim the rules read (or none): another member
+ * that took it in between makes the transaction fail, and the rules decide again.
+ */
+const claimItem = (claim: BindingClaim, m: Member, at: string): TransactItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: {
+      ...keys.binding(claim.binding.address, claim.binding.proxyAddress),
+      ...meta('binding', at),
+      conversation_id: m.conversation_id,
+      member_id: m.id,
+    },
+    ...(claim.previous
+      ? {
+          ConditionExpression: 'member_id = :previous',
+          ExpressionAttributeValues: { ':previous': claim.previous.memberId },
+        }
+      : { ConditionExpression: 'attribute_not_exists(pk)' }),
+  },
+});
 
 /**
  * The check of a member item that it is JOINED and, with `guard`, that its user is at the version the guard
@@ -257,7 +280,7 @@ class PointerTakenError extends Error {}
  */
 /** The writes of the port; its `load` is the shared context read (functions/store/ports.ts). */
 export const memberStore: Omit<MemberStore, 'load'> = {
-  async add({ conversation, member, event, maxMembers }) {
+  async add({ conversation, member, event, maxMembers, claim }) {
     const createdAt = member.timestamp.invited ?? member.timestamp.joined ?? event.timestamp;
     try {
       await appendToTimeline(
@@ -271,7 +294,9 @@ export const memberStore: Omit<MemberStore, 'load'> = {
             events: [event],
             memberDelta: 1,
             maxMembers,
-            items: newMemberItems(placed, createdAt),
+            items: claim
+              ? [...newMemberItems(placed, createdAt), claimItem(claim, placed, createdAt)]
+              : newMemberItems(placed, createdAt),
             failed: (index) => (index === 1 ? new PointerTakenError() : new ConversationChangedError()),
             // The caller answers with `member`: it is as stored.
             committed: () => Object.assign(member, placed),

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -45,4 +45,31 @@ export const loadDevApplication = (dir: string, env: NodeJS.ProcessEnv = process
     privateKeyPem: readFileSync(privateKeyPath, 'utf8'),
     source: 'dev',
   };
+};
+
+export interface DevTwilioAccount {
+  accountSid: string;
+  authToken: string;
+  source: 'environment' | 'dev';
+}
+
+/**
+ * The Twilio account the local Twilio Conversations surface accepts: TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN
+ * from the environment when both are set, else a dev account SID and auth token made once and kept under
+ * `dir` (they also sign-check the local Twilio voice webhooks, as Twilio's own token would).
+ */
+export const loadDevTwilioAccount = (dir: string, env: NodeJS.ProcessEnv = process.env): DevTwilioAccount => {
+  if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN)
+    return { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, source: 'environment' };
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'twilio.json');
+  if (!existsSync(file)) {
+    const account = {
+      account_sid: `AC${randomBytes(16).toString('hex')}`,
+      auth_token: randomBytes(16).toString('hex'),
+    };
+    writeFileSync(file, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
+  }
+  const { account_sid, auth_token } = JSON.parse(readFileSync(file, 'utf8'));
+  return { accountSid: account_sid, authToken: auth_token, source: 'dev' };
 };

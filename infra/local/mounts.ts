@@ -1,11 +1,25 @@
 import { handler as api } from '../../functions/api/router.ts';
 import { handler as docs } from '../../functions/docs/handler.ts';
+import { handler as fanOut } from '../../functions/fanout/handler.ts';
+import { handler as twilio } from '../../functions/twilio/handler.ts';
 import { handler as voice } from '../../functions/voice/handler.ts';
+import { handler as webhooksAdmin } from '../../functions/webhooks/admin.ts';
+import { WEBHOOK_ADMIN_PREFIXES } from '../../functions/webhooks/routes.ts';
+import { handler as webhookSender } from '../../functions/webhooks/sender.ts';
 import type { Mount } from './dev-server.ts';
+import type { StreamHandler } from './stream-tail.ts';
 
 /** The Lambdas the dev server serves, matched in order, as API Gateway routes them in the stack. */
 export const mounts = (): Mount[] => [
   { route: { method: 'GET', path: '/v1/openapi.json' }, handler: docs },
   { prefix: '/voice/', handler: voice },
+  { prefix: '/twilio/', handler: twilio },
+  ...WEBHOOK_ADMIN_PREFIXES.map((prefix) => ({ prefix, handler: webhooksAdmin })),
   { prefix: '/', handler: api },
 ];
+
+/** The handler the table's stream feeds, as the stack's event source mapping feeds the fan-out Lambda. */
+export const streamHandler = (): StreamHandler => fanOut;
+
+/** The handler the delivery queue feeds, as the stack's SQS event source feeds the webhook sender Lambda. */
+export const deliveryQueueHandler = () => webhookSender;

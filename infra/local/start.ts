@@ -6,10 +6,11 @@
  * running (its server was killed outright) is stopped before a new one starts on the same data.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { mintToken } from '../../cli/token.ts';
-import { loadDevApplication } from './dev-application.ts';
+import { loadDevApplication, loadDevTwilioAccount } from './dev-application.ts';
 import {
   ensureTable,
   forgetPid,
@@ -22,6 +23,16 @@ import {
 
 const root = join(import.meta.dirname, '..', '..');
 const dataDir = resolve(process.env.PARLEY_DATA_DIR || join(root, '.parley'));
+
+/** The dev signature secret of webhook deliveries: made on first use, kept in the data folder. */
+const devSignatureSecret = (dir: string): string => {
+  const path = join(dir, 'webhook-signature-secret');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+};
 
 /** A path as short as it can be shown: relative to the working directory when it lies under it. */
 const shown = (path: string): string => {
@@ -110,18 +121,36 @@ const main = async () => {
   process.env.APPLICATION_ID = app.applicationId;
   process.env.APPLICATION_PUBLIC_KEY = app.publicKeyPem;
   process.env.PUBLIC_BASE_URL ||= `http://localhost:${port}`;
+  const twilioAccount = loadDevTwilioAccount(dataDir);
+  process.env.TWILIO_ACCOUNT_SID = twilioAccount.accountSid;
+  process.env.TWILIO_AUTH_TOKEN = twilioAccount.authToken;
+  // Webhook deliveries are signed: with no secret given, a dev one kept beside the dev application.
+  const devSecret = !process.env.WEBHOOK_SIGNATURE_SECRET;
+  if (devSecret) process.env.WEBHOOK_SIGNATURE_SECRET = devSignatureSecret(dataDir);
 
   // Imported only now: the handlers read the environment set above.
   const { createDocumentClient } = await import('../../functions/store/client.ts');
   const { createDevServer } = await import('./dev-server.ts');
-  const { mounts } = await import('./mounts.ts');
+  const { mounts, streamHandler, deliveryQueueHandler } = await import('./mounts.ts');
+  const { startStreamTail } = await import('./stream-tail.ts');
+  const { startLocalDeliveryQueue } = await import('./delivery-queue.ts');
+  const { setDeliveryQueue } = await import('../../functions/store/delivery-queue.ts');
   const created = await ensureTable(createDocumentClient(process.env.DYNAMODB_ENDPOINT), tableName);
   console.log(`Table ${tableName} ${created}`);
+  // The webhook delivery queue in this process, feeding the sender handler (SQS FIFO in AWS).
+  const deliveries = startLocalDeliveryQueue(deliveryQueueHandler());
+  setDeliveryQueue(deliveries);
+  const tail = await startStreamTail(streamHandler(), {
+    endpoint: process.env.DYNAMODB_ENDPOINT ?? '',
+    tableName,
+  });
 
   const server = createDevServer(mounts());
   const stop = async () => {
     server.close();
     server.closeAllConnections();
+    await tail.stop().catch(() => {});
+    await deliveries.stop().catch(() => {});
     await stopDynamo();
     process.exit(0);
   };
@@ -133,6 +162,7 @@ const main = async () => {
   server.listen(port, async () => {
     console.log(`Parley listening on http://localhost:${port}`);
     console.log(`Application id: ${app.applicationId}`);
+    if (devSecret) console.log(`Webhook signature secret (dev): ${process.env.WEBHOOK_SIGNATURE_SECRET}`);
     if (app.source === 'dev' && app.privateKeyPem) {
       console.log(`Private key:    ${shown(app.privateKeyPath ?? '')}`);
       const token = await mintToken({
@@ -147,6 +177,10 @@ const main = async () => {
         'Using APPLICATION_ID / APPLICATION_PUBLIC_KEY from the environment: mint tokens with your key.',
       );
     }
+    console.log(`Twilio Conversations: ${process.env.PUBLIC_BASE_URL}/twilio/v1`);
+    console.log(`Twilio account SID: ${twilioAccount.accountSid}`);
+    if (twilioAccount.source === 'dev') console.log(`Twilio auth token:  ${twilioAccount.authToken}`);
+    else console.log('Using TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment.');
   });
 };
 

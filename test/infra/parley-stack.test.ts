@@ -35,8 +35,12 @@ const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
   app.stack.docsFunction,
   app.stack.voiceFunction,
+  app.stack.twilioFunction,
   app.stack.sweeperFunction,
   app.stack.reaperFunction,
+  app.stack.fanOutFunction,
+  app.stack.webhooks.senderFunction,
+  app.stack.webhooks.adminFunction,
 ];
 
 describe('Class: ParleyStack', () => {
@@ -112,21 +116,16 @@ describe('Class: ParleyStack', () => {
           Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
         }),
       });
-      expect(Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy)).toEqual([
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-        'Delete',
-      ]);
+      const policies = Object.values(dev.findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy);
+      // one log group per function, and the API's access logs
+      expect(policies).toEqual(Array(allFunctions(app).length + 1).fill('Delete'));
     });
   });
 
   describe('Functions', () => {
-    it('are five Node.js 22 arm64 Lambdas with the handler export of an ESM bundle', () => {
+    it('are Node.js 22 arm64 Lambdas with the handler export of an ESM bundle, and no others', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 5);
+      template.resourceCountIs('AWS::Lambda::Function', allFunctions(app).length);
       for (const fn of allFunctions(app)) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: Match.absent(),
@@ -149,6 +148,7 @@ describe('Class: ParleyStack', () => {
       expect(sizing(app.stack.apiFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.docsFunction)).toEqual({ Timeout: 10, MemorySize: 256 });
       expect(sizing(app.stack.voiceFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
+      expect(sizing(app.stack.twilioFunction)).toEqual({ Timeout: 10, MemorySize: 512 });
       expect(sizing(app.stack.sweeperFunction)).toEqual({ Timeout: 60, MemorySize: 256 });
       expect(sizing(app.stack.reaperFunction)).toEqual({ Timeout: 300, MemorySize: 256 });
     });
@@ -156,7 +156,7 @@ describe('Class: ParleyStack', () => {
     it('each log to their own log group, kept for a month', () => {
       // Assess
       const groups = template.findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(groups)).toHaveLength(6); // five functions + API access logs
+      expect(Object.keys(groups)).toHaveLength(allFunctions(app).length + 1); // the functions' + API access logs
       for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(30);
       for (const fn of allFunctions(app)) {
         const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
@@ -289,7 +289,37 @@ describe('Class: ParleyStack', () => {
       });
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('VONAGE_SIGNATURE_SECRET');
       expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_AUTH_TOKEN');
+      expect(env(configured.stack.apiFunction)).not.toHaveProperty('TWILIO_API_KEY_SECRET');
       expect(env(configured.stack.sweeperFunction)).toMatchObject({ MAX_CALL_SECONDS: '600' });
+    });
+
+    it('give the Twilio Lambda the application settings, the account SID and API key SID as given, and its secrets as SSM parameters', () => {
+      // Prepare
+      const configured = testApp({
+        twilioAccountSid: `AC${'a'.repeat(32)}`,
+        twilioAuthTokenParameter: '/parley/twilio-auth-token',
+        twilioApiKeySid: `SK${'b'.repeat(32)}`,
+        twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
+      });
+
+      // Act
+      const t = templateOf(configured);
+      const env = (fn: ParleyFunction) =>
+        t.findResources('AWS::Lambda::Function')[functionId(configured, fn)].Properties.Environment.Variables;
+
+      // Assess
+      const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+      const parameterFor = (name: string) =>
+        Object.keys(parameters).find((id) => parameters[id].Default === name) as string;
+      const { MAX_CALL_SECONDS: _calls, ...applicationSettings } = env(configured.stack.apiFunction);
+      expect(env(configured.stack.twilioFunction)).toEqual({
+        ...applicationSettings,
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: { Ref: parameterFor('/parley/twilio-auth-token') },
+        TWILIO_API_KEY_SID: `SK${'b'.repeat(32)}`,
+        TWILIO_API_KEY_SECRET: { Ref: parameterFor('/parley/twilio-api-key-secret') },
+      });
+      expect(env(configured.stack.voiceFunction)).not.toHaveProperty('TWILIO_API_KEY_SECRET');
     });
 
     it('read the application id and public key from SSM when given parameter names', () => {
@@ -321,6 +351,7 @@ describe('Class: ParleyStack', () => {
     it.each([
       ['api', (a: ParleyApp) => a.stack.apiFunction],
       ['voice', (a: ParleyApp) => a.stack.voiceFunction],
+      ['twilio', (a: ParleyApp) => a.stack.twilioFunction],
       ['sweeper', (a: ParleyApp) => a.stack.sweeperFunction],
     ])('allow the %s Lambda exactly its log group, the table actions the code uses and X-Ray', (_, pick) => {
       // Prepare
@@ -429,15 +460,18 @@ describe('Class: ParleyStack', () => {
         .IntegrationUri;
     };
 
-    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, no authorizer', () => {
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, no authorizer', () => {
       // Assess
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
       expect(integrationTarget('ANY /')).toEqual(api);
       expect(integrationTarget('ANY /{proxy+}')).toEqual(api);
       expect(integrationTarget('ANY /voice/{proxy+}')).toEqual(voice);
+      expect(integrationTarget('ANY /twilio/{proxy+}')).toEqual({
+        'Fn::GetAtt': [functionId(app, app.stack.twilioFunction), 'Arn'],
+      });
       expect(integrationTarget('GET /v1/openapi.json')).toEqual({
         'Fn::GetAtt': [functionId(app, app.stack.docsFunction), 'Arn'],
       });
@@ -470,7 +504,7 @@ describe('Class: ParleyStack', () => {
   describe('Reaper stream', () => {
     it('feeds the reaper from the table stream: only TTL removals of conversation items, failures by record', () => {
       // Assess
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
       const pattern = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: functionId(app, app.stack.reaperFunction) },
@@ -487,6 +521,29 @@ describe('Class: ParleyStack', () => {
         userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
         dynamodb: { Keys: { pk: { S: [{ prefix: 'CON#' }] }, sk: { S: ['CON'] } } },
       });
+    });
+  });
+
+  describe('Fan-out stream', () => {
+    it('feeds the fan-out new event items only, from the latest record, failures by record, a DLQ after that', () => {
+      // Assess
+      const pattern = new Capture();
+      const dlq = new Capture();
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(app, app.stack.fanOutFunction) },
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        StartingPosition: 'LATEST',
+        ParallelizationFactor: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      });
+      expect(JSON.parse(pattern.asString())).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { _et: { S: ['event'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      expect(dlq.asString()).toMatch(/FanOutDeadLetters/);
     });
   });
 

@@ -47,6 +47,9 @@ describe('Function: settingsFromContext', () => {
         maxCallSeconds: 900,
         vonageSignatureSecretParameter: '/parley/vonage',
         twilioAuthTokenParameter: '/parley/twilio',
+        twilioAccountSid: `AC${'a'.repeat(32)}`,
+        twilioApiKeySid: `SK${'b'.repeat(32)}`,
+        twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
         logLevel: 'debug',
         destroyOnRemoval: 'true',
       }),
@@ -62,9 +65,19 @@ describe('Function: settingsFromContext', () => {
       maxCallSeconds: 900,
       vonageSignatureSecretParameter: '/parley/vonage',
       twilioAuthTokenParameter: '/parley/twilio',
+      twilioAccountSid: `AC${'a'.repeat(32)}`,
+      twilioApiKeySid: `SK${'b'.repeat(32)}`,
+      twilioApiKeySecretParameter: '/parley/twilio-api-key-secret',
       logLevel: 'DEBUG',
       destroyOnRemoval: true,
     });
+  });
+
+  it('refuses a Twilio account SID that is not AC and 32 hex digits', () => {
+    // Act / Assess
+    expect(() => settingsFromContext(contextOf({ twilioAccountSid: 'SK123' }), noEnv)).toThrow(
+      /^context twilioAccountSid must be AC followed by 32 hex digits/,
+    );
   });
 
   it('refuses half an application in one line', () => {

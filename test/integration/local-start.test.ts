@@ -142,6 +142,16 @@ describe('npm start', () => {
     const noToken = await fetch(`http://127.0.0.1:${port}/v1/conversations`);
     expect(noToken.status).toBe(401);
 
+    // The dev Twilio account it printed opens the Twilio Conversations surface, on the same conversation.
+    const accountSid = (await waitFor(run, /Twilio account SID: (AC[0-9a-f]{32})/))[1];
+    const authToken = (await waitFor(run, /Twilio auth token: +([0-9a-f]{32})/))[1];
+    const sid = `CH${conversationId.slice(4).replace(/-/g, '')}`;
+    const viaTwilio = await fetch(`http://127.0.0.1:${port}/twilio/v1/Conversations/${sid}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` },
+    });
+    expect(viaTwilio.status).toBe(200);
+    expect(((await viaTwilio.json()) as { unique_name: string }).unique_name).toBe('survives-restart');
+
     // Ctrl-C: the terminal signals the whole process group; the server and DynamoDB Local both stop.
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
     process.kill(-(run.child.pid as number), 'SIGINT');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes as apiRoutes } from '../../functions/api/routes.ts';
 import { routes as docsRoutes, documentedRoutes } from '../../functions/docs/handler.ts';
+import { twilioRoutes } from '../../functions/twilio/routes.ts';
 import { routes as voiceRoutes } from '../../functions/voice/handler.ts';
+import { routes as webhookRoutes } from '../../functions/webhooks/admin.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { adminToken } from '../support/tokens.ts';
 
@@ -46,8 +48,10 @@ describe('GET /v1/openapi.json', () => {
     expect(post.status).toBe(401);
   });
 
-  it('documents every route of both surfaces with its method, summary and responses', () => {
-    const served = [...apiRoutes, ...voiceRoutes, ...docsRoutes].map((r) => `${r.method} ${r.path}`);
+  it('documents every route of every surface with its method, summary and responses', () => {
+    const served = [...apiRoutes, ...voiceRoutes, ...twilioRoutes, ...webhookRoutes, ...docsRoutes].map(
+      (r) => `${r.method} ${r.path}`,
+    );
     const documented = documentedRoutes();
     expect(documented.map((r) => `${r.method} ${r.path}`).sort()).toEqual([...served].sort());
     for (const route of documented) {
@@ -92,6 +96,32 @@ describe('GET /v1/openapi.json', () => {
     expect(document.paths['/v1/openapi.json'].get.security).toEqual([]);
   });
 
+  it('documents the Twilio routes with form bodies, basic auth and the Twilio error body', () => {
+    const create = document.paths['/twilio/v1/Conversations/{ConversationSid}/Participants'].post;
+    expect(create.tags).toEqual(['twilio']);
+    expect(create.security).toEqual([{ twilioBasic: [] }]);
+    const form = create.requestBody.content['application/x-www-form-urlencoded'].schema;
+    expect(Object.keys(form.properties)).toEqual([
+      'Identity',
+      'MessagingBinding.Address',
+      'MessagingBinding.ProxyAddress',
+    ]);
+    expect(create.responses['409'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/TwilioError',
+    });
+    const messages = document.paths['/twilio/v1/Conversations/{ConversationSid}/Messages'].get;
+    expect(messages.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['Order', 'PageSize', 'PageToken', 'Anchor']),
+    );
+    expect(document.components.schemas.TwilioError.required).toEqual([
+      'code',
+      'message',
+      'more_info',
+      'status',
+    ]);
+    expect(document.components.securitySchemes.twilioBasic).toMatchObject({ type: 'http', scheme: 'basic' });
+  });
+
   it('documents only paths and methods that exist', async () => {
     const token = await adminToken();
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
@@ -99,7 +129,9 @@ describe('GET /v1/openapi.json', () => {
         .filter((m) => METHODS.includes(m))
         .map((method) => ({ path, method: method.toUpperCase() })),
     );
-    expect(operations.length).toBe(apiRoutes.length + voiceRoutes.length + docsRoutes.length);
+    expect(operations.length).toBe(
+      apiRoutes.length + voiceRoutes.length + twilioRoutes.length + webhookRoutes.length + docsRoutes.length,
+    );
     for (const { path, method } of operations) {
       const res = await fetch(`${server.baseUrl}${concrete(path)}`, {
         method,

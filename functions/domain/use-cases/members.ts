@@ -1,5 +1,6 @@
 /** Members: adding one, moving it through INVITED → JOINED → LEFT, reading it and listing them. */
 import { assertMayAddMember, assertMayChangeMember } from '../access.ts';
+import type { BindingClaim } from '../bindings.ts';
 import { assertWritable, type Conversation } from '../conversations.ts';
 import { notFound } from '../errors.ts';
 import { memberEvent, memberEventUser } from '../events.ts';
@@ -37,51 +38,59 @@ export const addMember = (
   actor: Actor,
   conversationId: string,
   input: AddMemberInput,
-): Promise<MemberView> =>
-  retry(async () => {
-    const now = deps.now();
-    const maxMembers = deps.settings.maxMembersPerConversation;
-    const { ctx, conversation } = await loadVisible(deps, actor, conversationId, {
-      userId: input.user.id,
-      userName: input.user.id ? undefined : input.user.name,
-      memberId: input.member_id_inviting,
-    });
-    assertWritable(conversation);
-    const initiator = initiatorOf(actor, ctx);
-    const user = ctx.user;
-    if (!user || (input.user.name !== undefined && input.user.name !== user.name)) throw notFound.user();
-    if (input.member_id_inviting && !ctx.member) throw notFound.member();
-    const state = input.state === 'joined' ? 'JOINED' : 'INVITED';
-    assertMayAddMember(accessOf(deps, actor), conversation, ctx, {
-      userId: user.id,
-      state,
-      invitedBy: input.member_id_inviting ? ctx.member : undefined,
-    });
-    if (ctx.userMember && isLive(ctx.userMember)) throw memberExistsError(ctx.userMember.state);
-    if ((conversation.member_count ?? 0) >= maxMembers) throw maximumMembersError(maxMembers);
+): Promise<MemberView> => retry(() => addMemberOnce(deps, actor, conversationId, input));
 
-    const member = buildMember({
-      conversationId,
-      userId: user.id,
-      userName: user.name,
-      userDisplayName: user.display_name,
-      state,
-      channel: input.channel,
-      media: input.media,
-      knockingId: input.knocking_id,
-      invitedBy: input.member_id_inviting ?? (state === 'INVITED' ? initiator.member_id : undefined),
-      initiator,
-      sequenceNumber: conversation.sequence_number,
-      messageCount: conversation.message_count ?? 0,
-      now,
-    });
-    const event = {
-      ...memberEvent(member, conversation, now, state === 'INVITED' ? member.invited_by : undefined),
-      from_user: memberEventUser(member),
-    };
-    await deps.ports.members.add({ conversation, member, event, maxMembers });
-    return { member, conversation };
+/** One attempt of `addMember`, taking `claim` with the member when given (functions/domain/use-cases/bindings.ts). */
+export const addMemberOnce = async (
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  input: AddMemberInput,
+  claim?: BindingClaim,
+): Promise<MemberView> => {
+  const now = deps.now();
+  const maxMembers = deps.settings.maxMembersPerConversation;
+  const { ctx, conversation } = await loadVisible(deps, actor, conversationId, {
+    userId: input.user.id,
+    userName: input.user.id ? undefined : input.user.name,
+    memberId: input.member_id_inviting,
   });
+  assertWritable(conversation);
+  const initiator = initiatorOf(actor, ctx);
+  const user = ctx.user;
+  if (!user || (input.user.name !== undefined && input.user.name !== user.name)) throw notFound.user();
+  if (input.member_id_inviting && !ctx.member) throw notFound.member();
+  const state = input.state === 'joined' ? 'JOINED' : 'INVITED';
+  assertMayAddMember(accessOf(deps, actor), conversation, ctx, {
+    userId: user.id,
+    state,
+    invitedBy: input.member_id_inviting ? ctx.member : undefined,
+  });
+  if (ctx.userMember && isLive(ctx.userMember)) throw memberExistsError(ctx.userMember.state);
+  if ((conversation.member_count ?? 0) >= maxMembers) throw maximumMembersError(maxMembers);
+
+  const member = buildMember({
+    conversationId,
+    userId: user.id,
+    userName: user.name,
+    userDisplayName: user.display_name,
+    state,
+    channel: input.channel,
+    media: input.media,
+    knockingId: input.knocking_id,
+    invitedBy: input.member_id_inviting ?? (state === 'INVITED' ? initiator.member_id : undefined),
+    initiator,
+    sequenceNumber: conversation.sequence_number,
+    messageCount: conversation.message_count ?? 0,
+    now,
+  });
+  const event = {
+    ...memberEvent(member, conversation, now, state === 'INVITED' ? member.invited_by : undefined),
+    from_user: memberEventUser(member),
+  };
+  await deps.ports.members.add({ conversation, member, event, maxMembers, claim });
+  return { member, conversation };
+};
 
 export interface ChangeMemberInput {
   state: 'invited' | 'joined' | 'left';

@@ -1,0 +1,65 @@
+/**
+ * The use-cases the Twilio Conversations surface calls, bound to their ports: the same conversation,
+ * member, event and user use-cases as functions/parley.ts, plus the ones only this surface needs
+ * (participants by name or binding, unique-name lookups, message edits) over the extension ports. The
+ * third composition root, so that the API Lambda carries none of the extras.
+ */
+import type { CallStore } from './domain/calls.ts';
+import * as conversations from './domain/use-cases/conversations.ts';
+import * as edits from './domain/use-cases/edits.ts';
+import * as events from './domain/use-cases/events.ts';
+import * as members from './domain/use-cases/members.ts';
+import * as participants from './domain/use-cases/participants.ts';
+import * as users from './domain/use-cases/users.ts';
+import { extensionPorts } from './store/extensions-repo.ts';
+import { restPorts } from './store/ports.ts';
+import { bind, depsOver } from './wiring.ts';
+
+const callsNotWired = async (): Promise<never> => {
+  throw new Error('the call store is not wired into the Twilio surface: calls are functions/parley-voice.ts');
+};
+
+const noCallStore: CallStore = {
+  findRouteAndLeg: callsNotWired,
+  getLeg: callsNotWired,
+  createCall: callsNotWired,
+  loadCall: callsNotWired,
+  commitLegChange: callsNotWired,
+  openLegsStartedBefore: callsNotWired,
+};
+
+const deps = depsOver({ ...restPorts, extensions: extensionPorts, calls: noCallStore });
+
+export const parleyTwilio = {
+  conversations: {
+    create: bind(conversations.createConversation, deps),
+    list: bind(conversations.listConversations, deps),
+    get: bind(conversations.getConversation, deps),
+    update: bind(conversations.updateConversation, deps),
+    remove: bind(conversations.deleteConversation, deps),
+    idByName: bind(participants.conversationIdByName, deps),
+  },
+  members: {
+    addByName: bind(participants.addMemberByName, deps),
+    addBound: bind(participants.addBoundMember, deps),
+    byName: bind(participants.getMemberByName, deps),
+    list: bind(members.listMembers, deps),
+    get: bind(members.getMember, deps),
+    change: bind(members.changeMemberState, deps),
+  },
+  events: {
+    post: bind(events.postEvent, deps),
+    list: bind(events.listEvents, deps),
+    get: bind(events.getEvent, deps),
+    remove: bind(events.deleteEvent, deps),
+    edit: bind(edits.editMessage, deps),
+  },
+  users: {
+    create: bind(users.createUser, deps),
+    list: bind(users.listUsers, deps),
+    get: bind(users.getUser, deps),
+    update: bind(users.updateUser, deps),
+    remove: bind(users.deleteUser, deps),
+    conversations: bind(users.listUserConversations, deps),
+  },
+};
