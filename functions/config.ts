@@ -38,6 +38,8 @@ export interface Config {
    * authorization table). `acl`: the token's ACL alone decides, as Vonage did.
    */
   authorization: AuthorizationMode;
+  /** Origins browsers may call the REST API from (`CORS_ORIGINS`, a comma list); `*` (the default) any. */
+  corsOrigins: string[];
 }
 
 const intFrom = (raw: string | undefined, fallback: number, name: string): number => {
@@ -71,6 +73,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => ({
   twilioApiKeySecret: blankToUndefined(env.TWILIO_API_KEY_SECRET),
   maxCallSeconds: intFrom(env.MAX_CALL_SECONDS, 7200, 'MAX_CALL_SECONDS'),
   authorization: authorizationFrom(env.AUTHORIZATION),
+  corsOrigins: (env.CORS_ORIGINS || '*')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
 });
 
 let cached: Config | undefined;

@@ -8,7 +8,13 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -106,10 +112,20 @@ export class ParleyStack extends Stack {
       deletionProtection: !settings.destroyOnRemoval,
     });
 
+    const corsOrigins = settings.corsOrigins ?? ['*'];
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Parley: Vonage-compatible Conversation API and voice webhooks',
       // The $default stage is created below, with access logging.
       createDefaultStage: false,
+      // Browsers (the Client SDKs): API Gateway answers every preflight and adds the headers to each
+      // response; the functions send the same headers themselves for the dev server.
+      corsPreflight: {
+        allowOrigins: corsOrigins,
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type'],
+        exposeHeaders: ['retry-after'],
+        maxAge: Duration.days(1),
+      },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -152,6 +168,7 @@ export class ParleyStack extends Stack {
         : {}),
       ...(settings.authorization ? { AUTHORIZATION: settings.authorization } : {}),
     };
+    const corsEnvironment = { CORS_ORIGINS: corsOrigins.join(',') };
     const maxCallSeconds = String(settings.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS);
     const common = { logRetention: RetentionDays.ONE_MONTH, removalPolicy, logLevel: settings.logLevel };
 
@@ -159,7 +176,7 @@ export class ParleyStack extends Stack {
       ...common,
       entry: 'functions/api/router.ts',
       description: 'Parley REST API (Vonage Conversation API v1)',
-      environment: { ...applicationEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
+      environment: { ...applicationEnvironment, ...corsEnvironment, MAX_CALL_SECONDS: maxCallSeconds },
     });
     bindTable(this.apiFunction, this.table);
 
@@ -169,6 +186,7 @@ export class ParleyStack extends Stack {
       entry: 'functions/docs/handler.ts',
       description: 'Parley OpenAPI document (GET /v1/openapi.json)',
       memorySize: 256,
+      environment: corsEnvironment,
     });
 
     this.voiceFunction = new ParleyFunction(this, 'Voice', {

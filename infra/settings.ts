@@ -41,6 +41,11 @@ export interface ParleySettings {
   vonageApiSecretParameter?: string;
   /** The delivery policy's settings given in context, as the webhook Lambdas' environment. */
   webhookPolicy?: Record<string, string>;
+  /**
+   * Origins browsers may call the REST API from: `*` (any) or a list. Context `corsOrigins`, a comma
+   * list. @default ['*'] (the stack's)
+   */
+  corsOrigins?: string[];
   /** Delete the table and log groups with the stack (dev stacks); by default they are retained. */
   destroyOnRemoval: boolean;
   /** Set when the settings fell back to the local dev application; the stack warns about it. */
@@ -93,6 +98,22 @@ const sid = (context: Context, key: string, prefix: string): string | undefined 
   if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(raw))
     throw new SettingsError(`context ${key} must be ${prefix} followed by 32 hex digits, got "${raw}"`);
   return raw;
+};
+
+/** `corsOrigins`: `*`, or a comma list of origins (`https://app.example.com`), each without a path. */
+const corsOrigins = (context: Context, key: string): string[] | undefined => {
+  const raw = text(context, key);
+  if (raw === undefined) return undefined;
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of origins)
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
+      throw new SettingsError(
+        `context ${key}: "${o}" is not * nor an origin such as https://app.example.com`,
+      );
+  return origins.length > 0 ? origins : ['*'];
 };
 
 const readKeyFile = (path: string): string => {
@@ -198,6 +219,7 @@ export const settingsFromContext = (
     vonageApiKey: text(context, 'vonageApiKey'),
     vonageApiSecretParameter: text(context, 'vonageApiSecretParameter'),
     webhookPolicy: webhookPolicy(context),
+    corsOrigins: corsOrigins(context, 'corsOrigins'),
     destroyOnRemoval: flag(context, 'destroyOnRemoval'),
     devApplicationNotice,
   };

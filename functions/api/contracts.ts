@@ -8,6 +8,7 @@ import type { RouteKey } from '../http/router.ts';
 import {
   conversationBody,
   eventBody,
+  legacyEventBody,
   legacyListConversationsQuery,
   listConversationsQuery,
   listEventsQuery,
@@ -18,6 +19,7 @@ import {
   memberBody,
   memberPatchBody,
   numberRouteBody,
+  pageQuery,
   userBody,
   userConversationsQuery,
   userUpdateBody,
@@ -58,6 +60,13 @@ export const contracts = {
   'GET /v0.1/conversations': { query: legacyListConversationsQuery },
   'GET /beta/conversations/{conversation_id}': {},
   'GET /v0.1/conversations/{conversation_id}': {},
+
+  // ---- What the Client SDKs call besides the aliases of aliases.ts
+  'POST /beta/conversations/{conversation_id}/events': { body: legacyEventBody },
+  'PUT /v0.2/sessions/{session_id}': {},
+  'GET /v0.3/users/{user_id}/sessions': { query: pageQuery },
+  'POST /beta/conversations/{conversation_id}/rtc': {},
+  'POST /v0.3/legs': {},
 } as const satisfies Record<RouteKey, RouteContract>;
 
 /** One endpoint of the REST API, as `METHOD path`. */

@@ -1,13 +1,10 @@
-import { config } from '../config.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentConversation, presentConversationLite } from './present.ts';
 import { conversationBody, listConversationsQuery } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const create = route({ body: conversationBody }, async ({ event, body }) => {
   const conversation = await parley.conversations.create(actorOf(event), body);
@@ -21,12 +18,7 @@ export const list = route({ query: listConversationsQuery }, async ({ event, que
     dateStart: query.date_start,
     dateEnd: query.date_end,
   });
-  const b = base(event);
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: { conversations: page.items.map((c) => presentConversationLite(b, c)) },
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  return listPage(event, paging, page, 'conversations', presentConversationLite);
 });
 
 export const get = route({}, async ({ event, params }) => {

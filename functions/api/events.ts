@@ -1,14 +1,11 @@
-import { config } from '../config.ts';
 import { notFound } from '../domain/errors.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
-import { route } from '../http/route.ts';
+import { type RouteInput, route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentEvent } from './present.ts';
-import { eventBody, listEventsQuery } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
+import { type EventBody, eventBody, legacyEventBody, listEventsQuery } from './schemas.ts';
 
 /** Event ids in paths are positive integers; anything else names no event. */
 const eventIdOf = (raw: string): number => {
@@ -16,10 +13,15 @@ const eventIdOf = (raw: string): number => {
   return Number(raw);
 };
 
-export const create = route({ body: eventBody }, async ({ event, params, body }) => {
+const post = async ({ event, params, body }: RouteInput<EventBody, unknown>) => {
   const posted = await parley.events.post(actorOf(event), params.conversation_id, body);
   return json(201, presentEvent(base(event), params.conversation_id, posted));
-});
+};
+
+export const create = route({ body: eventBody }, post);
+
+/** `/beta` (nexmo-client 9.x): the v1 events and the legacy `text` ones, through the same use-case. */
+export const createLegacy = route({ body: legacyEventBody }, post);
 
 export const list = route({ query: listEventsQuery }, async ({ event, params, query }) => {
   const paging = pageRequest(event, query);
@@ -29,14 +31,10 @@ export const list = route({ query: listEventsQuery }, async ({ event, params, qu
     endId: query.end_id,
     types: query.event_type,
     excludeDeleted: query.exclude_deleted_events,
+    group: query.filter_group_type,
   });
-  const b = base(event);
-  return json(200, {
-    page_size: paging.pageSize,
-    // §1.3: the events list embeds a bare array.
-    _embedded: page.items.map((e) => presentEvent(b, params.conversation_id, e)),
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  // §1.3: the events list embeds a bare array.
+  return listPage(event, paging, page, undefined, (b, e) => presentEvent(b, params.conversation_id, e));
 });
 
 export const get = route({}, async ({ event, params }) => {

@@ -2,8 +2,7 @@
  * `GET /beta|v0.1/conversations`: the 2017 list, paged by `record_index`; and
  * `GET /beta|v0.1/conversations/{id}`: the 2017 shape, members inline.
  */
-import { config } from '../config.ts';
-import { baseUrl } from '../http/paging.ts';
+import { linkBase } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
@@ -20,10 +19,7 @@ const getAt = (prefix: '/beta' | '/v0.1') =>
     const members = [...call.members].sort(
       (a, b) => a.createdAt.localeCompare(b.createdAt) || invitedRank(a) - invitedRank(b),
     );
-    return json(
-      200,
-      presentLegacyConversation(baseUrl(event, config().publicBaseUrl), prefix, call.conversation, members),
-    );
+    return json(200, presentLegacyConversation(linkBase(event), prefix, call.conversation, members));
   });
 
 export const getBeta = getAt('/beta');
@@ -48,7 +44,7 @@ const listAt = (prefix: '/beta' | '/v0.1') =>
     }
     return json(
       200,
-      presentLegacyConversationList(baseUrl(event, config().publicBaseUrl), prefix, page.items, {
+      presentLegacyConversationList(linkBase(event), prefix, page.items, {
         pageSize,
         recordIndex,
         more: page.more,

@@ -1,14 +1,11 @@
 /** Call legs: one leg by its id (the provider's call id), and the legs of a conversation. */
-import { config } from '../config.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentLeg } from './present-voice.ts';
 import { listLegsQuery } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const get = route({}, async ({ event, params }) => {
   const leg = await parley.legs.get(actorOf(event), params.leg_id);
@@ -18,10 +15,5 @@ export const get = route({}, async ({ event, params }) => {
 export const listOfConversation = route({ query: listLegsQuery }, async ({ event, params, query }) => {
   const paging = pageRequest(event, query);
   const page = await parley.legs.list(actorOf(event), params.conversation_id, paging);
-  const b = base(event);
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: { legs: page.items.map((l) => presentLeg(b, l)) },
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  return listPage(event, paging, page, 'legs', presentLeg);
 });

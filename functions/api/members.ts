@@ -1,13 +1,10 @@
-import { config } from '../config.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentMember, presentMemberLite } from './present.ts';
 import { listMembersQuery, memberBody, memberPatchBody } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const create = route({ body: memberBody }, async ({ event, params, body }) => {
   const view = await parley.members.add(actorOf(event), params.conversation_id, {
@@ -24,12 +21,7 @@ export const create = route({ body: memberBody }, async ({ event, params, body }
 export const list = route({ query: listMembersQuery }, async ({ event, params, query }) => {
   const paging = pageRequest(event, query);
   const page = await parley.members.list(actorOf(event), params.conversation_id, paging);
-  const b = base(event);
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: { members: page.items.map((m) => presentMemberLite(b, m)) },
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  return listPage(event, paging, page, 'members', presentMemberLite);
 });
 
 export const me = route({}, async ({ event, params }) => {

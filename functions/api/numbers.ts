@@ -1,14 +1,11 @@
 /** Number routes (admin): which numbers Parley answers and where it forwards their calls. */
-import { config } from '../config.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentNumberRoute } from './present-voice.ts';
 import { listNumbersQuery, numberRouteBody } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const put = route({ body: numberRouteBody }, async ({ event, params, body }) => {
   const { route: saved, created } = await parley.numbers.put(actorOf(event), params.number, body);
@@ -27,11 +24,6 @@ export const remove = route({}, async ({ event, params }) => {
 
 export const list = route({ query: listNumbersQuery }, async ({ event, query }) => {
   const paging = pageRequest(event, query);
-  const b = base(event);
   const page = await parley.numbers.list(actorOf(event), paging);
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: { numbers: page.items.map((r) => presentNumberRoute(b, r)) },
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  return listPage(event, paging, page, 'numbers', presentNumberRoute);
 });

@@ -136,5 +136,8 @@ export const eventListResponse = v.object({
   _links: pageLinks,
 });
 
+/** A Client SDK session (`PUT /v0.2/sessions/{id}`). */
+export const sessionResponse = v.looseObject({ session_id: text });
+
 /** Any JSON object: the OpenAPI document itself. */
 export const documentResponse = data;

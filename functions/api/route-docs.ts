@@ -2,8 +2,10 @@
  * What the OpenAPI document says of each REST endpoint beyond its contract: a summary, the success response
  * and the error statuses it answers on purpose. Documentation only: the API Lambda never imports this.
  */
-import type { RouteDocs, RouteResponse } from '../http/openapi.ts';
+import type { RouteDoc, RouteDocs, RouteResponse } from '../http/openapi.ts';
+import type { RouteKey } from '../http/router.ts';
 import type { Schema } from '../http/validate.ts';
+import { type AliasReply, aliases } from './aliases.ts';
 import type { ApiRouteKey } from './contracts.ts';
 import {
   conversationResponse,
@@ -15,6 +17,7 @@ import {
   listOf,
   memberResponse,
   numberRouteResponse,
+  sessionResponse,
   userResponse,
 } from './responses.ts';
 
@@ -158,4 +161,67 @@ export const apiRouteDocs: RouteDocs<ApiRouteKey> = {
     summary: 'Get a conversation in the 2017 shape, members inline',
     response: ok('The conversation.', legacyConversationResponse),
   },
+  'POST /beta/conversations/{conversation_id}/events': {
+    summary:
+      'Post an event as nexmo-client 9.x does: the v1 events and the legacy `text`, `text:delivered`, `text:seen` (`cid`, `originating_session` ignored)',
+    response: created('The event as stored (`id`, `timestamp`; typing events have no id).', eventResponse),
+    errors: TIMELINE_WRITE,
+    surface: 'client-sdk',
+  },
+  'PUT /v0.2/sessions/{session_id}': {
+    summary: 'Refresh a session token: the new token is the bearer; a valid one is answered 200',
+    response: ok('The session.', sessionResponse),
+    surface: 'client-sdk',
+  },
+  'GET /v0.3/users/{user_id}/sessions': {
+    summary: "List a user's sessions (always an empty page: sessions are the socket's)",
+    response: ok('A page of sessions.', listOf('sessions', sessionResponse)),
+    surface: 'client-sdk',
+  },
+  'POST /beta/conversations/{conversation_id}/rtc': {
+    summary: 'In-app voice (nexmo-client 9.x): not available, answered 501',
+    response: created('Never: in-app voice needs a media server.', eventResponse),
+    errors: [501],
+    surface: 'client-sdk',
+  },
+  'POST /v0.3/legs': {
+    summary: 'In-app voice (@vonage/client-sdk 2.x): not available, answered 501',
+    response: created('Never: in-app voice needs a media server.', legResponse),
+    errors: [501],
+    surface: 'client-sdk',
+  },
 };
+
+/** What each reply shape of an alias changes in the body of the endpoint it serves. */
+const REPLY_NOTES = new Map<AliasReply | undefined, string>([
+  [undefined, ''],
+  ['uuid', ' The body also carries `uuid` (= `id`).'],
+  ['beta2', ' The items are under `_embedded.data.<name>`.'],
+  [
+    'beta2:conversations',
+    ' The items are under `_embedded.data.conversations`, each with `member_id` and `state` of its member.',
+  ],
+  ['v0.3:events', ' The events are under `_embedded.events`, `body.event_id` a number.'],
+  ['v0.3:conversations', " Each conversation's member is under `_embedded.member`."],
+  ['empty', ''],
+]);
+
+/** The docs of each alias: its endpoint's, saying whose alias it is and how its reply differs. */
+export const aliasRouteDocs = (): RouteDocs =>
+  Object.fromEntries(
+    Object.entries(aliases).map(([key, a]): [string, RouteDoc] => {
+      const doc = apiRouteDocs[a.of];
+      return [
+        key as RouteKey,
+        {
+          ...doc,
+          summary: `Alias of ${a.of} for the Vonage Client SDKs`,
+          response:
+            a.reply === 'empty'
+              ? deleted
+              : { ...doc.response, description: `${doc.response.description}${REPLY_NOTES.get(a.reply)}` },
+          surface: 'client-sdk',
+        },
+      ];
+    }),
+  );

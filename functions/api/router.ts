@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { authenticate } from '../http/auth.ts';
+import { cors } from '../http/cors.ts';
 import { errorMapper } from '../http/errors.ts';
 import { requestLog } from '../http/log.ts';
 import { router } from '../http/router.ts';
@@ -13,6 +14,7 @@ import { routes } from './routes.ts';
  */
 export const handler = middy<ApiEvent, ApiResult>()
   .use(requestLog())
+  .use(cors())
   .use(authenticate())
   .use(errorMapper())
   .handler(router(routes));

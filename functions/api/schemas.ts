@@ -204,11 +204,13 @@ export const memberPatchBody = object({
 });
 export type MemberPatchBody = v.InferOutput<typeof memberPatchBody>;
 
-export const listMembersQuery = object({
+/** The query of a list with paging only (members, number routes, legs, sessions). */
+export const pageQuery = object({
   page_size: pageSizeSchema,
   order: orderSchema,
   cursor: cursorSchema,
 });
+export const listMembersQuery = pageQuery;
 export type ListMembersQuery = v.InferOutput<typeof listMembersQuery>;
 
 export const userConversationsQuery = object({
@@ -372,6 +374,22 @@ export const eventBody = oneOfBy(
 );
 export type EventBody = v.InferOutput<typeof eventBody>;
 
+/**
+ * `POST /beta/conversations/{id}/events` (nexmo-client 9.x): every v1 event, and the legacy text message
+ * `text` (`body.text`) with its receipts `text:delivered` and `text:seen`.
+ */
+export const legacyEventBody = oneOfBy(
+  'type',
+  [
+    ...EVENTS,
+    eventOf('text', object({ text: text(100_000) })),
+    eventOf('text:delivered', receiptBody),
+    eventOf('text:seen', receiptBody),
+    customEvent,
+  ],
+  `must be one of [text, text:delivered, text:seen, ${CREATABLE_EVENT_TYPES.join(', ')}] or match ${CUSTOM_EVENT.source}`,
+);
+
 /** `event_type=a,b`: a comma-separated list of at most five types. */
 const eventTypeList = v.pipe(
   string({ max: 500 }),
@@ -396,6 +414,9 @@ export const listEventsQuery = object({
   order: orderSchema,
   cursor: cursorSchema,
   exclude_deleted_events: optional(boolean({ coerce: true })),
+  // The event filter group of @vonage/client-sdk (`ChatEvents`, version 3).
+  filter_group_type: optional(picklist(['ChatEvents'])),
+  filter_group_version: optional(integer({ min: 1, max: 3, coerce: true })),
 });
 export type ListEventsQuery = v.InferOutput<typeof listEventsQuery>;
 
@@ -408,16 +429,8 @@ export const numberRouteBody = object({
 });
 export type NumberRouteBody = v.InferOutput<typeof numberRouteBody>;
 
-export const listNumbersQuery = object({
-  page_size: pageSizeSchema,
-  order: orderSchema,
-  cursor: cursorSchema,
-});
+export const listNumbersQuery = pageQuery;
 export type ListNumbersQuery = v.InferOutput<typeof listNumbersQuery>;
 
-export const listLegsQuery = object({
-  page_size: pageSizeSchema,
-  order: orderSchema,
-  cursor: cursorSchema,
-});
+export const listLegsQuery = pageQuery;
 export type ListLegsQuery = v.InferOutput<typeof listLegsQuery>;

@@ -1,14 +1,11 @@
-import { config } from '../config.ts';
 import type { MemberState } from '../domain/members.ts';
-import { baseUrl, pageLinks, pageRequest } from '../http/paging.ts';
+import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json, noContent } from '../http/respond.ts';
 import { route } from '../http/route.ts';
 import { parley } from '../parley.ts';
 import { actorOf } from './actor.ts';
 import { presentUser, presentUserConversation, presentUserLite, presentUserPublic } from './present.ts';
 import { listUsersQuery, userBody, userConversationsQuery, userUpdateBody } from './schemas.ts';
-
-const base = (event: Parameters<typeof baseUrl>[0]) => baseUrl(event, config().publicBaseUrl);
 
 export const create = route({ body: userBody }, async ({ event, body }) => {
   const user = await parley.users.create(actorOf(event), body);
@@ -17,13 +14,8 @@ export const create = route({ body: userBody }, async ({ event, body }) => {
 
 export const list = route({ query: listUsersQuery }, async ({ event, query }) => {
   const paging = pageRequest(event, query);
-  const b = base(event);
   const page = await parley.users.list(actorOf(event), { ...paging, name: query.name });
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: { users: page.items.map((v) => presentUserLite(b, v.user)) },
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  return listPage(event, paging, page, 'users', (b, v) => presentUserLite(b, v.user));
 });
 
 export const get = route({}, async ({ event, params }) => {
@@ -53,14 +45,7 @@ export const conversations = route({ query: userConversationsQuery }, async ({ e
     state: query.state as MemberState | undefined,
     dateStart: query.date_start,
   });
-  const b = base(event);
-  return json(200, {
-    page_size: paging.pageSize,
-    _embedded: {
-      conversations: page.items.map((m) =>
-        presentUserConversation(b, m.conversation, m.member, query.include_custom_data === true),
-      ),
-    },
-    _links: pageLinks(event, b, page, paging.pageSize, paging.order),
-  });
+  return listPage(event, paging, page, 'conversations', (b, m) =>
+    presentUserConversation(b, m.conversation, m.member, query.include_custom_data === true),
+  );
 });

@@ -4,9 +4,11 @@
  * next to them, never the handlers (nor the store behind them); the document is built once per process.
  */
 import middy from '@middy/core';
+import { aliases } from '../api/aliases.ts';
 import { type ApiRouteKey, contracts } from '../api/contracts.ts';
 import { documentResponse, errorResponse } from '../api/responses.ts';
-import { apiRouteDocs } from '../api/route-docs.ts';
+import { aliasRouteDocs, apiRouteDocs } from '../api/route-docs.ts';
+import { cors } from '../http/cors.ts';
 import { errorMapper } from '../http/errors.ts';
 import { requestLog } from '../http/log.ts';
 import { type DocumentedRoute, openApiDocument, type RouteDocs } from '../http/openapi.ts';
@@ -48,17 +50,23 @@ const documented = (key: RouteKey, docs: RouteDocs, contract = {}): DocumentedRo
 };
 
 /** Every route of the HTTP Lambdas, as the document shows them. */
-export const documentedRoutes = (): DocumentedRoute[] => [
-  ...(Object.keys(contracts) as ApiRouteKey[]).map((key) => documented(key, apiRouteDocs, contracts[key])),
-  ...voiceRoutes.map((r) => documented(voiceRouteKey(r), voiceRouteDocs)),
-  ...(Object.keys(twilioContracts) as TwilioRouteKey[]).map((key) =>
-    documented(key, twilioRouteDocs, twilioContracts[key]),
-  ),
-  ...(Object.keys(webhookContracts) as WebhookRouteKey[]).map((key) =>
-    documented(key, webhookRouteDocs, webhookContracts[key]),
-  ),
-  ...(Object.keys(docsRouteDocs) as RouteKey[]).map((key) => documented(key, docsRouteDocs)),
-];
+export const documentedRoutes = (): DocumentedRoute[] => {
+  const aliasDocs = aliasRouteDocs();
+  return [
+    ...(Object.keys(contracts) as ApiRouteKey[]).map((key) => documented(key, apiRouteDocs, contracts[key])),
+    ...(Object.keys(aliases) as RouteKey[]).map((key) =>
+      documented(key, aliasDocs, contracts[aliases[key].of]),
+    ),
+    ...voiceRoutes.map((r) => documented(voiceRouteKey(r), voiceRouteDocs)),
+    ...(Object.keys(twilioContracts) as TwilioRouteKey[]).map((key) =>
+      documented(key, twilioRouteDocs, twilioContracts[key]),
+    ),
+    ...(Object.keys(webhookContracts) as WebhookRouteKey[]).map((key) =>
+      documented(key, webhookRouteDocs, webhookContracts[key]),
+    ),
+    ...(Object.keys(docsRouteDocs) as RouteKey[]).map((key) => documented(key, docsRouteDocs)),
+  ];
+};
 
 let document: string | undefined;
 
@@ -76,5 +84,6 @@ export const routes: RouteDef[] = [
 /** Request log, then the router; the error mapper turns anything thrown into the Vonage error body. */
 export const handler = middy<ApiEvent, ApiResult>()
   .use(requestLog())
+  .use(cors())
   .use(errorMapper())
   .handler(router(routes));

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'http:error:request-too-large',
   'http:error:unsupported-media-type',
   'http:error:too-many-request',
+  'http:error:not-implemented',
   'paginator-builder:error:invalid-cursor',
   'system:error:missing-token',
   'system:error:invalid-token',
@@ -142,6 +143,12 @@ export const tooBusy = (retryAfterSeconds = 1): DomainError => {
 };
 
 export const requestError = {
+  /** In-app voice (WebRTC legs) needs a media server Parley does not have. */
+  noMedia: () =>
+    new DomainError(
+      'http:error:not-implemented',
+      'In-app voice is not available: this server carries messaging, members and events, no media.',
+    ),
   methodNotAllowed: (detail = 'Request method not supported.') =>
     new DomainError('http:error:method-not-allowed', detail),
   tooLarge: () => new DomainError('http:error:request-too-large', 'The request body is too large.'),

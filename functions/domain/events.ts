@@ -88,19 +88,45 @@ export const EPHEMERAL_TYPES: ReadonlySet<string> = new Set([
   'text:typing:off',
 ]);
 
-/** Receipts about a message: their body names it in `event_id`. */
+/**
+ * What a conversation counts as a message: `message`, and `text`, the text message of the legacy API
+ * (nexmo-client 9.x sends it on `/beta`). Both count towards unread counts and may be deleted.
+ */
+export const MESSAGE_TYPES: ReadonlySet<string> = new Set(['message', 'text']);
+
+/** Receipts about a message: their body names it in `event_id` (`text:*` are the legacy ones). */
 export const RECEIPT_TYPES: ReadonlySet<string> = new Set([
   'message:submitted',
   'message:delivered',
   'message:seen',
   'message:rejected',
   'message:undeliverable',
+  'text:delivered',
+  'text:seen',
+]);
+
+/** Receipts that mark everything up to their message as read by their sender. */
+export const SEEN_TYPES: ReadonlySet<string> = new Set(['message:seen', 'text:seen']);
+
+/**
+ * An event filter group of the Client SDKs: `ChatEvents` (version 3) is what @vonage/client-sdk lists as a
+ * chat history: messages, member changes, deletions and custom events. Receipts and the legacy `text`
+ * events are left out: the SDK cannot decode them inside that list.
+ */
+export const EVENT_GROUPS = new Map<string, { types: string[]; prefixes: string[] }>([
+  [
+    'ChatEvents',
+    {
+      types: ['message', 'member:invited', 'member:joined', 'member:left', 'event:delete'],
+      prefixes: ['custom:'],
+    },
+  ],
 ]);
 
 export const CUSTOM_TYPE = /^custom:[\w\-:]+$/;
 
 /** Vonage: "Only message and custom events can be deleted". */
-export const isDeletable = (type: string): boolean => type === 'message' || CUSTOM_TYPE.test(type);
+export const isDeletable = (type: string): boolean => MESSAGE_TYPES.has(type) || CUSTOM_TYPE.test(type);
 
 export const eventErrors = {
   notJoined: () =>

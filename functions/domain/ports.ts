@@ -21,6 +21,8 @@ export interface EventQuery extends PageQuery {
   startId?: number;
   endId?: number;
   types?: string[];
+  /** With `types`: also events whose type starts with one of these (`custom:`). */
+  typePrefixes?: string[];
   excludeDeleted?: boolean;
 }
 

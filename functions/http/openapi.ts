@@ -25,8 +25,8 @@ export interface RouteDoc {
   errors?: readonly number[];
   /** Served without a token. */
   public?: boolean;
-  /** Whom the route is for: the Vonage API, a telephony provider's webhooks, Twilio Conversations clients, or the application webhooks' admin. */
-  surface?: 'api' | 'voice' | 'twilio' | 'webhooks';
+  /** Whom the route is for: the Vonage API, a telephony provider's webhooks, Twilio Conversations clients, the application webhooks' admin, or the client SDKs' paths. */
+  surface?: 'api' | 'voice' | 'twilio' | 'webhooks' | 'client-sdk';
   /** How the request body is encoded; JSON unless given (Twilio's routes take forms). */
   requestContentType?: string;
   /** The security scheme (of `OpenApiInfo.securitySchemes`) the route takes instead of the bearer JWT. */
@@ -73,6 +73,7 @@ const ERRORS = new Map<number, string>([
   [413, 'The body is larger than 256 KiB (`http:error:request-too-large`).'],
   [415, 'The body is not sent as JSON (`http:error:unsupported-media-type`).'],
   [429, 'The conversation is too busy; retry after `Retry-After` seconds.'],
+  [501, 'Not available on this server (`http:error:not-implemented`).'],
 ]);
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };

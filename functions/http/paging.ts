@@ -10,7 +10,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import { config } from '../config.ts';
 import { requestError } from '../domain/errors.ts';
-import type { PageCursor } from '../domain/ports.ts';
+import type { Page, PageCursor } from '../domain/ports.ts';
+import { json } from './respond.ts';
 import type { ApiEvent } from './types.ts';
 import { integer, picklist, string } from './validate.ts';
 
@@ -121,4 +122,27 @@ export const pageLinks = (
   if (page.next) links.next = { href: linkUrl(base, path, query, encodeCursor(page.next, scope)) };
   if (page.prev) links.prev = { href: linkUrl(base, path, query, encodeCursor(page.prev, scope)) };
   return links;
+};
+
+/** The base of a request's absolute links: PUBLIC_BASE_URL, else the host it came to. */
+export const linkBase = (event: ApiEvent): string => baseUrl(event, config().publicBaseUrl);
+
+/**
+ * A list answered as Vonage does: `page_size`, the items presented under `_embedded[key]` (without a key,
+ * `_embedded` is the bare array, as in the events list), and `_links`.
+ */
+export const listPage = <T>(
+  event: ApiEvent,
+  paging: { pageSize: number; order: 'asc' | 'desc' },
+  page: Page<T>,
+  key: string | undefined,
+  present: (base: string, item: T) => unknown,
+) => {
+  const base = linkBase(event);
+  const items = page.items.map((item) => present(base, item));
+  return json(200, {
+    page_size: paging.pageSize,
+    _embedded: key ? { [key]: items } : items,
+    _links: pageLinks(event, base, page, paging.pageSize, paging.order),
+  });
 };

@@ -12,6 +12,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'http:error:request-too-large': 413,
   'http:error:unsupported-media-type': 415,
   'http:error:too-many-request': 429,
+  'http:error:not-implemented': 501,
   'paginator-builder:error:invalid-cursor': 400,
   'system:error:missing-token': 401,
   'system:error:invalid-token': 401,
@@ -53,6 +54,7 @@ const TITLES = new Map<number, string>([
   [415, 'Unsupported media type.'],
   [429, 'Too Many Requests.'],
   [500, 'Internal Error.'],
+  [501, 'Not Implemented.'],
 ]);
 
 export const statusOf = (code: ErrorCode): number => STATUS_OF_CODE[code];

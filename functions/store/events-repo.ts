@@ -28,7 +28,11 @@ export const listEvents = async (
       values[`:t${i}`] = t;
       return `:t${i}`;
     });
-    filters.push(`#type IN (${placeholders.join(', ')})`);
+    const prefixes = (query.typePrefixes ?? []).map((p, i) => {
+      values[`:p${i}`] = p;
+      return ` OR begins_with(#type, :p${i})`;
+    });
+    filters.push(`(#type IN (${placeholders.join(', ')})${prefixes.join('')})`);
   }
   if (query.excludeDeleted) filters.push('attribute_not_exists(deleted)');
   const page = await queryPage<Record<string, unknown>>({

@@ -53,6 +53,7 @@ export const TWILIO_CODE_OF: Readonly<Record<ErrorCode, TwilioCode>> = {
   'number:error:not-found': NOT_FOUND,
   'application:error:not-found': NOT_FOUND,
   'webhook:error:delivery-not-found': NOT_FOUND,
+  'http:error:not-implemented': [20501, 501],
 };
 
 /** An error only this surface raises, with its own Twilio code (50390, …). */

@@ -225,12 +225,14 @@ describe('Class: ParleyStack', () => {
         APPLICATION_PUBLIC_KEY: TEST_PUBLIC_KEY,
         PUBLIC_BASE_URL: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] },
         MAX_CALL_SECONDS: '7200',
+        CORS_ORIGINS: '*',
       });
     });
 
-    it('give the voice Lambda the same configuration, the sweeper only the table and call limit, the reaper only the table', () => {
+    it('give the voice Lambda the same configuration (but CORS: no browser calls it), the sweeper only the table and call limit, the reaper only the table', () => {
       // Assess
-      expect(environmentOf(app.stack.voiceFunction)).toEqual(environmentOf(app.stack.apiFunction));
+      const { CORS_ORIGINS: _browsersOnly, ...apiEnvironment } = environmentOf(app.stack.apiFunction);
+      expect(environmentOf(app.stack.voiceFunction)).toEqual(apiEnvironment);
       expect(environmentOf(app.stack.sweeperFunction)).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: { Ref: tableId },
@@ -242,9 +244,10 @@ describe('Class: ParleyStack', () => {
       });
     });
 
-    it('give the docs Lambda no table, no application settings and no secrets', () => {
+    it('give the docs Lambda no table, no application settings and no secrets: only the CORS origins', () => {
       // Assess
-      expect(environmentOf(app.stack.docsFunction)).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+      const docsEnvironment = { NODE_OPTIONS: '--enable-source-maps', CORS_ORIGINS: '*' };
+      expect(environmentOf(app.stack.docsFunction)).toEqual(docsEnvironment);
       const configured = testApp({
         vonageSignatureSecretParameter: '/parley/vonage-signature-secret',
         twilioAuthTokenParameter: '/parley/twilio-auth-token',
@@ -253,7 +256,7 @@ describe('Class: ParleyStack', () => {
       expect(
         t.findResources('AWS::Lambda::Function')[functionId(configured, configured.stack.docsFunction)]
           .Properties.Environment.Variables,
-      ).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+      ).toEqual(docsEnvironment);
     });
 
     it('take optional limits, a custom base URL, and secrets only as SSM parameters, only on the voice Lambda', () => {
@@ -493,6 +496,37 @@ describe('Class: ParleyStack', () => {
           Format: Match.stringLikeRegexp('\\$context\\.requestId'),
         },
       });
+    });
+
+    it('answers CORS preflights for any origin by default, and tells the API and docs Lambdas the same', () => {
+      // Assess
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: {
+          AllowOrigins: ['*'],
+          AllowMethods: ['*'],
+          AllowHeaders: ['authorization', 'content-type'],
+          ExposeHeaders: ['retry-after'],
+          MaxAge: 86400,
+        },
+      });
+      expect(environmentOf(app.stack.apiFunction).CORS_ORIGINS).toBe('*');
+      expect(environmentOf(app.stack.docsFunction).CORS_ORIGINS).toBe('*');
+    });
+
+    it('allows only the origins of corsOrigins when it lists them', () => {
+      // Prepare
+      const origins = ['https://app.example.com', 'http://localhost:5173'];
+      const listed = testApp({ corsOrigins: origins });
+      const t = templateOf(listed);
+
+      // Assess
+      t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.objectLike({ AllowOrigins: origins }),
+      });
+      const env =
+        t.findResources('AWS::Lambda::Function')[functionId(listed, listed.stack.apiFunction)].Properties
+          .Environment.Variables;
+      expect(env.CORS_ORIGINS).toBe(origins.join(','));
     });
 
     it('outputs the API URL', () => {

@@ -122,6 +122,22 @@ describe('Function: settingsFromContext', () => {
     );
   });
 
+  it('reads corsOrigins as * or a comma list of origins, and refuses anything else', () => {
+    // Act / Assess
+    const base = { applicationId: 'a', applicationPublicKey: 'k' };
+    expect(settingsFromContext(contextOf(base), noEnv).corsOrigins).toBeUndefined();
+    expect(settingsFromContext(contextOf({ ...base, corsOrigins: '*' }), noEnv).corsOrigins).toEqual(['*']);
+    expect(
+      settingsFromContext(
+        contextOf({ ...base, corsOrigins: 'https://app.example.com, http://localhost:5173' }),
+        noEnv,
+      ).corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(() =>
+      settingsFromContext(contextOf({ ...base, corsOrigins: 'https://app.example.com/path' }), noEnv),
+    ).toThrow('context corsOrigins: "https://app.example.com/path" is not * nor an origin');
+  });
+
   it('refuses a log level Lambda does not know', () => {
     // Act / Assess
     expect(() =>

@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { CompactSign, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
@@ -64,6 +64,34 @@ describe('auth', () => {
   it.each(['RS512', 'PS256'])('refuses %s even when signed with the application key', async (alg) => {
     const token = await new SignJWT(claims()).setProtectedHeader({ alg, typ: 'JWT' }).sign(privateKey);
     await expect401(token, 'system:error:invalid-token');
+  });
+
+  it('refuses an RS256 token whose header asks for what Parley does not do (crit, an unencoded b64 payload)', async () => {
+    const signed = (header: Record<string, unknown>) => {
+      // Signed by hand: jose itself refuses to sign a crit it does not know.
+      const input = `${b64(header)}.${b64(claims())}`;
+      return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+    };
+    // The same signing with a plain header passes: what is refused below is the header alone.
+    expect((await listWith(signed({ alg: 'RS256', typ: 'JWT' }))).status).toBe(200);
+    for (const header of [
+      { alg: 'RS256', crit: ['exp'], exp: 1 },
+      { alg: 'RS256', b64: false, crit: ['b64'] },
+      { alg: 'RS256', b64: true },
+    ]) {
+      await expect401(signed(header), 'system:error:invalid-token');
+    }
+  });
+
+  it('refuses a token with a fourth part, or a part that is not base64url', async () => {
+    const token = await rs256(claims());
+    await expect401(`${token}.x`, 'system:error:invalid-token');
+    const [h, p, s] = token.split('.');
+    await expect401(`${h}.${p}.${s.slice(0, -2)}+/`, 'system:error:invalid-token');
+    await expect401(
+      `${h}.${Buffer.from('not json').toString('base64url')}.${s}`,
+      'system:error:invalid-token',
+    );
   });
 
   it('refuses a token signed with another key', async () => {

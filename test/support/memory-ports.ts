@@ -367,7 +367,10 @@ export const memoryPorts = () => {
           (e) =>
             e.id >= (query.startId ?? 1) &&
             e.id <= (query.endId ?? 9_999_999_999) &&
-            (!query.types || query.types.length === 0 || query.types.includes(e.type)) &&
+            (!query.types ||
+              query.types.length === 0 ||
+              query.types.includes(e.type) ||
+              (query.typePrefixes ?? []).some((p) => e.type.startsWith(p))) &&
             (!query.excludeDeleted || !e.deleted),
         );
         return pageOf(all, (e) => eventSort(e.id), query);

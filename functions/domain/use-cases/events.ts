@@ -4,14 +4,17 @@ import {
   assertEventIdRange,
   type ConversationEvent,
   EPHEMERAL_TYPES,
+  EVENT_GROUPS,
   type EventUser,
   eventDeletedEvent,
   eventErrors,
   eventUserOf,
   isDeletable,
+  MESSAGE_TYPES,
   memberEventUser,
   type NewEvent,
   RECEIPT_TYPES,
+  SEEN_TYPES,
 } from '../events.ts';
 import { type Member, seenUpTo } from '../members.ts';
 import type { Deps, EventDecision, EventQuery, Page } from '../ports.ts';
@@ -99,7 +102,7 @@ const postOnce = async (
   let target: ConversationEvent | undefined;
   if (targetId !== undefined) {
     target = ctx.event;
-    if (target?.type !== 'message') throw eventErrors.notAMessage();
+    if (!MESSAGE_TYPES.has(target?.type as string)) throw eventErrors.notAMessage();
   }
   const decide = (conversation: Conversation): EventDecision => {
     // The head the event commits on may be one this process remembers: it decides existence too.
@@ -111,9 +114,9 @@ const postOnce = async (
     if (target) {
       // The v1 document types a receipt's `event_id` a string; it names the message whatever was sent.
       event.body = { ...input.body, event_id: String(target.id) };
-      if (input.type === 'message:seen' && sender)
+      if (SEEN_TYPES.has(input.type) && sender)
         senderNext = seenUpTo(sender, target.id, target.message_index ?? 0);
-    } else if (input.type === 'message') {
+    } else if (MESSAGE_TYPES.has(input.type)) {
       messageDelta = 1;
       event.message_index = (conversation.message_count ?? 0) + 1;
       // Whoever sends a message has read the conversation up to it.
@@ -163,13 +166,24 @@ export const getEvent = async (
   return ctx.event;
 };
 
-/** `GET …/events`: one page of a conversation's timeline, for a caller who may see the conversation. */
+/**
+ * `GET …/events`: one page of a conversation's timeline, for a caller who may see the conversation. A
+ * filter `group` (`ChatEvents`) keeps the types of that group; with `types` too, the types of both.
+ */
 export const listEvents = (
   deps: Deps,
   actor: Actor,
   conversationId: string,
-  query: EventQuery,
+  { group, ...query }: EventQuery & { group?: string },
 ): Promise<Page<ConversationEvent>> => {
   assertEventIdRange(query.startId, query.endId);
+  const g = group === undefined ? undefined : EVENT_GROUPS.get(group);
+  if (g) {
+    const inGroup = (t: string) => g.types.includes(t) || g.prefixes.some((p) => t.startsWith(p));
+    const types = query.types?.length ? query.types.filter(inGroup) : g.types;
+    // Asked for types the group has none of: an empty page (`types: []` would filter nothing).
+    if (types.length === 0) return listWithin(deps, actor, conversationId, async () => ({ items: [] }));
+    query = { ...query, types, typePrefixes: query.types?.length ? [] : g.prefixes };
+  }
   return listWithin(deps, actor, conversationId, () => deps.ports.events.list(conversationId, query));
 };

@@ -377,4 +377,43 @@ describe('Function: getEvent / listEvents', () => {
       'event:error:not-found',
     ]);
   });
+
+  it('keeps the ChatEvents group to messages, member changes, deletions and custom events', async () => {
+    // Prepare: legacy texts, receipts of both kinds, a custom event.
+    const { mem, deps, conversation, carols } = world();
+    mem.seedEvent(conversation.id, { type: 'text', from: carols.id, body: { text: 'old' } });
+    mem.seedEvent(conversation.id, { type: 'text:seen', from: carols.id, body: { event_id: 4 } });
+    mem.seedEvent(conversation.id, { type: 'message:delivered', from: carols.id, body: { event_id: 1 } });
+    mem.seedEvent(conversation.id, { type: 'custom:wave', from: carols.id, body: {} });
+    mem.seedEvent(conversation.id, { type: 'event:delete', from: carols.id, body: { event_id: '1' } });
+    const page = { order: 'asc' as const, pageSize: 100 };
+
+    // Act
+    const chat = await listEvents(deps, as('bob'), conversation.id, { ...page, group: 'ChatEvents' });
+    const narrowed = await listEvents(deps, as('bob'), conversation.id, {
+      ...page,
+      group: 'ChatEvents',
+      types: ['text', 'custom:wave'],
+    });
+    const none = await listEvents(deps, as('bob'), conversation.id, {
+      ...page,
+      group: 'ChatEvents',
+      types: ['text:seen'],
+    });
+    const hidden = await codeOf(
+      listEvents(deps, as('frank'), conversation.id, { ...page, group: 'ChatEvents' }),
+    );
+
+    // Assess
+    expect(chat.items.map((e) => e.type)).toEqual([
+      'message',
+      'message',
+      'member:joined',
+      'custom:wave',
+      'event:delete',
+    ]);
+    expect(narrowed.items.map((e) => e.type)).toEqual(['custom:wave']);
+    expect(none.items).toEqual([]);
+    expect(hidden).toBe('conversation:error:not-found');
+  });
 });
