@@ -173,10 +173,13 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
       : undefined;
   let userKey: Key | undefined;
   let userPointerKey: Key | undefined;
+  let userMemberKey: Key | undefined;
   if (request.userId !== undefined) {
     if (ID_PATTERN.user.test(request.userId)) {
       userKey = keys.user(request.userId);
       userPointerKey = keys.memberOfUser(cid, request.userId);
+      const cached = memberIds.get(callerKey(cid, request.userId));
+      if (cached) userMemberKey = keys.member(cid, cached);
     }
   } else if (request.userName !== undefined) userKey = keys.userName(request.userName);
   const eventKey =
@@ -190,6 +193,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
     memberKey,
     userKey,
     userPointerKey,
+    userMemberKey,
     eventKey,
   ])
     if (k) wanted.push(k);
@@ -241,11 +245,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const user = get(userKey);
   if (user) ctx.user = dataOf<User>(user);
   const userPointer = get(userPointerKey);
-  // Only its state is asked (a user with a live member here cannot be added again).
-  if (userPointer) {
-    rememberPointer(userPointer);
-    ctx.userMember = fromMemberItem(userPointer);
-  }
+  if (userPointer) ctx.userMember = await memberOf(userPointer, ctx, found);
   const event = get(eventKey);
   if (event) ctx.event = dataOf<ConversationEvent>(event);
   return ctx;
