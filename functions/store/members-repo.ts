@@ -7,7 +7,7 @@ import type { MemberStore, MembershipQuery, Page, PageCursor } from '../domain/p
 import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { batchGetItems } from './batch-get.ts';
-import { db, tableName } from './client.ts';
+import { tableName } from './client.ts';
 import { withReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
 import { conversationPartition, type Key, keys } from './keys.ts';
