@@ -82,7 +82,7 @@ describe('cdk-nag acknowledgements', () => {
     // Assess
     const functions = stack.node.findAll().filter((c) => c instanceof ParleyFunction).length;
     expect(acknowledgements.map((a) => a.id).sort()).toEqual([
-      ...Array(12).fill('AwsSolutions-APIG4'),
+      ...Array(16).fill('AwsSolutions-APIG4'),
       // X-Ray on `*` and the pinned runtime, once per function
       ...Array(functions).fill('AwsSolutions-IAM5[Resource::*]'),
       ...Array(functions).fill('AwsSolutions-L1'),
