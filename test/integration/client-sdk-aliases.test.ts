@@ -505,7 +505,7 @@ describe('sessions, leaving, in-app voice', () => {
     expect(member.body.state).toBe('LEFT');
   });
 
-  it('answers in-app voice with 501 in Vonage shape and writes nothing', async () => {
+  it('answers in-app voice with 400 http:error:not-implemented in Vonage shape and writes nothing', async () => {
     const before = (await v1Events()).length;
     const rtc = await as(alice, 'POST', `/beta/conversations/${cid}/rtc`, {
       from: aliceMember,
@@ -519,8 +519,8 @@ describe('sessions, leaving, in-app voice', () => {
       { body: { offer: { type: 'offer', sdp: 'v=0' } } },
       'bearer',
     );
-    expectVonageError(rtc, 501, 'http:error:not-implemented');
-    expectVonageError(leg, 501, 'http:error:not-implemented');
+    expectVonageError(rtc, 400, 'http:error:not-implemented');
+    expectVonageError(leg, 400, 'http:error:not-implemented');
     expect((await v1Events()).length).toBe(before);
   });
 });
