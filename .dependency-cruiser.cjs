@@ -1,15 +1,17 @@
 /**
  * Parley's layer rules, checked by `npm test` (`depcruise functions cli infra`):
  *
- *   surfaces (functions/api, functions/voice,  ─►  functions/parley.ts, functions/parley-voice.ts,
- *             functions/twilio)                    functions/parley-twilio.ts (use-cases bound to
- *                                                  ports: REST, calls, and Twilio Conversations)
+ *   surfaces (functions/api, functions/voice,  ─►  functions/parley.ts, functions/parley-calls.ts,
+ *             functions/twilio)                    functions/parley-voice.ts, functions/parley-twilio.ts
+ *                                                  (use-cases bound to ports: REST, number routes and
+ *                                                  legs, calls, and Twilio Conversations)
  *   functions/docs (the OpenAPI document)       ─►  the surfaces' route contracts and docs, never the wiring
  *   surfaces, functions/http                   ─►  functions/domain
  *   functions/domain                           ─►  nothing but itself (no store, no HTTP, no AWS SDK)
  *   functions/store                            ─►  functions/domain (it implements the ports)
  *
- * Only the composition roots (functions/parley.ts, functions/parley-voice.ts, functions/parley-twilio.ts),
+ * Only the composition roots (functions/parley.ts, functions/parley-calls.ts, functions/parley-voice.ts,
+ * functions/parley-twilio.ts),
  * the stream consumers (the reaper, which clears storage leftovers, and the fan-out's entry, which reads
  * new events off the stream) and the infra/tests may import the store. Each Lambda loads one
  * root, so it bundles only its own use-cases. No cycles anywhere.
@@ -58,6 +60,7 @@ module.exports = {
         path: [
           '^functions/(api|voice|http|fanout|socket|twilio|webhooks|outbound)/',
           '^functions/parley\\.ts$',
+          '^functions/parley-calls\\.ts$',
           '^functions/parley-voice\\.ts$',
           '^functions/parley-socket\\.ts$',
           '^functions/parley-twilio\\.ts$',
@@ -70,12 +73,13 @@ module.exports = {
       name: 'only-the-wiring-and-the-stream-consumers-import-the-store',
       severity: 'error',
       comment:
-        'functions/parley.ts, functions/parley-voice.ts and functions/parley-socket.ts bind the use-cases to the store; the reaper clears storage leftovers; the fan-out handler decodes stream records.',
+        'functions/parley.ts, functions/parley-calls.ts, functions/parley-voice.ts and functions/parley-socket.ts bind the use-cases to the store; the reaper clears storage leftovers; the fan-out handler decodes stream records.',
       from: {
         path: '^functions/',
         pathNot: [
           '^functions/store/',
           '^functions/parley\\.ts$',
+          '^functions/parley-calls\\.ts$',
           '^functions/parley-voice\\.ts$',
           '^functions/parley-socket\\.ts$',
           '^functions/parley-twilio\\.ts$',
@@ -95,12 +99,20 @@ module.exports = {
       to: { path: '^functions/parley-(voice|twilio)\\.ts$', reachable: true },
     },
     {
+      name: 'the-api-lambda-carries-no-numbers-or-legs',
+      severity: 'error',
+      comment:
+        "Number routes and legs are the calls Lambda's (functions/api/calls-router.ts): functions/parley-calls.ts would bring their use-cases and repositories back into the API Lambda's bundle.",
+      from: { path: '^functions/api/router\\.ts$' },
+      to: { path: '^functions/parley-calls\\.ts$', reachable: true },
+    },
+    {
       name: 'voice-loads-the-call-root-only',
       severity: 'error',
       comment:
         'The voice Lambdas bind the call use-cases (functions/parley-voice.ts); functions/parley.ts would bring every REST use-case into their bundles.',
       from: { path: '^functions/voice/' },
-      to: { path: '^functions/parley(-twilio)?\\.ts$', reachable: true },
+      to: { path: '^functions/parley(-twilio|-calls)?\\.ts$', reachable: true },
     },
     {
       name: 'twilio-loads-its-root-only',
@@ -108,7 +120,7 @@ module.exports = {
       comment:
         'The Twilio Lambda binds its use-cases through functions/parley-twilio.ts; the other roots would bring the Vonage routes or the call store into its bundle.',
       from: { path: '^functions/twilio/' },
-      to: { path: '^functions/parley(-voice)?\\.ts$', reachable: true },
+      to: { path: '^functions/parley(-voice|-calls)?\\.ts$', reachable: true },
     },
     {
       name: 'only-webhook-lambdas-load-the-webhook-root',
@@ -123,7 +135,9 @@ module.exports = {
       severity: 'error',
       comment: 'The shared HTTP middlewares know the domain errors, not the wiring or a surface.',
       from: { path: '^functions/http/' },
-      to: { path: ['^functions/(api|voice|twilio|docs)/', '^functions/parley(-voice|-twilio)?\\.ts$'] },
+      to: {
+        path: ['^functions/(api|voice|twilio|docs)/', '^functions/parley(-voice|-twilio|-calls)?\\.ts$'],
+      },
     },
     {
       name: 'docs-never-load-the-wiring',
@@ -131,14 +145,14 @@ module.exports = {
       comment:
         'The docs Lambda reads route contracts and docs only: the wiring would pull the store and the AWS SDK into its bundle.',
       from: { path: '^functions/docs/' },
-      to: { path: '^functions/parley(-voice|-twilio)?\\.ts$', reachable: true },
+      to: { path: '^functions/parley(-voice|-twilio|-calls)?\\.ts$', reachable: true },
     },
     {
       name: 'cli-is-a-client',
       severity: 'error',
       comment: 'The CLI talks to the public API; it shares request schemas and errors, never the store.',
       from: { path: '^cli/' },
-      to: { path: ['^functions/store/', '^functions/parley(-voice|-twilio)?\\.ts$'] },
+      to: { path: ['^functions/store/', '^functions/parley(-voice|-twilio|-calls)?\\.ts$'] },
     },
   ],
   options: {

@@ -3,27 +3,19 @@
  * Like functions/parley.ts, one of the few modules that know both the domain and the store.
  */
 import { config } from './config.ts';
-import type { CallStore } from './domain/calls.ts';
 import type { SessionDeps } from './domain/use-cases/sessions.ts';
 import * as sessions from './domain/use-cases/sessions.ts';
 import { managementGateway } from './socket/gateway.ts';
 import { connectionStore } from './store/connections-repo.ts';
 import { restPorts } from './store/ports.ts';
-import { depsOver } from './wiring.ts';
+import { depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 
-const noCalls = async (): Promise<never> => {
-  throw new Error('the socket Lambda records no calls');
-};
-const noCallStore: CallStore = {
-  findRouteAndLeg: noCalls,
-  getLeg: noCalls,
-  createCall: noCalls,
-  loadCall: noCalls,
-  commitLegChange: noCalls,
-  openLegsStartedBefore: noCalls,
-};
-
-const base = depsOver({ ...restPorts, calls: noCallStore });
+const base = depsOver({
+  ...restPorts,
+  calls: noCallStore('the socket Lambda'),
+  legs: noLegPorts('the socket Lambda'),
+  numbers: noNumberPorts('the socket Lambda'),
+});
 const gateway = managementGateway();
 
 const deps = (): SessionDeps => ({

@@ -4,7 +4,6 @@
  * (participants by name or binding, unique-name lookups, message edits) over the extension ports. The
  * third composition root, so that the API Lambda carries none of the extras.
  */
-import type { CallStore } from './domain/calls.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as edits from './domain/use-cases/edits.ts';
 import * as events from './domain/use-cases/events.ts';
@@ -13,22 +12,15 @@ import * as participants from './domain/use-cases/participants.ts';
 import * as users from './domain/use-cases/users.ts';
 import { extensionPorts } from './store/extensions-repo.ts';
 import { restPorts } from './store/ports.ts';
-import { bind, depsOver } from './wiring.ts';
+import { bind, depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 
-const callsNotWired = async (): Promise<never> => {
-  throw new Error('the call store is not wired into the Twilio surface: calls are functions/parley-voice.ts');
-};
-
-const noCallStore: CallStore = {
-  findRouteAndLeg: callsNotWired,
-  getLeg: callsNotWired,
-  createCall: callsNotWired,
-  loadCall: callsNotWired,
-  commitLegChange: callsNotWired,
-  openLegsStartedBefore: callsNotWired,
-};
-
-const deps = depsOver({ ...restPorts, extensions: extensionPorts, calls: noCallStore });
+const deps = depsOver({
+  ...restPorts,
+  extensions: extensionPorts,
+  calls: noCallStore('the Twilio surface'),
+  legs: noLegPorts('the Twilio surface'),
+  numbers: noNumberPorts('the Twilio surface'),
+});
 
 export const parleyTwilio = {
   conversations: {

@@ -1,40 +1,33 @@
 /**
- * The use-cases of the REST API bound to their ports: what the API Lambda calls. This module and
- * functions/parley-voice.ts (the call use-cases of the voice Lambdas) are the only ones that know both the
- * domain and the store; surfaces import them and never the store (the layer rules in
+ * The use-cases of the REST API bound to their ports: what the API Lambda calls. This module,
+ * functions/parley-calls.ts (number routes and legs, the calls Lambda's) and functions/parley-voice.ts (the
+ * call use-cases of the voice Lambdas) are among the composition roots, the only modules that know both
+ * the domain and the store; surfaces import them and never the store (the layer rules in
  * `.dependency-cruiser.cjs` hold them to that).
  */
 import { invokeLater } from './aws/invoke.ts';
 import { config } from './config.ts';
-import type { CallStore } from './domain/calls.ts';
 import type { IdempotentRequest, Receipt } from './domain/idempotency.ts';
 import type { Actor } from './domain/timeline-context.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as events from './domain/use-cases/events.ts';
 import { idempotently } from './domain/use-cases/idempotency.ts';
-import * as legs from './domain/use-cases/legs.ts';
 import * as members from './domain/use-cases/members.ts';
-import * as numbers from './domain/use-cases/numbers.ts';
 import * as users from './domain/use-cases/users.ts';
 import { log } from './http/log.ts';
 import { restPorts } from './store/ports.ts';
-import { bind, depsOver } from './wiring.ts';
+import { bind, depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 
-const callsNotWired = async (): Promise<never> => {
-  throw new Error('the call store is not wired into the REST API: calls are functions/parley-voice.ts');
-};
-
-/** No REST use-case records a call, so the API Lambda carries no call store (nor the rules behind it). */
-const noCallStore: CallStore = {
-  findRouteAndLeg: callsNotWired,
-  getLeg: callsNotWired,
-  createCall: callsNotWired,
-  loadCall: callsNotWired,
-  commitLegChange: callsNotWired,
-  openLegsStartedBefore: callsNotWired,
-};
-
-const deps = depsOver({ ...restPorts, calls: noCallStore });
+/**
+ * No REST use-case of the API Lambda records a call, reads a leg or keeps a number route (those are
+ * functions/parley-calls.ts, the calls Lambda's), so its bundle carries none of their stores.
+ */
+const deps = depsOver({
+  ...restPorts,
+  calls: noCallStore('the REST API'),
+  legs: noLegPorts('the API Lambda'),
+  numbers: noNumberPorts('the API Lambda'),
+});
 
 const post = bind(events.postEvent, deps);
 
@@ -90,12 +83,5 @@ export const parley = {
     update: bind(users.updateUser, deps),
     remove: bind(users.deleteUser, deps),
     conversations: bind(users.listUserConversations, deps),
-  },
-  legs: { get: bind(legs.getLeg, deps), list: bind(legs.listLegs, deps) },
-  numbers: {
-    put: bind(numbers.putNumberRoute, deps),
-    get: bind(numbers.getNumberRoute, deps),
-    remove: bind(numbers.deleteNumberRoute, deps),
-    list: bind(numbers.listNumberRoutes, deps),
   },
 };

@@ -26,6 +26,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { CALLS_ROUTES } from '../functions/api/calls-paths.ts';
 import { CLIENT_PREFIXES } from '../functions/api/client-paths.ts';
 import { TABLE } from '../functions/store/table.ts';
 import { bindTable, ParleyFunction, REAPER_TABLE_ACTIONS } from './parley-function.ts';
@@ -81,6 +82,8 @@ export class ParleyStack extends Stack {
   readonly apiFunction: ParleyFunction;
   /** The paths older than /v1 that the Vonage Client SDKs and the 2017 API call. */
   readonly clientFunction: ParleyFunction;
+  /** The voice side's REST endpoints: number routes and legs. */
+  readonly callsFunction: ParleyFunction;
   readonly docsFunction: ParleyFunction;
   readonly voiceFunction: ParleyFunction;
   readonly twilioFunction: ParleyFunction;
@@ -206,6 +209,19 @@ export class ParleyStack extends Stack {
     });
     bindTable(this.clientFunction, this.table);
 
+    this.callsFunction = new ParleyFunction(this, 'Calls', {
+      ...common,
+      entry: 'functions/api/calls-router.ts',
+      description: 'Parley number routes and legs (/v1/numbers, /v1/legs, /v1/conversations/{id}/legs)',
+      environment: {
+        ...applicationEnvironment,
+        ...corsEnvironment,
+        MAX_CALL_SECONDS: maxCallSeconds,
+        CURSOR_SECRET: cursorSecret,
+      },
+    });
+    bindTable(this.callsFunction, this.table);
+
     // The document is built from the route tables' schemas alone: no table, no settings, no secrets.
     this.docsFunction = new ParleyFunction(this, 'Docs', {
       ...common,
@@ -329,7 +345,12 @@ export class ParleyStack extends Stack {
 
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
     const clientIntegration = new HttpLambdaIntegration('ClientIntegration', this.clientFunction.function);
+    const callsIntegration = new HttpLambdaIntegration('CallsIntegration', this.callsFunction.function);
     const routes = [
+      // Number routes and legs: specific routes, which HTTP API prefers to `ANY /{proxy+}`, to the calls Lambda.
+      ...CALLS_ROUTES.flatMap(({ method, path }) =>
+        this.httpApi.addRoutes({ path, methods: [HttpMethod[method]], integration: callsIntegration }),
+      ),
       // The client SDKs' paths: one catch-all per prefix (`/v0.1/{proxy+}` …) to the client Lambda.
       ...CLIENT_PREFIXES.flatMap((prefix) =>
         this.httpApi.addRoutes({
@@ -377,7 +398,7 @@ export class ParleyStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public at the gateway by design: the API Lambda verifies the RS256 application JWT in its middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
+          'Public at the gateway by design: the API, client and calls Lambdas verify the RS256 application JWT in their middleware (the same code as the dev server), the voice Lambda verifies the provider webhook signature, the Twilio Lambda checks the Twilio account credentials (HTTP basic), the webhook admin Lambda verifies an admin JWT or the API key and secret, and the OpenAPI document is public.',
       });
 
     new Rule(this, 'SweepSchedule', {

@@ -49,12 +49,15 @@ export const REPLIES: Record<Exclude<AliasReply, 'empty'>, (body: Json) => Json>
   }),
 };
 
+/** Deeper than any body an endpoint accepts: what lies below is left as sent, for validation to refuse. */
+const NULLS_DEPTH = 20;
+
 /** A JSON value without its `null`s (the SDKs send `null` for what they leave unset). */
-const withoutNulls = (value: Json): Json => {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (typeof value !== 'object' || value === null) return value;
+const withoutNulls = (value: Json, depth = 0): Json => {
+  if (depth > NULLS_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, depth + 1));
   const out: Json = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v, depth + 1);
   return out;
 };
 
@@ -71,14 +74,15 @@ export const aliasBody = (sent: Json, request?: AliasRequest): Json => {
 };
 
 const rewrite = (event: ApiEvent, request?: AliasRequest): void => {
-  let sent: Json;
+  let body: string;
   try {
     const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-    sent = raw?.trim() ? JSON.parse(raw) : {};
+    body = JSON.stringify(aliasBody(raw?.trim() ? JSON.parse(raw) : {}, request));
   } catch {
+    // Not JSON, or too deep to write out again: the endpoint gets it as it came, and refuses it.
     return;
   }
-  event.body = JSON.stringify(aliasBody(sent, request));
+  event.body = body;
   event.isBase64Encoded = false;
   if (request) event.headers = { ...event.headers, 'content-type': 'application/json' };
 };

@@ -7,10 +7,15 @@ import type { RouteHandler } from '../http/route.ts';
 import type { RouteDef, RouteKey } from '../http/router.ts';
 import { aliasOf } from './alias.ts';
 import { aliases } from './aliases.ts';
+import { callsHandlers } from './calls-routes.ts';
 import type { ApiRouteKey } from './contracts.ts';
 import * as events from './events.ts';
 import * as legacy from './legacy.ts';
 import { routesOf, type V1RouteKey, v1Handlers } from './routes.ts';
+
+/** Every `/v1` endpoint's handler, the calls Lambda's included: what the aliases run. */
+const allV1Handlers: Record<V1RouteKey, RouteHandler> = { ...v1Handlers, ...callsHandlers };
+
 import * as sessions from './sessions.ts';
 
 /** The endpoints of `contracts.ts` that are not `/v1`: the 2017 views and the client SDKs' own calls. */
@@ -34,7 +39,7 @@ export const clientRoutes: RouteDef[] = [
     Object.fromEntries(
       Object.entries(aliases).map(([key, a]) => [
         key as RouteKey,
-        aliasOf(v1Handlers[a.of as V1RouteKey], a.reply, a.request),
+        aliasOf(allV1Handlers[a.of as V1RouteKey], a.reply, a.request),
       ]),
     ),
   ),

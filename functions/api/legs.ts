@@ -2,18 +2,18 @@
 import { linkBase as base, listPage, pageRequest } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 import { route } from '../http/route.ts';
-import { parley } from '../parley.ts';
+import { parleyCalls } from '../parley-calls.ts';
 import { actorOf } from './actor.ts';
 import { presentLeg } from './present-voice.ts';
 import { listLegsQuery } from './schemas.ts';
 
 export const get = route({}, async ({ event, params }) => {
-  const leg = await parley.legs.get(actorOf(event), params.leg_id);
+  const leg = await parleyCalls.legs.get(actorOf(event), params.leg_id);
   return json(200, presentLeg(base(event), leg));
 });
 
 export const listOfConversation = route({ query: listLegsQuery }, async ({ event, params, query }) => {
   const paging = pageRequest(event, query);
-  const page = await parley.legs.list(actorOf(event), params.conversation_id, paging);
+  const page = await parleyCalls.legs.list(actorOf(event), params.conversation_id, paging);
   return listPage(event, paging, page, 'legs', presentLeg);
 });

@@ -179,15 +179,16 @@ export const apiRouteDocs: RouteDocs<ApiRouteKey> = {
     surface: 'client-sdk',
   },
   'POST /beta/conversations/{conversation_id}/rtc': {
-    summary: 'In-app voice (nexmo-client 9.x): not available, answered 501',
+    summary: 'In-app voice (nexmo-client 9.x): not available, answered 400 `http:error:not-implemented`',
     response: created('Never: in-app voice needs a media server.', eventResponse),
-    errors: [501],
+    errors: [400],
     surface: 'client-sdk',
   },
   'POST /v0.3/legs': {
-    summary: 'In-app voice (@vonage/client-sdk 2.x): not available, answered 501',
+    summary:
+      'In-app voice (@vonage/client-sdk 2.x): not available, answered 400 `http:error:not-implemented`',
     response: created('Never: in-app voice needs a media server.', legResponse),
-    errors: [501],
+    errors: [400],
     surface: 'client-sdk',
   },
 };

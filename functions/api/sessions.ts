@@ -19,7 +19,7 @@ export const ofUser = route({ query: pageQuery }, async ({ event, params, query 
   return listPage(event, pageRequest(event, query), { items: [] }, 'sessions', () => ({}));
 });
 
-/** In-app voice (`POST /beta/conversations/{id}/rtc`, `POST /v0.3/legs`): 501, nothing written. */
+/** In-app voice (`POST /beta/conversations/{id}/rtc`, `POST /v0.3/legs`): 400 http:error:not-implemented, nothing written. */
 export const noMedia = route({}, async () => {
   throw requestError.noMedia();
 });

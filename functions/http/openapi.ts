@@ -74,7 +74,6 @@ const ERRORS = new Map<number, string>([
   [415, 'The body is not sent as JSON (`http:error:unsupported-media-type`).'],
   [422, 'The Idempotency-Key was used with another request (`http:error:idempotency-key-reused`).'],
   [429, 'The conversation is too busy; retry after `Retry-After` seconds.'],
-  [501, 'Not available on this server (`http:error:not-implemented`).'],
 ]);
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };

@@ -12,7 +12,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   'http:error:request-too-large': 413,
   'http:error:unsupported-media-type': 415,
   'http:error:too-many-request': 429,
-  'http:error:not-implemented': 501,
+  'http:error:not-implemented': 400,
   'http:error:idempotency-key-reused': 422,
   'paginator-builder:error:invalid-cursor': 400,
   'system:error:missing-token': 401,
@@ -57,7 +57,6 @@ const TITLES = new Map<number, string>([
   [422, 'Unprocessable content.'],
   [429, 'Too Many Requests.'],
   [500, 'Internal Error.'],
-  [501, 'Not Implemented.'],
   [503, 'Service Unavailable.'],
 ]);
 

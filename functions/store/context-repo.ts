@@ -1,39 +1,46 @@
 /**
  * Reads what a member or event request needs in one BatchGet: the conversation, the caller's user (its
- * name item is a full copy) and current member, a member, a user, an event. The caller's member is keyed
- * by user id, which a token does not carry: a per-process cache of name → id lets the first batch include
- * it; the name item read in the same batch confirms the id, and only a miss costs a second read (none when
- * the member named in the path is the caller's own live member: a user has at most one).
+ * name item is a full copy) and current member, a member, a user, an event. The caller's member is found
+ * through its user's entry in the conversation (keyed by user id, which a token does not carry) and read
+ * from its own item, the one that holds its read state. A per-process cache of name → user id and of
+ * (conversation, user) → member id lets the first batch include both; the name item and the entry read in
+ * the same batch confirm them, and only a miss costs another read (none when the member named in the path
+ * is the caller's own live member: a user has at most one).
  *
  * A request that will only append (`reuse`) may instead be answered from memory, without a read: the
  * conversation's cached head and what the last read said about the caller (user, name item version, its
- * JOINED member). That is safe only because the write re-checks every such fact in its own transaction:
- * `callerCheckItem` (the name still names that user, unchanged), the member's JOINED condition, and the
- * head's `sequence_number`; any failure drops the cached caller and the request is decided again on a read.
+ * JOINED member). That is safe only because the write re-checks every such fact in its own transaction, on
+ * the items it writes anyway: the head's `sequence_number`, and the sender's member item, which must still
+ * be JOINED and still know its user at the version the caller was read at (`callerGuard`; a user's update,
+ * rename or delete moves that version on its live members). Any failure drops the cached caller and the
+ * request is decided again on a read.
  */
 
 import type { ConversationEvent } from '../domain/events.ts';
 import { ID_PATTERN } from '../domain/ids.ts';
 import type { ContextRequest, StoredMember, TimelineContext } from '../domain/timeline-context.ts';
 import type { User } from '../domain/users.ts';
-import { batchGetItems } from './batch-get.ts';
-import { tableName } from './client.ts';
+import { batchGetItems, type Found } from './batch-get.ts';
 import { cachedHead, headOfItem, rememberHead } from './heads.ts';
 import { conversationOf, dataOf } from './item.ts';
 import { type Key, keys } from './keys.ts';
-import { fromMemberItem } from './members-repo.ts';
-import type { TransactItem } from './transact.ts';
+import { fromMemberItem, memberKeyOf, type UserGuard } from './members-repo.ts';
 
 const CACHE_LIMIT = 5000;
+
+/** Sets `key` in a cache as its newest entry, forgetting the oldest one past `CACHE_LIMIT`. */
+const keep = <V>(cache: Map<string, V>, key: string, value: V): void => {
+  cache.delete(key);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+};
+
 const userIds = new Map<string, string>();
 
 /** The id this process last saw for a user name: unconfirmed, so a reader confirms it in its own batch. */
 export const cachedUserIdOf = (name: string): string | undefined => userIds.get(name);
 
-export const remember = (name: string, id: string): void => {
-  if (userIds.size >= CACHE_LIMIT) userIds.delete(userIds.keys().next().value as string);
-  userIds.set(name, id);
-};
+export const remember = (name: string, id: string): void => keep(userIds, name, id);
 
 /** What the last read said about a caller in a conversation, while its member there is JOINED. */
 interface CallerFacts {
@@ -48,34 +55,46 @@ interface CallerFacts {
 const callers = new Map<string, CallerFacts>();
 const callerKey = (conversationId: string, name: string) => `${conversationId}\u0000${name}`;
 
-const rememberCaller = (conversationId: string, name: string, facts: CallerFacts): void => {
-  const key = callerKey(conversationId, name);
-  callers.delete(key);
-  if (callers.size >= CACHE_LIMIT) callers.delete(callers.keys().next().value as string);
-  callers.set(key, facts);
-};
+const rememberCaller = (conversationId: string, name: string, facts: CallerFacts): void =>
+  keep(callers, callerKey(conversationId, name), facts);
 
-/** Contexts answered from memory, with the caller facts their write must re-check. */
-const fromMemory = new WeakMap<
-  TimelineContext,
-  { conversationId: string; name: string; facts: CallerFacts }
->();
+/** The user guard of each context's caller member (`callerGuard`). */
+const guards = new WeakMap<TimelineContext, UserGuard & { memberId: string }>();
 
 /**
- * The transaction item that re-checks a context answered from memory: the token's name still names the
- * same user, unchanged since it was read. Undefined for a context that was read.
+ * What a write by `sender` re-checks of the caller on the sender's member item: that its user is still at
+ * the version the context took it at. Undefined when the sender is not the caller's member.
  */
-export const callerCheckItem = (ctx: TimelineContext): TransactItem | undefined => {
-  const remembered = fromMemory.get(ctx);
-  if (!remembered) return undefined;
-  return {
-    ConditionCheck: {
-      TableName: tableName(),
-      Key: keys.userName(remembered.name),
-      ConditionExpression: 'id = :id AND updatedAt = :version',
-      ExpressionAttributeValues: { ':id': remembered.facts.user.id, ':version': remembered.facts.version },
-    },
-  };
+export const callerGuard = (ctx: TimelineContext, sender?: StoredMember): UserGuard | undefined => {
+  const guard = guards.get(ctx);
+  return guard && sender?.id === guard.memberId ? guard : undefined;
+};
+
+/** The member id a user's entry in a conversation last named: unconfirmed, like `userIds`. */
+const memberIds = new Map<string, string>();
+
+const rememberPointer = (pointer: Record<string, unknown>): void =>
+  keep(
+    memberIds,
+    callerKey(String(pointer.conversation_id), String(pointer.user_id)),
+    String(pointer.member_id),
+  );
+
+/**
+ * The member a user's entry points at, from its own item (the read state is there alone): from `found` when
+ * the batch read it, from the context when it is the member named in the path, else one more read.
+ */
+const memberOf = async (
+  pointer: Record<string, unknown>,
+  ctx: TimelineContext,
+  found?: Found,
+): Promise<StoredMember> => {
+  rememberPointer(pointer);
+  if (ctx.member && ctx.member.id === pointer.member_id) return ctx.member;
+  const key = memberKeyOf(pointer);
+  const item = found?.get(key) ?? (await batchGetItems([key])).get(key);
+  // Both are written in one transaction; only a conversation being deleted may have lost the member item.
+  return fromMemberItem(item ?? pointer);
 };
 
 /** After a write: the caller's member as it now is (JOINED), or forget it (its write failed a condition). */
@@ -83,7 +102,7 @@ export const updateCaller = (ctx: TimelineContext, member?: StoredMember): void 
   const name = ctx.callerUser?.name;
   const id = ctx.conversation?.id;
   if (!name || !id) return;
-  const key = callerKey(id, fromMemory.get(ctx)?.name ?? name);
+  const key = callerKey(id, name);
   const known = callers.get(key);
   if (member?.state !== 'JOINED') {
     callers.delete(key);
@@ -101,20 +120,21 @@ export const forgetCallerMember = (memberId: string): void => {
   for (const [key, facts] of callers) if (facts.member.id === memberId) callers.delete(key);
 };
 
+/** What this process remembers of a request's caller, for a request that names no other user. */
+const factsOf = (request: ContextRequest): CallerFacts | undefined =>
+  request.callerName === undefined || request.userId !== undefined || request.userName !== undefined
+    ? undefined
+    : callers.get(callerKey(request.conversationId, request.callerName));
+
 /** The caller facts a read may use instead of reading the caller's user and member (`recentCaller`). */
 const recentFacts = (request: ContextRequest): CallerFacts | undefined => {
-  const { callerName, recentCaller } = request;
-  if (callerName === undefined || recentCaller === undefined) return undefined;
-  if (request.userId !== undefined || request.userName !== undefined) return undefined;
-  const facts = callers.get(callerKey(request.conversationId, callerName));
-  return facts && Date.now() - facts.confirmedAt <= recentCaller ? facts : undefined;
+  const facts = request.recentCaller === undefined ? undefined : factsOf(request);
+  return facts && Date.now() - facts.confirmedAt <= (request.recentCaller ?? 0) ? facts : undefined;
 };
 
 const answerFromMemory = (request: ContextRequest): TimelineContext | undefined => {
-  const { conversationId, callerName } = request;
-  if (callerName === undefined || request.userId !== undefined || request.userName !== undefined) return;
-  if (request.eventId !== undefined) return;
-  const facts = callers.get(callerKey(conversationId, callerName));
+  const { conversationId } = request;
+  const facts = request.eventId === undefined ? factsOf(request) : undefined;
   if (!facts || (request.memberId !== undefined && request.memberId !== facts.member.id)) return;
   const head = cachedHead(conversationId);
   // Memory only ever lets a write through (and the write re-checks); a refusal comes from a read.
@@ -125,7 +145,7 @@ const answerFromMemory = (request: ContextRequest): TimelineContext | undefined 
     callerMember: facts.member,
     ...(request.memberId !== undefined ? { member: facts.member } : {}),
   };
-  fromMemory.set(ctx, { conversationId, name: callerName, facts });
+  guards.set(ctx, { version: facts.version, memberId: facts.member.id });
   return ctx;
 };
 
@@ -144,27 +164,42 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const callerName = recent ? undefined : request.callerName;
   const callerNameKey = callerName !== undefined ? keys.userName(callerName) : undefined;
   const cachedCallerId = callerName !== undefined ? userIds.get(callerName) : undefined;
-  let callerPointerKey = cachedCallerId ? keys.memberOfUser(cid, cachedCallerId) : undefined;
+  const callerPointerKey = cachedCallerId ? keys.memberOfUser(cid, cachedCallerId) : undefined;
+  const cachedMemberId = cachedCallerId ? memberIds.get(callerKey(cid, cachedCallerId)) : undefined;
+  const callerMemberKey = cachedMemberId ? keys.member(cid, cachedMemberId) : undefined;
   const memberKey =
     request.memberId !== undefined && ID_PATTERN.member.test(request.memberId)
       ? keys.member(cid, request.memberId)
       : undefined;
   let userKey: Key | undefined;
   let userPointerKey: Key | undefined;
+  let userMemberKey: Key | undefined;
   if (request.userId !== undefined) {
     if (ID_PATTERN.user.test(request.userId)) {
       userKey = keys.user(request.userId);
       userPointerKey = keys.memberOfUser(cid, request.userId);
+      const cached = memberIds.get(callerKey(cid, request.userId));
+      if (cached) userMemberKey = keys.member(cid, cached);
     }
   } else if (request.userName !== undefined) userKey = keys.userName(request.userName);
   const eventKey =
     request.eventId !== undefined && Number.isSafeInteger(request.eventId) && request.eventId > 0
       ? keys.event(cid, request.eventId)
       : undefined;
-  for (const k of [callerNameKey, callerPointerKey, memberKey, userKey, userPointerKey, eventKey])
+  for (const k of [
+    callerNameKey,
+    callerPointerKey,
+    callerMemberKey,
+    memberKey,
+    userKey,
+    userPointerKey,
+    userMemberKey,
+    eventKey,
+  ])
     if (k) wanted.push(k);
 
-  const { get } = await batchGetItems(wanted);
+  const found = await batchGetItems(wanted);
+  const { get } = found;
   const ctx: TimelineContext = {};
   const conversation = get(conversationKey);
   if (!conversation) return ctx;
@@ -184,20 +219,24 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
     remember(request.callerName, callerId);
     if (cachedCallerId === callerId) {
       const pointer = get(callerPointerKey);
-      if (pointer) ctx.callerMember = fromMemberItem(pointer);
+      if (pointer) ctx.callerMember = await memberOf(pointer, ctx, found);
     } else if (ctx.member && ctx.member.user_id === callerId && ctx.member.state !== 'LEFT') {
       // The member named in the path is the caller's live one, so it is the caller's current member.
       ctx.callerMember = ctx.member;
     } else {
-      callerPointerKey = keys.memberOfUser(cid, callerId);
-      const pointer = (await batchGetItems([callerPointerKey])).get(callerPointerKey);
-      if (pointer) ctx.callerMember = fromMemberItem(pointer);
+      const pointerKey = keys.memberOfUser(cid, callerId);
+      const pointer = (await batchGetItems([pointerKey])).get(pointerKey);
+      if (pointer) ctx.callerMember = await memberOf(pointer, ctx);
     }
     const key = callerKey(cid, request.callerName);
+    const version = String(callerItem.updatedAt);
+    const m = ctx.callerMember as (StoredMember & { user_version?: string }) | undefined;
+    // A write by this member moves its user version from what it was read at to the name item's.
+    if (m) guards.set(ctx, { version, memberId: m.id, expected: m.user_version });
     if (ctx.callerMember?.state === 'JOINED')
       rememberCaller(cid, request.callerName, {
         user: ctx.callerUser,
-        version: String(callerItem.updatedAt),
+        version,
         member: ctx.callerMember,
         confirmedAt: Date.now(),
       });
@@ -206,7 +245,7 @@ export const loadContext = async (request: ContextRequest): Promise<TimelineCont
   const user = get(userKey);
   if (user) ctx.user = dataOf<User>(user);
   const userPointer = get(userPointerKey);
-  if (userPointer) ctx.userMember = fromMemberItem(userPointer);
+  if (userPointer) ctx.userMember = await memberOf(userPointer, ctx, found);
   const event = get(eventKey);
   if (event) ctx.event = dataOf<ConversationEvent>(event);
   return ctx;

@@ -6,7 +6,7 @@ import { IdempotencyRaceError } from '../domain/idempotency.ts';
 import type { ConversationRepository, Page, PageQuery } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
-import { batchGetItems } from './batch-get.ts';
+import { batchGetItems, type Found } from './batch-get.ts';
 import { batchDeleteKeys } from './batch-write.ts';
 import { db, tableName } from './client.ts';
 import { transactWithReceipt, withReceipt } from './idempotency-repo.ts';
@@ -24,8 +24,6 @@ export const conversationItem = (
   updatedAt = c.timestamp.updated ?? c.timestamp.created,
 ) => ({
   ...keys.conversation(c.id),
-  ...keys.conversationsByCreated,
-  gsi1sk: keys.conversationCreatedSort(c.timestamp.created, c.id),
   ...meta(ENTITY, c.timestamp.created, updatedAt),
   ...c,
   ...(c.expires_at ? { expiresAt: ttlOf(c.expires_at) } : {}),
@@ -37,7 +35,18 @@ const nameGuardItem = (c: Conversation) => ({
   conversation_id: c.id,
 });
 
-/** The transaction items that create a conversation and claim its name (shared with voice calls). */
+/** The conversation's entry in the list of all conversations (what that list sorts by never changes). */
+const listingItem = (c: Conversation) => ({
+  ...keys.conversationListing(c.id),
+  ...keys.conversationsByCreated,
+  gsi1sk: keys.conversationCreatedSort(c.timestamp.created, c.id),
+  ...meta('conversation-listing', c.timestamp.created),
+  conversation_id: c.id,
+});
+
+/**
+ * The transaction items that create a conversation, claim its name and list it (shared with voice calls).
+ */
 export const createConversationItems = (c: Conversation): TransactItem[] => [
   {
     Put: {
@@ -53,6 +62,7 @@ export const createConversationItems = (c: Conversation): TransactItem[] => [
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   },
+  { Put: { TableName: tableName(), Item: listingItem(c) } },
 ];
 
 export const fromConversationItem = conversationOf;
@@ -101,20 +111,21 @@ export const getConversationWithMembers = async (
 };
 
 /**
- * Conversations by id, and one more item read in the same BatchGet (the user a list is read for, to
- * confirm the user id the list was queried by); conversations that are gone are left out (expired ones are returned: the use-case decides).
+ * Conversations by id, and other items read in the same BatchGet (the user a list is read for, to confirm
+ * the user id the list was queried by, and the members of that user, which hold its read state);
+ * conversations that are gone are left out (expired ones are returned: the use-case decides).
  */
 export const getConversationsWith = async (
   ids: string[],
-  also: Key,
-): Promise<{ conversations: Map<string, Conversation>; also?: Record<string, unknown> }> => {
-  const found = await batchGetItems([also, ...ids.map((id) => keys.conversation(id))]);
+  also: Key[],
+): Promise<{ conversations: Map<string, Conversation>; also: Found }> => {
+  const found = await batchGetItems([...also, ...ids.map((id) => keys.conversation(id))]);
   const conversations = new Map<string, Conversation>();
   for (const id of ids) {
     const item = found.get(keys.conversation(id));
     if (item) conversations.set(id, fromConversationItem(item));
   }
-  return { conversations, also: found.get(also) };
+  return { conversations, also: found };
 };
 
 /** The most items one TransactWriteItems may hold. */
@@ -265,7 +276,11 @@ export const conversationRepository: ConversationRepository = {
   remove: removeConversation,
 };
 
-/** `GET /v1/conversations` (admin): every conversation by creation time, optionally within a date range. */
+/**
+ * `GET /v1/conversations` (admin): every conversation by creation time, optionally within a date range: a
+ * page of listing items, then the conversations in one BatchGet. A conversation item written before the
+ * listing items existed is its own entry.
+ */
 export const listConversations = async (
   query: PageQuery & { dateStart?: string; dateEnd?: string },
 ): Promise<Page<Conversation>> => {
@@ -292,5 +307,7 @@ export const listConversations = async (
     pageSize: query.pageSize,
     cursor: query.cursor,
   });
-  return { ...page, items: page.items.map(fromConversationItem) };
+  const ids = page.items.map((i) => String(i.conversation_id ?? i.id));
+  const { conversations } = await getConversationsWith(ids, []);
+  return { ...page, items: ids.flatMap((id) => conversations.get(id) ?? []) };
 };

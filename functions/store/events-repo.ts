@@ -3,11 +3,11 @@ import { IdempotencyRaceError } from '../domain/idempotency.ts';
 import type { EventQuery, EventStore, Page } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import { tableName } from './client.ts';
-import { callerCheckItem, updateCaller } from './context-repo.ts';
+import { callerGuard, updateCaller } from './context-repo.ts';
 import { withReceipt } from './idempotency-repo.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
-import { joinedCheckItem, readStateItems } from './members-repo.ts';
+import { joinedCheckItem, readStateItem } from './members-repo.ts';
 import { queryPage } from './paging.ts';
 import { appendToTimeline } from './timeline.ts';
 import type { TransactItem } from './transact.ts';
@@ -68,22 +68,23 @@ export const eventStore: Omit<EventStore, 'load'> = {
   async append({ ctx, sender, decide, receipt }) {
     const conversation = ctx.conversation;
     if (!conversation) throw new Error('append without a conversation');
-    const callerCheck = callerCheckItem(ctx);
+    const guard = callerGuard(ctx, sender);
     const [stored] = await appendToTimeline(conversation.id, (head) => {
       const { event, messageDelta, senderNext } = decide(head);
+      // One own item at most: the sender's member, moved (read state) or checked; JOINED in both cases, and
+      // its user still the one the caller was taken for.
       const items: TransactItem[] = senderNext
-        ? readStateItems(senderNext, event.timestamp)
+        ? [readStateItem(senderNext, event.timestamp, guard)]
         : sender
-          ? [joinedCheckItem(sender)]
+          ? [joinedCheckItem(sender, guard)]
           : [];
-      if (callerCheck) items.push(callerCheck);
       // The event gets the id after the head's (functions/store/timeline.ts numbers a batch in order).
       const record = receipt?.({ ...event, id: head.sequence_number + 1 });
       return {
         events: [event],
         messageDelta,
         items: withReceipt(items, record),
-        // The sender left, its horizon moved or the caller's name changed hands: read again, decide again.
+        // The sender left, its horizon moved or its user changed: read again, decide again.
         failed: (index) => {
           if (index === items.length) return new IdempotencyRaceError();
           updateCaller(ctx);

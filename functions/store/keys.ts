@@ -2,9 +2,9 @@
  * Every key of the single table is built here and nowhere else. The README's access-pattern table lists
  * the same patterns; keep the two in step.
  *
- * Item kinds (`_et`): conversation, conversation-name, user, user-name, member, member-of-user, event,
- * leg, leg-of-conversation, number, binding, application, webhook-delivery, idempotency, connection,
- * dropped-session.
+ * Item kinds (`_et`): conversation, conversation-listing, conversation-name, user, user-name, member,
+ * member-of-user, event, leg, leg-of-conversation, number, binding, application, webhook-delivery,
+ * idempotency, connection, dropped-session.
  */
 export interface Key {
   pk: string;
@@ -18,7 +18,8 @@ export const padEventId = (id: number): string => String(id).padStart(EVENT_ID_W
 
 /*
  * Sort keys inside a conversation's partition, in their order: the conversation (`CON`), its members
- * (`CON#MEM#…`), its legs (`CON#VOICE#LEG#…`), its events (`EVT#…`), its users' pointers (`USRMEM#…`).
+ * (`CON#MEM#…`), its legs (`CON#VOICE#LEG#…`), its events (`EVT#…`), its listing (`LISTING`), its users'
+ * pointers (`USRMEM#…`).
  * Members and legs share the conversation's prefix so that the reads that need them with the conversation
  * (the legacy GET, the voice status webhook) are one Query of one contiguous range.
  */
@@ -38,7 +39,12 @@ export const keys = {
   conversationWithMembersAndLegs: { from: CONVERSATION_SK, to: `${LEGS_PREFIX}\uffff` },
   /** Uniqueness guard of a conversation name, written in the same transaction as the conversation. */
   conversationName: (name: string): Key => ({ pk: `CONNAME#${name}`, sk: 'CONNAME' }),
-  /** GSI1 partition of all conversations, sorted by creation time. */
+  /**
+   * A conversation's entry in the list of all conversations: its own small item, written once at creation,
+   * so that the conversation item carries no index key and its updates (every append) write no index entry.
+   */
+  conversationListing: (id: string): Key => ({ pk: `CON#${id}`, sk: 'LISTING' }),
+  /** GSI1 partition of all conversations' listing items, sorted by creation time. */
   conversationsByCreated: { gsi1pk: 'CONS' },
   conversationCreatedSort: (created: string, id: string): string => `${created}#${id}`,
 

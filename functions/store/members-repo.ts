@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BindingClaim } from '../domain/bindings.ts';
 import type { Conversation } from '../domain/conversations.ts';
 import { IdempotencyRaceError } from '../domain/idempotency.ts';
@@ -7,10 +6,11 @@ import { memberExistsError } from '../domain/members.ts';
 import type { MemberStore, MembershipQuery, Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError } from '../domain/retry.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
-import { db, tableName } from './client.ts';
+import { batchGetItems } from './batch-get.ts';
+import { tableName } from './client.ts';
 import { withReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
-import { conversationPartition, keys } from './keys.ts';
+import { conversationPartition, type Key, keys } from './keys.ts';
 import { queryPage } from './paging.ts';
 import { appendToTimeline, holdsOn } from './timeline.ts';
 import type { TransactItem } from './transact.ts';
@@ -23,19 +23,28 @@ export const memberItem = (m: Member, createdAt: string, updatedAt = createdAt) 
 });
 
 /**
- * The user's current member in one conversation: a full copy of that member, written in the same
- * transaction as the member item, so that a user's memberships (GSI1, with state and read state) and a
- * token's own member (`members/me`, the default `from` of an event) are one read. It is the user's one
- * entry on GSI1 per conversation, so a user who left and came back is listed once.
+ * The user's current member in one conversation: a copy of that member without its read state, written in
+ * the same transaction as the member item whenever the member is added or changes state, so that a user's
+ * memberships (GSI1, with their state) and a token's own member (`members/me`, the default `from` of an
+ * event) are found by user id. It is the user's one entry on GSI1 per conversation, so a user who left and
+ * came back is listed once. The read state (`last_seen_event_id`, `seen_message_count`) lives on the member
+ * item alone: a post moves it there only, and every reader takes it from there (`memberKeyOf`).
  */
-export const memberOfUserItem = (m: Member, at: string, createdAt = at) => ({
-  ...keys.memberOfUser(m.conversation_id, m.user_id),
-  ...keys.membershipsOfUser(m.user_id),
-  gsi1sk: keys.membershipSort(createdAt, m.conversation_id),
-  ...meta('member-of-user', createdAt, at),
-  ...m,
-  member_id: m.id,
-});
+export const memberOfUserItem = (m: Member, at: string, createdAt = at) => {
+  const { last_seen_event_id: _seen, seen_message_count: _count, ...copy } = m;
+  return {
+    ...keys.memberOfUser(m.conversation_id, m.user_id),
+    ...keys.membershipsOfUser(m.user_id),
+    gsi1sk: keys.membershipSort(createdAt, m.conversation_id),
+    ...meta('member-of-user', createdAt, at),
+    ...copy,
+    member_id: m.id,
+  };
+};
+
+/** The key of the member item a user's entry (`memberOfUserItem`) points at. */
+export const memberKeyOf = (pointer: Record<string, unknown>): Key =>
+  keys.member(String(pointer.conversation_id), String(pointer.member_id));
 
 /**
  * Transaction items that add a new member: the member, and the user's pointer in that conversation,
@@ -90,43 +99,17 @@ export const changedMemberItems = (
 };
 
 /**
- * Transaction items that move a JOINED member's read horizon, on the member and on its user's pointer;
- * both must still be JOINED (the pointer must still point at it).
+ * What a member item says of its user: `user_version` is the version (`updatedAt`) of the user's name item
+ * that the member last knew. A user's update or delete sets it on every live member of the user
+ * (`markMembersOfUser`), so a write that names the version it read the user at fails on a user that
+ * changed since, with no read of the user and no item of its own.
  */
-export const readStateItems = (next: Member, now: string): TransactItem[] => {
-  // A horizon only moves forward: a receipt that lost a race with a later one is decided again.
-  const ahead = '(attribute_not_exists(last_seen_event_id) OR last_seen_event_id < :seen)';
-  const update = {
-    UpdateExpression: 'SET last_seen_event_id = :seen, seen_message_count = :count, updatedAt = :now',
-    ExpressionAttributeNames: { '#state': 'state' },
-  };
-  const values = {
-    ':seen': next.last_seen_event_id,
-    ':count': next.seen_message_count,
-    ':now': now,
-    ':joined': 'JOINED',
-  };
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.member(next.conversation_id, next.id),
-        ...update,
-        ConditionExpression: `#state = :joined AND ${ahead}`,
-        ExpressionAttributeValues: values,
-      },
-    },
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.memberOfUser(next.conversation_id, next.user_id),
-        ...update,
-        ConditionExpression: `#state = :joined AND member_id = :id AND ${ahead}`,
-        ExpressionAttributeValues: { ...values, ':id': next.id },
-      },
-    },
-  ];
-};
+export interface UserGuard {
+  /** The version the write's decision took the user at; the write sets it on the member. */
+  version: string;
+  /** The member's own `user_version` as read, when it had one (the write expects it instead of `version`). */
+  expected?: string;
+}
 
 /**
  * The claim of a binding by a new member, replacing the claim the rules read (or none): another member
@@ -150,17 +133,55 @@ const claimItem = (claim: BindingClaim, m: Member, at: string): TransactItem => 
   },
 });
 
-/** A check, inside a transaction, that a member is still JOINED. */
-export const joinedCheckItem = (m: Member): TransactItem => ({
-  ConditionCheck: {
-    TableName: tableName(),
-    Key: keys.member(m.conversation_id, m.id),
-    ConditionExpression: '#state = :joined',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':joined': 'JOINED' },
+/**
+ * The check of a member item that it is JOINED and, with `guard`, that its user is at the version the guard
+ * expects. A member without a version never had its user change since it was written (a change gives every
+ * live member one).
+ */
+const memberCheck = (m: Member, guard?: UserGuard) => ({
+  TableName: tableName(),
+  Key: keys.member(m.conversation_id, m.id),
+  ConditionExpression: `#state = :joined${guard ? ' AND (user_version = :uexp OR attribute_not_exists(user_version))' : ''}`,
+  ExpressionAttributeNames: { '#state': 'state' },
+  ExpressionAttributeValues: {
+    ':joined': 'JOINED',
+    ...(guard && { ':uexp': guard.expected ?? guard.version }),
   },
 });
 
+/**
+ * The transaction item that moves a JOINED member's read horizon. It is also the post's check that its
+ * sender is still JOINED (a member id is never reused) and, with `guard`, that the sender's user is the
+ * one the post was decided for (the member then takes the guard's version).
+ */
+export const readStateItem = (next: Member, now: string, guard?: UserGuard): TransactItem => {
+  const check = memberCheck(next, guard);
+  return {
+    Update: {
+      ...check,
+      UpdateExpression: `SET last_seen_event_id = :seen, seen_message_count = :count, updatedAt = :now${guard ? ', user_version = :uver' : ''}`,
+      // A horizon only moves forward: a receipt that lost a race with a later one is decided again.
+      ConditionExpression: `${check.ConditionExpression} AND (attribute_not_exists(last_seen_event_id) OR last_seen_event_id < :seen)`,
+      ExpressionAttributeValues: {
+        ...check.ExpressionAttributeValues,
+        ':seen': next.last_seen_event_id,
+        ':count': next.seen_message_count,
+        ':now': now,
+        ...(guard && { ':uver': guard.version }),
+      },
+    },
+  };
+};
+
+/** A check, inside a transaction, that a member is still JOINED (and, with `guard`, its user unchanged). */
+export const joinedCheckItem = (m: Member, guard?: UserGuard): TransactItem => ({
+  ConditionCheck: memberCheck(m, guard),
+});
+
+/**
+ * A member as its item holds it. It keeps the item's `user_version` (no presenter shows it), so that a
+ * write of the member keeps it too.
+ */
 export const fromMemberItem = (item: Record<string, unknown>): StoredMember => {
   const { member_id: _pointer, ...member } = dataOf<Member & { member_id?: string }>(item);
   return { ...member, createdAt: String(item.createdAt) };
@@ -226,14 +247,9 @@ export const listMembershipsOfUser = async (
 };
 
 const readPointer = async (conversationId: string, userId: string): Promise<StoredMember | undefined> => {
-  const out = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.memberOfUser(conversationId, userId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ? fromMemberItem(out.Item) : undefined;
+  const key = keys.memberOfUser(conversationId, userId);
+  const item = (await batchGetItems([key])).get(key);
+  return item && fromMemberItem(item);
 };
 
 /** The counters that posts and other members' writes move without touching a member write's decision. */

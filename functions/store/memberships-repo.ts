@@ -1,6 +1,7 @@
 /**
  * A user's conversations: GSI1 holds one entry per (user, conversation) — the user's current member there,
- * with its state and read state — and a BatchGet fetches those conversations: two reads a page. The
+ * with its state — and a BatchGet fetches those conversations with the member items, which hold the read
+ * state: two reads a page (the BatchGet is one call up to 49 conversations a page, more past that). The
  * entries are keyed by user id, which a token (or a name in the path) does not carry: the process's cache
  * of name → id lets the Query go first, and the user's name item, read in the same BatchGet as the
  * conversations, confirms the id (a miss or a stale id costs one more read).
@@ -10,11 +11,12 @@ import type { Membership, MembershipQuery, Page, UserRef } from '../domain/ports
 import { cachedUserIdOf, remember, userIdOfName } from './context-repo.ts';
 import { getConversationsWith } from './conversations-repo.ts';
 import { type Key, keys } from './keys.ts';
-import { listMembershipsOfUser } from './members-repo.ts';
+import { fromMemberItem, listMembershipsOfUser } from './members-repo.ts';
 
 /**
- * One page of a user's memberships with their conversations; the BatchGet also reads `user` (the user's
- * item or name item), and the id it holds is returned, to check that the page is that user's.
+ * One page of a user's memberships with their conversations and the member items their entries point at
+ * (the read state is on those alone); the BatchGet also reads `user` (the user's item or name item), and
+ * the id it holds is returned, to check that the page is that user's.
  */
 const membershipsOf = async (
   userId: string,
@@ -22,16 +24,19 @@ const membershipsOf = async (
   user: Key,
 ): Promise<{ page: Page<Membership>; userId?: string }> => {
   const page = await listMembershipsOfUser(userId, query);
+  const memberKeys = page.items.map((m) => keys.member(m.conversation_id, m.id));
   const found = await getConversationsWith(
     page.items.map((m) => m.conversation_id),
-    user,
+    [user, ...memberKeys],
   );
   const items: Membership[] = [];
-  for (const member of page.items) {
-    const conversation = found.conversations.get(member.conversation_id);
-    if (conversation) items.push({ conversation, member });
+  for (const [i, entry] of page.items.entries()) {
+    const conversation = found.conversations.get(entry.conversation_id);
+    const item = found.also.get(memberKeys[i]);
+    // The entry and its member are written together; a member item gone means its conversation is going.
+    if (conversation && item) items.push({ conversation, member: fromMemberItem(item) });
   }
-  return { page: { ...page, items }, userId: found.also?.id as string | undefined };
+  return { page: { ...page, items }, userId: found.also.get(user)?.id as string | undefined };
 };
 
 /** Attempts before a name that keeps changing owner between reads is given up on. */

@@ -14,8 +14,20 @@ import { membershipsOfUser } from './memberships-repo.ts';
 import { deleteNumberRoute, getNumberRoute, listNumberRoutes, putNumberRoute } from './numbers-repo.ts';
 import { listUsers, userRepository } from './users-repo.ts';
 
-/** Every port but the call store: what the REST use-cases run with. */
-export const restPorts: Omit<Ports, 'calls'> = {
+/** The ports the REST API's number-route and leg use-cases add to `restPorts` (the calls Lambda's). */
+const legAndNumberPorts: Pick<Ports, 'legs' | 'numbers'> = {
+  legs: {
+    get: (id) => getLeg(id),
+    listOfConversation: listLegsOfConversation,
+  },
+  numbers: { get: getNumberRoute, put: putNumberRoute, remove: deleteNumberRoute, list: listNumberRoutes },
+};
+
+/**
+ * Every port but the call store, the legs and the number routes: what the API Lambda's REST use-cases run
+ * with (the legs and number routes are the calls Lambda's, `callPorts`).
+ */
+export const restPorts: Omit<Ports, 'calls' | 'legs' | 'numbers'> = {
   context: { load: loadContext },
   conversations: {
     ...conversationRepository,
@@ -35,11 +47,6 @@ export const restPorts: Omit<Ports, 'calls'> = {
   },
   events: { ...eventStore, load: loadContext, list: listEvents },
   users: { ...userRepository, list: listUsers },
-  legs: {
-    get: (id) => getLeg(id),
-    listOfConversation: listLegsOfConversation,
-  },
-  numbers: { get: getNumberRoute, put: putNumberRoute, remove: deleteNumberRoute, list: listNumberRoutes },
   idempotency: { get: getIdempotencyRecord },
 };
 
@@ -47,4 +54,10 @@ export const restPorts: Omit<Ports, 'calls'> = {
  * Every port, the call store included: what the call use-cases (voice webhooks, sweeper) run with. A
  * function, so that a bundle needing only `restPorts` leaves the call store out.
  */
-export const dynamoPorts = (): Ports => ({ ...restPorts, calls: callStore });
+export const dynamoPorts = (): Ports => ({ ...restPorts, ...legAndNumberPorts, calls: callStore });
+
+/**
+ * The REST ports with the legs and number routes, and no call store: what the calls Lambda's use-cases
+ * (functions/parley-calls.ts) run with. A function, for the same reason as `dynamoPorts`.
+ */
+export const callPorts = (): Omit<Ports, 'calls'> => ({ ...restPorts, ...legAndNumberPorts });

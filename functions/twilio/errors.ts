@@ -53,7 +53,7 @@ export const TWILIO_CODE_OF: Readonly<Record<ErrorCode, TwilioCode>> = {
   'number:error:not-found': NOT_FOUND,
   'application:error:not-found': NOT_FOUND,
   'webhook:error:delivery-not-found': NOT_FOUND,
-  'http:error:not-implemented': [20501, 501],
+  'http:error:not-implemented': [20001, 400],
   'system:error:unavailable': [20503, 503],
   'http:error:idempotency-key-reused': [20422, 422],
 };

@@ -12,20 +12,34 @@ export type LambdaHandler = (event: any, context: Context) => Promise<APIGateway
 
 /**
  * Which handler serves which requests, as the stack's HTTP API routes do: `prefix` takes every method on a
- * path prefix (an `ANY /…/{proxy+}` route), `route` one method on one exact path, a trailing `/` allowed
- * (a specific route such as `GET /v1/openapi.json`). The first mount that matches wins, so a route goes
- * before the prefix it lies under.
+ * path prefix (an `ANY /…/{proxy+}` route), `route` one method (or `ANY`) on one path, a trailing `/`
+ * allowed (a specific route such as `GET /v1/openapi.json`); a `{name}` segment of its path stands for any
+ * one segment, as in `GET /v1/conversations/{conversation_id}/legs`. The first mount that matches wins, so
+ * a route goes before the prefix it lies under.
  */
 export type Mount =
   | { prefix: string; handler: LambdaHandler }
   | { route: { method: string; path: string }; handler: LambdaHandler };
 
+const PARAMETER = /^\{[^/{}]+\}$/;
+
+/** Whether `path` is `pattern`, each `{name}` segment of which takes one non-empty segment. */
+const pathMatches = (pattern: string, path: string): boolean => {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return (
+    want.length === got.length && want.every((w, i) => w === got[i] || (PARAMETER.test(w) && got[i] !== ''))
+  );
+};
+
 /** Whether a mount serves this method on this path. */
 export const mountMatches = (mount: Mount, method: string, path: string): boolean => {
   if ('prefix' in mount) return path === mount.prefix || path.startsWith(mount.prefix);
   const { route } = mount;
+  const wanted = route.method.toUpperCase();
   return (
-    method.toUpperCase() === route.method.toUpperCase() && (path === route.path || path === `${route.path}/`)
+    (wanted === 'ANY' || method.toUpperCase() === wanted) &&
+    (pathMatches(route.path, path) || pathMatches(route.path, path.replace(/\/$/, '')))
   );
 };
 

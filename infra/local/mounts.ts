@@ -1,3 +1,5 @@
+import { CALLS_ROUTES } from '../../functions/api/calls-paths.ts';
+import { handler as calls } from '../../functions/api/calls-router.ts';
 import { CLIENT_PREFIXES } from '../../functions/api/client-paths.ts';
 import { handler as client } from '../../functions/api/client-router.ts';
 import { handler as api } from '../../functions/api/router.ts';
@@ -20,6 +22,13 @@ export const mounts = (): Mount[] => [
   { prefix: '/twilio/', handler: twilio },
   ...WEBHOOK_ADMIN_PREFIXES.map((prefix) => ({ prefix, handler: webhooksAdmin })),
   ...CLIENT_PREFIXES.map((prefix) => ({ prefix, handler: client })),
+  // Number routes and legs, as the stack's specific routes send them to the calls Lambda.
+  ...CALLS_ROUTES.map(
+    ({ method, path }): Mount =>
+      path.endsWith('/{proxy+}')
+        ? { prefix: path.slice(0, -'{proxy+}'.length), handler: calls }
+        : { route: { method, path }, handler: calls },
+  ),
   { prefix: '/', handler: api },
 ];
 

@@ -85,7 +85,7 @@ describe('cdk-nag acknowledgements', () => {
     expect(acknowledgements.map((a) => a.id).sort()).toEqual(
       [
         // The HTTP API's routes and the WebSocket API's three: the Lambdas verify the caller themselves
-        ...Array(12 + 3).fill('AwsSolutions-APIG4'),
+        ...Array(16 + 3).fill('AwsSolutions-APIG4'),
         // X-Ray on `*` and the pinned runtime, once per function
         ...Array(functions).fill('AwsSolutions-IAM5[Resource::*]'),
         ...Array(functions).fill('AwsSolutions-L1'),

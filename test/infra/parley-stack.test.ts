@@ -34,6 +34,7 @@ const XRAY_PAIRS = ['Allow xray:PutTelemetryRecords on "*"', 'Allow xray:PutTrac
 const allFunctions = (app: ParleyApp): ParleyFunction[] => [
   app.stack.apiFunction,
   app.stack.clientFunction,
+  app.stack.callsFunction,
   app.stack.docsFunction,
   app.stack.voiceFunction,
   app.stack.twilioFunction,
@@ -252,7 +253,12 @@ describe('Class: ParleyStack', () => {
         DeletionPolicy: 'Retain',
       });
       // Only the Lambdas that hand out Parley's cursors have the key; the other functions never see it.
-      const signers = [app.stack.apiFunction, app.stack.clientFunction, app.stack.twilioFunction];
+      const signers = [
+        app.stack.apiFunction,
+        app.stack.clientFunction,
+        app.stack.callsFunction,
+        app.stack.twilioFunction,
+      ];
       for (const fn of signers)
         expect(environmentOf(fn).CURSOR_SECRET).toEqual(environmentOf(app.stack.apiFunction).CURSOR_SECRET);
       for (const fn of allFunctions(app).filter((f) => !signers.includes(f)))
@@ -525,10 +531,10 @@ describe('Class: ParleyStack', () => {
         .IntegrationUri;
     };
 
-    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, the client SDK prefixes to the client Lambda, no authorizer', () => {
+    it('sends ANY / and ANY /{proxy+} to the API Lambda, GET /v1/openapi.json to the docs Lambda, ANY /voice/{proxy+} to the voice Lambda, ANY /twilio/{proxy+} to the Twilio Lambda, the client SDK prefixes to the client Lambda, number routes and legs to the calls Lambda, no authorizer', () => {
       // Assess
       // The HTTP API's routes; the WebSocket API's three are test/infra/realtime.test.ts's.
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 12 + 3);
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 16 + 3);
       template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       const api = { 'Fn::GetAtt': [functionId(app, app.stack.apiFunction), 'Arn'] };
       const voice = { 'Fn::GetAtt': [functionId(app, app.stack.voiceFunction), 'Arn'] };
@@ -544,6 +550,15 @@ describe('Class: ParleyStack', () => {
       for (const prefix of ['/beta/', '/beta2/', '/v0.1/', '/v0.2/', '/v0.3/'])
         expect(integrationTarget(`ANY ${prefix}{proxy+}`)).toEqual({
           'Fn::GetAtt': [functionId(app, app.stack.clientFunction), 'Arn'],
+        });
+      for (const route of [
+        'ANY /v1/numbers',
+        'ANY /v1/numbers/{proxy+}',
+        'ANY /v1/legs/{proxy+}',
+        'GET /v1/conversations/{conversation_id}/legs',
+      ])
+        expect(integrationTarget(route)).toEqual({
+          'Fn::GetAtt': [functionId(app, app.stack.callsFunction), 'Arn'],
         });
       const httpIntegrations = template.findResources('AWS::ApiGatewayV2::Integration', {
         Properties: { ApiId: { Ref: apiId } },

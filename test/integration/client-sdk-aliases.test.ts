@@ -152,6 +152,24 @@ describe('nexmo-client 9.x: create, join, invite', () => {
     expectVonageError(kick, 403, 'system:error:permission');
     expect((await v1Events()).length).toBe(before);
   });
+
+  it('refuses a body nested far deeper than any endpoint takes with a 400, as v1 does, never a 500', async () => {
+    // Prepare: 10,000 levels of `{"a": …}` inside a custom event's body, written as text (too deep to
+    // stringify)
+    const deep = `${'{"a":'.repeat(10_000)}{"leaf":null}${'}'.repeat(10_000)}`;
+    const before = (await v1Events()).length;
+
+    // Act
+    const res = await call('POST', `/v0.3/conversations/${cid}/events`, {
+      token: null,
+      headers: { authorization: `bearer ${alice.token}`, 'content-type': 'application/json' },
+      raw: `{"type":"custom:deep","from":"${aliceMember}","originating_session":"SESS-test","body":${deep}}`,
+    });
+
+    // Assess
+    expectVonageError(res, 400, 'http:error:validation-fail');
+    expect((await v1Events()).length).toBe(before);
+  });
 });
 
 describe('reads: GET /v0.3/conversations/{id}, members/me, members', () => {
@@ -487,7 +505,7 @@ describe('sessions, leaving, in-app voice', () => {
     expect(member.body.state).toBe('LEFT');
   });
 
-  it('answers in-app voice with 501 in Vonage shape and writes nothing', async () => {
+  it('answers in-app voice with 400 http:error:not-implemented in Vonage shape and writes nothing', async () => {
     const before = (await v1Events()).length;
     const rtc = await as(alice, 'POST', `/beta/conversations/${cid}/rtc`, {
       from: aliceMember,
@@ -501,8 +519,8 @@ describe('sessions, leaving, in-app voice', () => {
       { body: { offer: { type: 'offer', sdp: 'v=0' } } },
       'bearer',
     );
-    expectVonageError(rtc, 501, 'http:error:not-implemented');
-    expectVonageError(leg, 501, 'http:error:not-implemented');
+    expectVonageError(rtc, 400, 'http:error:not-implemented');
+    expectVonageError(leg, 400, 'http:error:not-implemented');
     expect((await v1Events()).length).toBe(before);
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callsRoutes } from '../../functions/api/calls-routes.ts';
 import { clientRoutes } from '../../functions/api/client-routes.ts';
 import { routes as v1Routes } from '../../functions/api/routes.ts';
 
-const apiRoutes = [...v1Routes, ...clientRoutes];
+const apiRoutes = [...v1Routes, ...callsRoutes, ...clientRoutes];
 
 import { routes as docsRoutes, documentedRoutes } from '../../functions/docs/handler.ts';
 import { twilioRoutes } from '../../functions/twilio/routes.ts';

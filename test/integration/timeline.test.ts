@@ -420,4 +420,135 @@ describe('cached head', () => {
     const name = await db().send(new GetCommand({ TableName: tableName(), Key: keys.userName(alice.name) }));
     expect(name.Item?.id).toBe(impostor.id);
   });
+  it('never lets a remembered caller post once its user was deleted, nor carry a user as it was before an update', async () => {
+    // Prepare: alice and bob post, so this process remembers both callers; then bob's user is deleted and
+    // alice's display name changed.
+    const { cid, people } = await room(2);
+    const [alice, bob] = people;
+    for (const p of people) expect((await post(cid, text('warm'), p.token)).status).toBe(201);
+    expect((await call('DELETE', `/v1/users/${bob.userId}`)).status).toBe(204);
+    const updated = await call('PATCH', `/v1/users/${alice.userId}`, {
+      body: { display_name: 'Alice Anew' },
+    });
+    expect(updated.status).toBe(200);
+    const before = (await conversation(cid)).sequence_number;
+    // Act
+    const b = await post(cid, text('from a deleted user'), bob.token);
+    const a = await post(cid, text('after the update'), alice.token);
+    // Assess: no user is named bob any more, so nothing was written for him; alice's message carries her
+    // user as it is now
+    expect(b.status).toBe(404);
+    expect(a.status).toBe(201);
+    expect((await conversation(cid)).sequence_number).toBe(before + 1);
+    const [last] = (await allEvents(cid)).slice(-1) as {
+      _embedded?: { from_user?: { display_name?: string } };
+    }[];
+    expect(last._embedded?.from_user?.display_name).toBe('Alice Anew');
+  });
+
+  it('marks every live member of a renamed user, past what one transaction holds', async () => {
+    // Prepare: one user JOINED in 99 conversations (its rename's transaction holds 97 members besides the
+    // user's own 3 items), posting in the first and the last, so this process remembers both.
+    n++;
+    const name = `tl-many-${n}`;
+    const user = await newUser(name);
+    const token = await userToken(name);
+    const cids: string[] = [];
+    for (let i = 0; i < 99; i++) {
+      const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id as string;
+      const joined = await call('POST', `/v1/conversations/${cid}/members`, {
+        body: { state: 'joined', user: { id: user.id }, channel: { type: 'app' } },
+      });
+      expect(joined.status).toBe(201);
+      cids.push(cid);
+    }
+    const ends = [cids[0], cids[98]];
+    for (const cid of ends) expect((await post(cid, text('warm'), token)).status).toBe(201);
+    // Act
+    const renamed = await call('PATCH', `/v1/users/${user.id}`, { body: { name: `${name}-new` } });
+    expect(renamed.status).toBe(200);
+    const renamedToken = await userToken(`${name}-new`);
+    const stale = await Promise.all(ends.map((cid) => post(cid, text('old name'), token)));
+    const fresh = await Promise.all(ends.map((cid) => post(cid, text('new name'), renamedToken)));
+    // Assess: the old name names no user; the new one posts in both, from a read
+    expect(stale.map((r) => r.status)).toEqual([404, 404]);
+    expect(fresh.map((r) => r.status)).toEqual([201, 201]);
+    const stored = await db().send(
+      new GetCommand({ TableName: tableName(), Key: keys.user(user.id), ConsistentRead: true }),
+    );
+    const version = stored.Item?.updatedAt;
+    expect(version).toEqual(expect.any(String));
+    const members = await Promise.all(
+      cids.map((cid) =>
+        db().send(
+          new GetCommand({
+            TableName: tableName(),
+            Key: keys.memberOfUser(cid, user.id),
+            ConsistentRead: true,
+          }),
+        ),
+      ),
+    );
+    const marked = await Promise.all(
+      members.map((m) =>
+        db().send(
+          new GetCommand({
+            TableName: tableName(),
+            Key: keys.member(String(m.Item?.conversation_id), String(m.Item?.member_id)),
+            ConsistentRead: true,
+          }),
+        ),
+      ),
+    );
+    expect(new Set(marked.map((m) => m.Item?.user_version))).toEqual(new Set([version]));
+  }, 120_000);
+
+  it('posts a steady text message as one transaction of three items and no read', async () => {
+    // Prepare: alice has posted, so the process remembers the conversation and her member.
+    const { cid, people } = await room(2);
+    const [alice, bob] = people;
+    expect((await post(cid, text('warm'), alice.token)).status).toBe(201);
+    const sent: { input: Record<string, unknown> }[] = [];
+    const send = db().send.bind(db());
+    const spy = vi.spyOn(db(), 'send').mockImplementation(((command: { input: Record<string, unknown> }) => {
+      sent.push(command);
+      return send(command as never);
+    }) as never);
+    let r: Awaited<ReturnType<typeof post>>;
+    try {
+      // Act
+      r = await post(cid, text('steady'), alice.token);
+    } finally {
+      spy.mockRestore();
+    }
+    // Assess: the sequence number, the event and alice's member, nothing else
+    expect(r.status).toBe(201);
+    expect(sent.map((c) => c.constructor.name)).toEqual(['TransactWriteCommand']);
+    const items = sent[0].input.TransactItems as Record<string, { Key?: unknown; Item?: { sk?: string } }>[];
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Update', 'Put', 'Update']);
+    expect(items[0].Update.Key).toEqual(keys.conversation(cid));
+    expect(items[1].Put.Item?.sk).toBe(keys.event(cid, r.body.id).sk);
+    expect(items[2].Update.Key).toEqual(keys.member(cid, alice.member));
+    // The conversation item carries no index key, and the read state is on the member item alone, where
+    // every reader takes it from.
+    expect(await storedItem(cid)).not.toHaveProperty('gsi1pk');
+    const entry = await db().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.memberOfUser(cid, alice.userId),
+        ConsistentRead: true,
+      }),
+    );
+    expect(entry.Item).not.toHaveProperty('last_seen_event_id');
+    const last = r.body.id as number;
+    const me = await call('GET', `/v1/conversations/${cid}/members/me`, { token: alice.token });
+    expect(me.body).toMatchObject({ last_seen_event_id: last, unread_count: 0 });
+    const list = await call('GET', `/v1/users/${alice.userId}/conversations`, { token: alice.token });
+    expect(list.body._embedded.conversations[0]._embedded).toMatchObject({
+      last_seen_event_id: last,
+      unread_count: 0,
+    });
+    const bobs = await call('GET', `/v1/users/${bob.userId}/conversations`);
+    expect(bobs.body._embedded.conversations[0]._embedded).toMatchObject({ unread_count: 2 });
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * DynamoDB round trips per request, endpoint by endpoint: each request below runs once with the counter on,
- * after its own untimed set-up. Every route the API Lambda registers must have a recipe here.
+ * after its own untimed set-up. Every route the API, calls and client Lambdas register must have a recipe
+ * here.
  */
 import { randomUUID } from 'node:crypto';
+import { callsRoutes } from '../../../functions/api/calls-routes.ts';
 import { clientRoutes } from '../../../functions/api/client-routes.ts';
 import { routes as v1Routes } from '../../../functions/api/routes.ts';
 import { EndpointMissingError, isMissing, type RequestSpec } from '../api.ts';
@@ -469,7 +471,7 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
   }
   // Routes the API registers that no recipe covers.
   const covered = new Set(list.map((r) => shape(r.route)));
-  for (const r of [...v1Routes, ...clientRoutes]) {
+  for (const r of [...v1Routes, ...callsRoutes, ...clientRoutes]) {
     const route = `${r.method} ${r.path}`;
     if (!covered.has(shape(route)))
       rows.push({
