@@ -16,5 +16,5 @@ export const invokeLater = async (functionName: string, payload: unknown): Promi
     body: JSON.stringify(payload),
   });
   await res.arrayBuffer();
-  if (!res.ok) throw new Error(`Lambda Invoke answered ${res.status}`);
+  if (!res.ok) throw new Error(`Invoke: ${res.status}`);
 };

@@ -21,30 +21,30 @@ export interface SignedRequest {
 
 let credentials: Provider<AwsCredentialIdentity> | undefined;
 /** One signer per service, sharing the process's credentials. */
-const signers = new Map<string, SignatureV4>();
+const signers: Record<string, SignatureV4> = {};
 
 const signerFor = (service: string): SignatureV4 => {
-  let signer = signers.get(service);
-  if (!signer) {
-    credentials ??= defaultProvider();
-    signer = new SignatureV4({ service, region: process.env.AWS_REGION ?? '', sha256: Sha256, credentials });
-    signers.set(service, signer);
-  }
-  return signer;
+  credentials ??= defaultProvider();
+  signers[service] ??= new SignatureV4({
+    service,
+    region: process.env.AWS_REGION ?? '',
+    sha256: Sha256,
+    credentials,
+  });
+  return signers[service];
 };
 
 /** Sends one signed request (no query string); the response is the caller's to read. */
 export const signedFetch = async (request: SignedRequest): Promise<Response> => {
   const url = new URL(request.url);
-  // The signature covers the method, path, headers (the host among them) and body; not the scheme or port.
+  // The signature covers the method, path, headers (the host among them) and body: the signer reads
+  // nothing else of a request, so the scheme, host name and port are left out.
   const signed = await signerFor(request.service).sign({
     method: request.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
     path: url.pathname,
     headers: { host: url.host, ...request.headers },
     body: request.body,
-  });
+  } as unknown as Parameters<SignatureV4['sign']>[0]);
   const headers = { ...(signed.headers as Record<string, string>) };
   delete headers.host;
   return fetch(url, { method: request.method, headers, body: request.body });
