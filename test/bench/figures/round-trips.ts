@@ -4,6 +4,7 @@
  * here.
  */
 import { randomUUID } from 'node:crypto';
+import { aliases } from '../../../functions/api/aliases.ts';
 import { callsRoutes } from '../../../functions/api/calls-routes.ts';
 import { clientRoutes } from '../../../functions/api/client-routes.ts';
 import { routes as v1Routes } from '../../../functions/api/routes.ts';
@@ -23,6 +24,8 @@ interface Recipe {
   kind: Kind;
   /** Part of the documented API: missing, it leaves the figure unproven. */
   required: boolean;
+  /** The status the request is answered with when the route always refuses it (no DynamoDB call). */
+  refused?: number;
   make(): Promise<RequestSpec>;
 }
 
@@ -380,6 +383,47 @@ const recipes = (bench: Bench, scene: Scene): Recipe[] => {
         body: { forward_to: '447700900200' },
       }),
     },
+    // The client SDKs' own calls (the others are aliases of /v1 endpoints, covered by their recipes).
+    {
+      route: 'POST /beta/conversations/{id}/events',
+      variant: 'nexmo-client text',
+      kind: 'write',
+      required: true,
+      make: async () => ({
+        method: 'POST',
+        url: `/beta/conversations/${conv}/events`,
+        token: user,
+        body: { type: 'text', from: await member(), body: { text: 'round trip' } },
+      }),
+    },
+    {
+      route: 'PUT /v0.2/sessions/{id}',
+      kind: 'write',
+      required: true,
+      make: async () => ({ method: 'PUT', url: '/v0.2/sessions/SESS-round-trip', token: user }),
+    },
+    {
+      route: 'GET /v0.3/users/{id}/sessions',
+      kind: 'read',
+      required: true,
+      make: async () => get(`/v0.3/users/${scene.user.id}/sessions`, user),
+    },
+    {
+      route: 'POST /beta/conversations/{id}/rtc',
+      variant: 'refused',
+      kind: 'write',
+      required: false,
+      refused: 400,
+      make: async () => ({ method: 'POST', url: `/beta/conversations/${conv}/rtc`, token: user, body: {} }),
+    },
+    {
+      route: 'POST /v0.3/legs',
+      variant: 'refused',
+      kind: 'write',
+      required: false,
+      refused: 400,
+      make: async () => ({ method: 'POST', url: '/v0.3/legs', token: user, body: {} }),
+    },
     {
       route: 'DELETE /v1/numbers/{number}',
       kind: 'write',
@@ -458,7 +502,7 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
       .map((c) => (c.items ? `${c.command}(${c.items})` : c.command))
       .join(' + ');
     if (isMissing(r)) rows.push({ ...recipe, calls: null, commands, status: 'missing' });
-    else if (r.status >= 400)
+    else if (r.status >= 400 && r.status !== recipe.refused)
       rows.push({
         ...recipe,
         calls: bench.counter.calls.length,
@@ -469,11 +513,13 @@ export const measureRoundTrips = async (bench: Bench, scene: Scene): Promise<Rou
       });
     else rows.push({ ...recipe, calls: bench.counter.calls.length, commands, status: 'ok', ...measured });
   }
-  // Routes the API registers that no recipe covers.
+  // Routes the API registers that no recipe covers. An alias of the client SDKs runs its /v1 endpoint's
+  // handler (aliases.ts), so that endpoint's recipe covers it: the alias adds no DynamoDB call.
   const covered = new Set(list.map((r) => shape(r.route)));
   for (const r of [...v1Routes, ...callsRoutes, ...clientRoutes]) {
     const route = `${r.method} ${r.path}`;
-    if (!covered.has(shape(route)))
+    const target = aliases[route as keyof typeof aliases]?.of;
+    if (!covered.has(shape(route)) && !(target && covered.has(shape(target))))
       rows.push({
         route,
         kind: r.method === 'GET' ? 'read' : 'write',
