@@ -1,43 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import {
   allPages,
   basicAuth,
   jsonOf,
+  parleyIdOf,
+  startTwilioServer,
   twilioAccount,
   twilioClient,
-  useTwilioAccount,
+  twilioFailure,
 } from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  useTwilioAccount(server.baseUrl);
-  client = twilioClient(server.baseUrl);
+  ({ server, client } = await startTwilioServer());
 });
 afterAll(() => server.close());
-
-/** What the library raises for an error answer: its code, status and message. */
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(twilio.RestException);
-    const e = error as InstanceType<typeof twilio.RestException>;
-    return { code: e.code, status: e.status, message: e.message, moreInfo: e.moreInfo };
-  }
-  throw new Error('expected the request to fail');
-};
-
-const conversationIdOf = (sid: string) => {
-  const x = sid.slice(2);
-  return `CON-${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-};
 
 describe('Twilio Conversations: conversations', () => {
   it('creates a conversation with attributes and a unique name, and fetches it by SID and by unique name', async () => {
@@ -79,10 +61,10 @@ describe('Twilio Conversations: conversations', () => {
       attributes: '{"plan":"gold"}',
     });
     // Act
-    const vonage = await call('GET', `/v1/conversations/${conversationIdOf(created.sid)}`);
+    const vonage = await call('GET', `/v1/conversations/${parleyIdOf('CON', created.sid)}`);
     // Assess
     expect(vonage.status).toBe(200);
-    expect(vonage.body.id).toBe(conversationIdOf(created.sid));
+    expect(vonage.body.id).toBe(parleyIdOf('CON', created.sid));
     expect(vonage.body.name).toBe(unique);
     expect(vonage.body.display_name).toBe('Seen from both sides');
     expect(vonage.body.properties.custom_data).toEqual({ plan: 'gold' });
@@ -124,7 +106,7 @@ describe('Twilio Conversations: conversations', () => {
     const created = await client.conversations.v1.conversations.create({ uniqueName: unique });
     // Act
     const removed = await client.conversations.v1.conversations(created.sid).remove();
-    const gone = await failure(client.conversations.v1.conversations(created.sid).fetch());
+    const gone = await twilioFailure(client.conversations.v1.conversations(created.sid).fetch());
     const reused = await client.conversations.v1.conversations.create({ uniqueName: unique });
     // Assess
     expect(removed).toBe(true);
@@ -158,27 +140,29 @@ describe('Twilio Conversations: conversations', () => {
     const unique = `dup-${randomUUID()}`;
     await client.conversations.v1.conversations.create({ uniqueName: unique });
     // Act
-    const taken = await failure(client.conversations.v1.conversations.create({ uniqueName: unique }));
-    const sidLike = await failure(
+    const taken = await twilioFailure(client.conversations.v1.conversations.create({ uniqueName: unique }));
+    const sidLike = await twilioFailure(
       client.conversations.v1.conversations.create({ uniqueName: `CH${'a'.repeat(32)}` }),
     );
     // Assess
     expect(taken).toMatchObject({ code: 50353, status: 409 });
     expect(sidLike).toMatchObject({ code: 50390, status: 400 });
-    expect(await failure(client.conversations.v1.conversations(`CH${'a'.repeat(32)}`).fetch())).toMatchObject(
-      {
-        code: 20404,
-      },
-    );
+    expect(
+      await twilioFailure(client.conversations.v1.conversations(`CH${'a'.repeat(32)}`).fetch()),
+    ).toMatchObject({
+      code: 20404,
+    });
   });
 
   it('refuses bad attributes and a bad timer with 400 naming the parameter', async () => {
     // Act
-    const attributes = await failure(
+    const attributes = await twilioFailure(
       client.conversations.v1.conversations.create({ attributes: 'not json' }),
     );
-    const timer = await failure(client.conversations.v1.conversations.create({ 'timers.closed': 'PT1M' }));
-    const state = await failure(client.conversations.v1.conversations.create({ state: 'closed' }));
+    const timer = await twilioFailure(
+      client.conversations.v1.conversations.create({ 'timers.closed': 'PT1M' }),
+    );
+    const state = await twilioFailure(client.conversations.v1.conversations.create({ state: 'closed' }));
     // Assess
     expect(attributes).toMatchObject({ code: 20001, status: 400 });
     expect(attributes.message).toContain('Attributes');
@@ -189,7 +173,7 @@ describe('Twilio Conversations: conversations', () => {
 
   it('refuses a bad PageToken with 21481', async () => {
     // Act
-    const bad = await failure(
+    const bad = await twilioFailure(
       client.conversations.v1.conversations.page({ pageSize: 2, pageToken: 'forged.token' } as never),
     );
     // Assess
@@ -214,7 +198,7 @@ describe('Twilio Conversations: auth', () => {
     // Prepare
     const wrong = twilioClient(server.baseUrl, { password: 'not-the-token' });
     // Act
-    const refused = await failure(wrong.conversations.v1.conversations.create({ friendlyName: 'x' }));
+    const refused = await twilioFailure(wrong.conversations.v1.conversations.create({ friendlyName: 'x' }));
     const bare = await fetch(`${server.baseUrl}/twilio/v1/Conversations`);
     const bearer = await fetch(`${server.baseUrl}/twilio/v1/Conversations`, {
       headers: { authorization: 'Bearer abc' },

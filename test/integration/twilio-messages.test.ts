@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { allPages, basicAuth, jsonOf, twilioClient, useTwilioAccount } from '../support/twilio.ts';
+import type { TestServer } from '../support/server.ts';
+import {
+  allPages,
+  basicAuth,
+  jsonOf,
+  parleyIdOf,
+  startTwilioServer,
+  type twilioClient,
+  twilioFailure,
+} from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  useTwilioAccount(server.baseUrl);
-  client = twilioClient(server.baseUrl);
+  ({ server, client } = await startTwilioServer());
 });
 afterAll(() => server.close());
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(twilio.RestException);
-    const e = error as InstanceType<typeof twilio.RestException>;
-    return { code: e.code, status: e.status, message: e.message };
-  }
-  throw new Error('expected the request to fail');
-};
-
-const conversationIdOf = (sid: string) => {
-  const x = sid.slice(2);
-  return `CON-${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-};
 
 /** A conversation with one chat participant, and the participant's identity. */
 const withParticipant = async () => {
@@ -46,7 +35,7 @@ describe('Twilio Conversations: messages', () => {
     // Act
     const sent = await messages.create({ author: identity, body: 'Hello', attributes: '{"urgent":true}' });
     const fetched = await messages(sent.sid).fetch();
-    const events = await call('GET', `/v1/conversations/${conversationIdOf(c.sid)}/events?page_size=100`);
+    const events = await call('GET', `/v1/conversations/${parleyIdOf('CON', c.sid)}/events?page_size=100`);
     // Assess
     expect(sent.sid).toMatch(/^IM[0-9a-f]{32}$/);
     expect(sent.author).toBe(identity);
@@ -63,9 +52,9 @@ describe('Twilio Conversations: messages', () => {
   it('lists a message posted through /v1 (Vonage), with its sender as author', async () => {
     // Prepare
     const { c, identity, participant, messages } = await withParticipant();
-    const memberId = conversationIdOf(participant.sid).replace('CON-', 'MEM-');
+    const memberId = parleyIdOf('MEM', participant.sid);
     // Act
-    const posted = await call('POST', `/v1/conversations/${conversationIdOf(c.sid)}/events`, {
+    const posted = await call('POST', `/v1/conversations/${parleyIdOf('CON', c.sid)}/events`, {
       body: { type: 'message', from: memberId, body: { message_type: 'text', text: 'from Vonage' } },
     });
     const listed = await messages.list();
@@ -96,7 +85,7 @@ describe('Twilio Conversations: messages', () => {
     const edited = await messages(sent.sid).update({ body: 'fixed', attributes: '{"edited":true}' });
     const fetched = await messages(sent.sid).fetch();
     const removed = await messages(sent.sid).remove();
-    const gone = await failure(messages(sent.sid).fetch());
+    const gone = await twilioFailure(messages(sent.sid).fetch());
     const listed = await messages.list();
     // Assess
     expect(edited.body).toBe('fixed');
@@ -161,9 +150,9 @@ describe('Twilio Conversations: messages', () => {
     const other = await client.conversations.v1.conversations.create({});
     const elsewhere = await client.conversations.v1.conversations(other.sid).messages.create({ body: 'x' });
     // Act
-    const empty = await failure(messages.create({ author: 'x' }));
-    const foreign = await failure(messages(elsewhere.sid).fetch());
-    const malformed = await failure(messages('IMnope').fetch());
+    const empty = await twilioFailure(messages.create({ author: 'x' }));
+    const foreign = await twilioFailure(messages(elsewhere.sid).fetch());
+    const malformed = await twilioFailure(messages('IMnope').fetch());
     // Assess
     expect(empty).toMatchObject({ code: 20001, status: 400 });
     expect(foreign).toMatchObject({ code: 20404 });

@@ -1,35 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { twilioClient, useTwilioAccount } from '../support/twilio.ts';
+import type { TestServer } from '../support/server.ts';
+import { parleyIdOf, startTwilioServer, type twilioClient, twilioFailure } from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  useTwilioAccount(server.baseUrl);
-  client = twilioClient(server.baseUrl);
+  ({ server, client } = await startTwilioServer());
 });
 afterAll(() => server.close());
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(twilio.RestException);
-    const e = error as InstanceType<typeof twilio.RestException>;
-    return { code: e.code, status: e.status, message: e.message };
-  }
-  throw new Error('expected the request to fail');
-};
-
-const idOf = (prefix: string, sid: string) => {
-  const x = sid.slice(2);
-  return `${prefix}-${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-};
 
 /** A phone number no other test uses. */
 const phone = () => `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
@@ -69,7 +50,7 @@ describe('Twilio Conversations: participants', () => {
     // Act
     const member = await call(
       'GET',
-      `/v1/conversations/${idOf('CON', c.sid)}/members/${idOf('MEM', chat.sid)}`,
+      `/v1/conversations/${parleyIdOf('CON', c.sid)}/members/${parleyIdOf('MEM', chat.sid)}`,
     );
     // Assess
     expect(member.status).toBe(200);
@@ -88,7 +69,9 @@ describe('Twilio Conversations: participants', () => {
     const byIdentity = await client.conversations.v1.conversations(c.sid).participants(identity).fetch();
     const removed = await client.conversations.v1.conversations(c.sid).participants(identity).remove();
     const after = await client.conversations.v1.conversations(c.sid).participants.list();
-    const gone = await failure(client.conversations.v1.conversations(c.sid).participants(chat.sid).fetch());
+    const gone = await twilioFailure(
+      client.conversations.v1.conversations(c.sid).participants(chat.sid).fetch(),
+    );
     // Assess
     expect(bySid.identity).toBe(identity);
     expect(byIdentity.sid).toBe(chat.sid);
@@ -103,7 +86,7 @@ describe('Twilio Conversations: participants', () => {
     const identity = `dave-${randomUUID()}`;
     await client.conversations.v1.conversations(c.sid).participants.create({ identity });
     // Act
-    const twice = await failure(
+    const twice = await twilioFailure(
       client.conversations.v1.conversations(c.sid).participants.create({ identity }),
     );
     // Assess
@@ -118,7 +101,7 @@ describe('Twilio Conversations: participants', () => {
     const binding = { 'messagingBinding.address': address, 'messagingBinding.proxyAddress': '+15550001111' };
     const held = await client.conversations.v1.conversations(first.sid).participants.create(binding);
     // Act
-    const refused = await failure(
+    const refused = await twilioFailure(
       client.conversations.v1.conversations(second.sid).participants.create(binding),
     );
     const otherProxy = await client.conversations.v1.conversations(second.sid).participants.create({
@@ -156,13 +139,13 @@ describe('Twilio Conversations: participants', () => {
     // Prepare
     const c = await conversation();
     // Act
-    const neither = await failure(client.conversations.v1.conversations(c.sid).participants.create({}));
-    const noProxy = await failure(
+    const neither = await twilioFailure(client.conversations.v1.conversations(c.sid).participants.create({}));
+    const noProxy = await twilioFailure(
       client.conversations.v1
         .conversations(c.sid)
         .participants.create({ 'messagingBinding.address': phone() }),
     );
-    const nowhere = await failure(
+    const nowhere = await twilioFailure(
       client.conversations.v1.conversations(`CH${'0'.repeat(32)}`).participants.create({ identity: 'erin' }),
     );
     // Assess

@@ -1,30 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { basicAuth, jsonOf, twilioClient, useTwilioAccount } from '../support/twilio.ts';
+import type { TestServer } from '../support/server.ts';
+import { basicAuth, jsonOf, startTwilioServer, type twilioClient, twilioFailure } from '../support/twilio.ts';
 
 let server: TestServer;
 let client: ReturnType<typeof twilioClient>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  useTwilioAccount(server.baseUrl);
-  client = twilioClient(server.baseUrl);
+  ({ server, client } = await startTwilioServer());
 });
 afterAll(() => server.close());
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(twilio.RestException);
-    const e = error as InstanceType<typeof twilio.RestException>;
-    return { code: e.code, status: e.status, message: e.message };
-  }
-  throw new Error('expected the request to fail');
-};
 
 describe('Twilio Conversations: users', () => {
   it('creates a user with a friendly name and attributes, fetches it by SID and by identity, updates and deletes it', async () => {
@@ -41,7 +27,7 @@ describe('Twilio Conversations: users', () => {
     const updated = await client.conversations.v1.users(identity).update({ friendlyName: 'Alice B.' });
     const vonage = await call('GET', `/v1/users/${identity}`);
     const removed = await client.conversations.v1.users(created.sid).remove();
-    const gone = await failure(client.conversations.v1.users(identity).fetch());
+    const gone = await twilioFailure(client.conversations.v1.users(identity).fetch());
     // Assess
     expect(created.sid).toMatch(/^US[0-9a-f]{32}$/);
     expect(created.identity).toBe(identity);
@@ -60,7 +46,7 @@ describe('Twilio Conversations: users', () => {
     const identity = `taken-${randomUUID()}`;
     await client.conversations.v1.users.create({ identity });
     // Act
-    const taken = await failure(client.conversations.v1.users.create({ identity }));
+    const taken = await twilioFailure(client.conversations.v1.users.create({ identity }));
     const missing = await fetch(`${server.baseUrl}/twilio/v1/Users`, {
       method: 'POST',
       headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,5 +1,7 @@
 import twilio from 'twilio';
+import { expect } from 'vitest';
 import { resetConfig } from '../../functions/config.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 /** What the library's RequestClient.request takes (its type is not exported by name). */
 type RequestOptions<T> = Parameters<twilio.RequestClient['request']>[0] & { data?: T };
@@ -66,3 +68,31 @@ export const jsonOf = async (response: Response): Promise<any> => response.json(
 /** The Authorization header of the test account (for requests sent without the library). */
 export const basicAuth = (): string =>
   `Basic ${Buffer.from(`${twilioAccount.accountSid}:${twilioAccount.authToken}`).toString('base64')}`;
+
+/** A dev server with the test account set, and the library pointed at it. */
+export const startTwilioServer = async (): Promise<{
+  server: TestServer;
+  client: ReturnType<typeof twilioClient>;
+}> => {
+  const server = await startTestServer();
+  useTwilioAccount(server.baseUrl);
+  return { server, client: twilioClient(server.baseUrl) };
+};
+
+/** What the library raises for an error answer: its code, status, message and more_info. */
+export const twilioFailure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(twilio.RestException);
+    const e = error as InstanceType<typeof twilio.RestException>;
+    return { code: e.code, status: e.status, message: e.message, moreInfo: e.moreInfo };
+  }
+  throw new Error('expected the request to fail');
+};
+
+/** The Parley id a SID stands for, written out independently of the surface's own mapping. */
+export const parleyIdOf = (prefix: 'CON' | 'MEM' | 'USR', sid: string): string => {
+  const x = sid.slice(2);
+  return `${prefix}-${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+};
