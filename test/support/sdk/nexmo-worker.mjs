@@ -55,7 +55,7 @@ const findEvent = async (cid, eventId) => {
 const ops = {
   async login(token) {
     app = await client.createSession(token);
-    app.on('member:invited', (member, event) => {
+    app.on('member:invited', (_member, event) => {
       sweep();
       report('member:invited', [event]);
     });
