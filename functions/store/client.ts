@@ -5,6 +5,16 @@ import { unavailable } from '../domain/errors.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
+/** How an AWS client reaches DynamoDB Local (or its Streams API): the endpoint, and a region and keys it ignores. */
+export const localEndpoint = (endpoint: string) => ({
+  endpoint,
+  region: process.env.AWS_REGION ?? 'local',
+  credentials: {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  },
+});
+
 /**
  * Timeouts that fit a Lambda's 10 s: a connection within 1 s, an answer within 2 s, and the SDK's three
  * attempts (with its back-off) done in under 7 s, so a stalled store is answered 503 before Lambda gives up.
@@ -39,17 +49,7 @@ export const createDocumentClient = (
 ): DynamoDBDocumentClient => {
   const requestHandler = { connectionTimeout: 1000, requestTimeout, throwOnRequestTimeout: true };
   const client = new DynamoDBClient(
-    endpoint
-      ? {
-          endpoint,
-          region: process.env.AWS_REGION ?? 'local',
-          credentials: {
-            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-          },
-          requestHandler,
-        }
-      : { requestHandler },
+    endpoint ? { ...localEndpoint(endpoint), requestHandler } : { requestHandler },
   );
   // Outside the SDK's retries: what is still unavailable after them becomes the 503 every surface answers.
   client.middlewareStack.add(

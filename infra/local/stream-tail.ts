@@ -14,6 +14,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { localEndpoint } from '../../functions/store/client.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
@@ -29,11 +30,6 @@ export interface StreamTailOptions {
 export interface StreamTail {
   stop(): Promise<void>;
 }
-
-const localCredentials = {
-  accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-};
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
@@ -60,7 +56,7 @@ export const startStreamTail = async (
   options: StreamTailOptions,
 ): Promise<StreamTail> => {
   const { endpoint, tableName, idleMs = 5, retryMs = 200 } = options;
-  const config = { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: localCredentials };
+  const config = localEndpoint(endpoint);
   const dynamo = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
   const table = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
