@@ -15,15 +15,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE } from '../functions/store/table.ts';
+import { CREDENTIALS_ALIAS, ESM_REQUIRE_BANNER } from './bundling.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import type { LogLevel } from './settings.ts';
-
-/**
- * Lets the ESM bundle load CommonJS dependencies that call `require` (some AWS SDK internals do):
- * esbuild's ESM output has no `require`, so one is made from `import.meta.url`.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);";
 
 /** What Lambda needs to send a function's trace segments to X-Ray. */
 export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
@@ -134,6 +128,7 @@ export class ParleyFunction extends Construct {
         sourcesContent: false,
         bundleAwsSDK: true,
         externalModules: [],
+        esbuildArgs: { [`--alias:${CREDENTIALS_ALIAS.from}`]: CREDENTIALS_ALIAS.to },
         // No `tsconfig`: esbuild finds tsconfig.json for our files by walking up, and an explicit one is
         // applied to every node_modules file as well (~13 bytes each in the bundle).
       },

@@ -9,14 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BuildOptions, build } from 'esbuild';
+import { CREDENTIALS_ALIAS, ESM_REQUIRE_BANNER } from '../../infra/bundling.ts';
 import { type Summary, summarize } from './stats.ts';
 
 const run = promisify(execFile);
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);";
 
 const common: BuildOptions = {
   bundle: true,
@@ -30,6 +28,7 @@ const common: BuildOptions = {
   sourcesContent: false,
   logLevel: 'silent',
   metafile: true,
+  alias: { [CREDENTIALS_ALIAS.from]: CREDENTIALS_ALIAS.to },
 };
 
 /** The floor: the document client and nothing else, kept alive by the export. */
