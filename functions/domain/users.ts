@@ -29,9 +29,14 @@ export interface UserRepository {
   create(user: User, receipt?: Receipt<User>): Promise<void>;
   get(id: string): Promise<User | undefined>;
   getByName(name: string): Promise<User | undefined>;
-  /** Replaces a user (moving its name claim if the name changed); throws on a taken name. */
-  update(previous: User, next: User, receipt?: Receipt<User>): Promise<void>;
-  remove(user: User, receipt?: Receipt<void>): Promise<void>;
+  /**
+   * Replaces the user an id (`USR-…`) or a name names with what `decide` makes of it as stored (moving its
+   * name claim if the name changed), and returns it; `decide` may run again if the user changed meanwhile.
+   * Throws `notFound.user()` when there is no such user, `conflict.userName()` on a taken name.
+   */
+  update(ref: string, decide: (current: User) => User, receipt?: Receipt<User>): Promise<User>;
+  /** Removes the user an id or a name names; throws `notFound.user()` when there is none. */
+  remove(ref: string, receipt?: Receipt<void>): Promise<void>;
 }
 
 /** Vonage: "Username must not be 'me' and it must not start with 'USR-'". */

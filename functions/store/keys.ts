@@ -71,6 +71,12 @@ export const keys = {
   /** GSI1 on the per-user pointer items: a user's conversations, sorted by when the membership began. */
   membershipsOfUser: (userId: string): { gsi1pk: string } => ({ gsi1pk: `USR#${userId}` }),
   membershipSort: (created: string, conversationId: string): string => `${created}#${conversationId}`,
+  /**
+   * The sort key of the user's own entry in its GSI1 partition (its name claim): before every membership,
+   * whose sort keys begin with a date. `membershipsFrom` is where the memberships begin.
+   */
+  userEntrySort: '#USR',
+  membershipsFrom: '0',
 
   /** Event by its integer id, inside its conversation's partition. */
   event: (conversationId: string, eventId: number): Key => ({

@@ -212,13 +212,13 @@ export const listMembershipsOfUser = async (
   query: MembershipQuery,
 ): Promise<Page<StoredMember>> => {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': keys.membershipsOfUser(userId).gsi1pk };
+  // The partition begins with the user's own entry, which this range leaves out.
+  const values: Record<string, unknown> = {
+    ':pk': keys.membershipsOfUser(userId).gsi1pk,
+    ':from':
+      query.dateStart && query.dateStart > keys.membershipsFrom ? query.dateStart : keys.membershipsFrom,
+  };
   const filters: string[] = [];
-  let range = '';
-  if (query.dateStart) {
-    values[':from'] = query.dateStart;
-    range = ' AND gsi1sk >= :from';
-  }
   if (query.state) {
     names['#state'] = 'state';
     values[':state'] = query.state;
@@ -232,7 +232,7 @@ export const listMembershipsOfUser = async (
   const page = await queryPage<Record<string, unknown>>({
     query: {
       IndexName: 'gsi1',
-      KeyConditionExpression: `gsi1pk = :pk${range}`,
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :from',
       ExpressionAttributeValues: values,
       ...(filters.length > 0
         ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }

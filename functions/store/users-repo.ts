@@ -1,14 +1,15 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../domain/errors.ts';
 import { IdempotencyRaceError, type IdempotencyRecord } from '../domain/idempotency.ts';
+import { ID_PATTERN } from '../domain/ids.ts';
 import type { Page, PageCursor } from '../domain/ports.ts';
 import { ConversationChangedError, retry } from '../domain/retry.ts';
 import type { User, UserRepository } from '../domain/users.ts';
 import { db, tableName } from './client.ts';
 import { transactWithReceipt, withReceipt } from './idempotency-repo.ts';
 import { dataOf, meta } from './item.ts';
-import { keys } from './keys.ts';
-import { listMembershipsOfUser } from './members-repo.ts';
+import { type Key, keys } from './keys.ts';
+import { memberKeyOf } from './members-repo.ts';
 import { queryPage } from './paging.ts';
 import { ConditionFailedError, type TransactItem, transact } from './transact.ts';
 
@@ -25,10 +26,14 @@ const userItem = (u: User) => ({
 
 /**
  * The name claim holds a full copy of the user, so that a name (a token's `sub`, `GET /v1/users/{name}`)
- * resolves to the user in one read. Both are always written in the same transaction.
+ * resolves to the user in one read. Both are always written in the same transaction. The copy is also the
+ * first entry of the user's GSI1 partition (`USR#<id>`, before its memberships), so that a change of the
+ * user reads the user and its live members in one Query.
  */
 const nameItem = (u: User) => ({
   ...keys.userName(u.name),
+  ...keys.membershipsOfUser(u.id),
+  gsi1sk: keys.userEntrySort,
   ...meta('user-name', u.timestamp.created, versionOf(u)),
   ...u,
 });
@@ -44,60 +49,114 @@ const read = async (key: { pk: string; sk: string }): Promise<User | undefined> 
   return out.Item ? dataOf<User>(out.Item) : undefined;
 };
 
+export const getUserById = (id: string) => read(keys.user(id));
+export const getUserByName = (name: string) => read(keys.userName(name));
+
+interface Found {
+  user: User;
+  /** The keys of the user's live (INVITED or JOINED) members. */
+  members: Key[];
+}
+
 /**
- * Writes `base` (a user's update or delete) in one transaction with the moves of the user's live members
- * to `version`, so that no write decided on the user as it was (a process's remembered caller) passes its
- * member's condition afterwards. Members past what one transaction holds are moved first, in transactions of
- * their own: a write meanwhile fails its condition and reads the user again (and, should `base` then fail,
- * moves its member back to the version it reads). Failed conditions of `base` items throw
- * `ConditionFailedError` with their index.
+ * A user and its live members: by id, one Query of its GSI1 partition, the user taken from its name
+ * claim's entry there (an index read: it may be behind, which the write's version condition catches); by
+ * name, or when a write on the index's copy lost (`strong`), the user read from the table first.
  */
-const withMembersMarked = (
-  userId: string,
-  version: string,
-  base: TransactItem[],
-  record?: IdempotencyRecord,
-): Promise<void> =>
-  retry(async () => {
+const find = async (ref: string, strong: boolean): Promise<Found | undefined> => {
+  const byId = ID_PATTERN.user.test(ref);
+  let user = byId ? (strong ? await getUserById(ref) : undefined) : await getUserByName(ref);
+  if (!user && (strong || !byId)) return undefined;
+  const members: Key[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        FilterExpression: '#et = :user OR #state <> :left',
+        ExpressionAttributeNames: { '#et': '_et', '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':pk': keys.membershipsOfUser(user?.id ?? ref).gsi1pk,
+          ':user': 'user-name',
+          ':left': 'LEFT',
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? [])
+      if (item._et !== 'user-name') members.push(memberKeyOf(item));
+      else user ??= dataOf<User>(item);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  // No entry on the index yet (a user just created, or written before users had one): read the table.
+  if (!user) return find(ref, true);
+  return { user, members };
+};
+
+/**
+ * Changes a user (`change` decides the base items from the user as found) in one transaction with the moves
+ * of its live members to the new version, so that no write decided on the user as it was (a process's
+ * remembered caller) passes its member's condition afterwards. Members past what one transaction holds are
+ * moved first, in transactions of their own: a write meanwhile fails its condition and reads the user
+ * again (and, should the base then fail, moves its member back to the version it reads). A base item's
+ * failed condition (index `i`) is a lost race to try again on a fresh read, unless `refused(i)` names the
+ * error it means.
+ */
+const changeUser = async <T>(
+  ref: string,
+  change: (user: User) => { base: TransactItem[]; version: string; result: T; record?: IdempotencyRecord },
+  refused: (index: number) => Error | undefined = () => undefined,
+): Promise<T> =>
+  retry(async (attempt) => {
+    const found = await find(ref, attempt > 1);
+    if (!found) throw notFound.user();
+    const { base, version, result, record } = change(found.user);
     const own = withReceipt(base, record);
-    const items = [...own];
-    let cursor: PageCursor | undefined;
-    do {
-      const page = await listMembershipsOfUser(userId, {
-        order: 'asc',
-        pageSize: 100,
-        liveOnly: true,
-        cursor,
-      });
-      for (const m of page.items)
-        items.push({
+    const items = [
+      ...own,
+      ...found.members.map(
+        (key): TransactItem => ({
           Update: {
             TableName: tableName(),
-            Key: keys.member(m.conversation_id, m.id),
+            Key: key,
             UpdateExpression: 'SET user_version = :v',
             // A member whose conversation is being deleted is left alone.
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':v': version },
           },
-        });
-      cursor = page.next;
-    } while (cursor);
-    // Transactions of 100 items from the end: the one holding `base` goes last.
+        }),
+      ),
+    ];
+    // Transactions of 100 items from the end: the one holding the base goes last.
     for (let start = Math.floor((items.length - 1) / 100) * 100; start >= 0; start -= 100)
       try {
         await transact(items.slice(start, start + 100));
       } catch (error) {
-        if (error instanceof ConditionFailedError) {
-          // The record: another request with the key committed first. A member gone meanwhile: list again.
-          if (record && start + error.index === base.length) throw new IdempotencyRaceError();
-          if (start + error.index >= own.length) throw new ConversationChangedError();
-        }
-        throw error;
+        if (!(error instanceof ConditionFailedError)) throw error;
+        const index = start + error.index;
+        // The record: another request with the key committed first.
+        if (record && index === base.length) throw new IdempotencyRaceError();
+        throw (index < base.length && refused(index)) || new ConversationChangedError();
       }
+    return result;
   });
 
-export const getUserById = (id: string) => read(keys.user(id));
-export const getUserByName = (name: string) => read(keys.userName(name));
+/** The user item as `u` was read: it must still be there, at the same version and with the same name. */
+const asRead = (u: User) => ({
+  ConditionExpression: 'updatedAt = :v AND #name = :name',
+  ExpressionAttributeNames: { '#name': 'name' },
+  ExpressionAttributeValues: { ':v': versionOf(u), ':name': u.name },
+});
+
+/** The name claim of `u`, still held by it. */
+const claimOf = (u: User) => ({
+  TableName: tableName(),
+  Key: keys.userName(u.name),
+  ConditionExpression: 'id = :id',
+  ExpressionAttributeValues: { ':id': u.id },
+});
 
 export const userRepository: UserRepository = {
   async create(u, receipt) {
@@ -112,85 +171,41 @@ export const userRepository: UserRepository = {
   get: getUserById,
   getByName: getUserByName,
 
-  async update(previous, next, receipt) {
-    const renamed = previous.name !== next.name;
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: tableName(),
-          Item: userItem(next),
-          ConditionExpression: 'attribute_exists(pk) AND #name = :name',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': previous.name },
-        },
-      },
-      renamed
-        ? {
-            Delete: {
-              TableName: tableName(),
-              Key: keys.userName(previous.name),
-              ConditionExpression: 'id = :id',
-              ExpressionAttributeValues: { ':id': previous.id },
-            },
-          }
-        : {
+  update: (ref, decide, receipt) =>
+    changeUser(
+      ref,
+      (previous) => {
+        const next = decide(previous);
+        const base: TransactItem[] = [
+          { Put: { TableName: tableName(), Item: userItem(next), ...asRead(previous) } },
+          previous.name === next.name
+            ? { Put: { Item: nameItem(next), ...claimOf(previous) } }
+            : { Delete: claimOf(previous) },
+        ];
+        if (previous.name !== next.name)
+          base.push({
             Put: {
               TableName: tableName(),
               Item: nameItem(next),
-              ConditionExpression: 'id = :id',
-              ExpressionAttributeValues: { ':id': previous.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          },
-    ];
-    if (renamed)
-      items.push({
-        Put: {
-          TableName: tableName(),
-          Item: nameItem(next),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    try {
-      await withMembersMarked(next.id, versionOf(next), items, receipt?.(next));
-    } catch (error) {
-      if (error instanceof ConditionFailedError) {
-        if (error.index === 2) throw conflict.userName();
-        throw notFound.user();
-      }
-      throw error;
-    }
-  },
+          });
+        return { base, version: versionOf(next), result: next, record: receipt?.(next) };
+      },
+      (index) => (index === 2 ? conflict.userName() : undefined),
+    ),
 
-  async remove(u, receipt) {
-    try {
+  remove: (ref, receipt) =>
+    changeUser(ref, (u) => ({
+      base: [
+        { Delete: { TableName: tableName(), Key: keys.user(u.id), ...asRead(u) } },
+        { Delete: claimOf(u) },
+      ],
       // A version no user is ever at.
-      await withMembersMarked(
-        u.id,
-        'deleted',
-        [
-          {
-            Delete: {
-              TableName: tableName(),
-              Key: keys.user(u.id),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          {
-            Delete: {
-              TableName: tableName(),
-              Key: keys.userName(u.name),
-              ConditionExpression: 'id = :id',
-              ExpressionAttributeValues: { ':id': u.id },
-            },
-          },
-        ],
-        receipt?.(),
-      );
-    } catch (error) {
-      if (error instanceof ConditionFailedError) throw notFound.user();
-      throw error;
-    }
-  },
+      version: 'deleted',
+      result: undefined,
+      record: receipt?.(),
+    })),
 };
 
 /** `GET /v1/users`: every user by creation time. */

@@ -107,4 +107,29 @@ describe('round trips', () => {
       'TransactWriteItems',
     ]);
   });
+
+  it('users: an update or a delete by id is one Query (the user and its live members) and one transaction', async () => {
+    // Prepare: a user with a live member and a member that left.
+    const user = (await call('POST', '/v1/users', { body: { name: 'ana' } })).body.id;
+    for (const state of ['joined', 'left']) {
+      const cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
+      const member = await call('POST', `/v1/conversations/${cid}/members`, {
+        body: { state: 'joined', user: { id: user }, channel: { type: 'app' } },
+      });
+      if (state === 'left') await call('DELETE', `/v1/conversations/${cid}/members/${member.body.id}`);
+    }
+    const renamed = { display_name: 'Ana', name: 'ana-2' };
+    expect(await commandsOf(() => call('PATCH', `/v1/users/${user}`, { body: renamed }), 200)).toEqual([
+      'Query',
+      'TransactWriteItems',
+    ]);
+    // By name, the user is read first.
+    expect(
+      await commandsOf(() => call('PATCH', '/v1/users/ana-2', { body: { display_name: 'A' } }), 200),
+    ).toEqual(['GetItem', 'Query', 'TransactWriteItems']);
+    expect(await commandsOf(() => call('DELETE', `/v1/users/${user}`), 204)).toEqual([
+      'Query',
+      'TransactWriteItems',
+    ]);
+  });
 });

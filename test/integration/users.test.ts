@@ -1,4 +1,7 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { db, tableName } from '../../functions/store/client.ts';
+import { keys } from '../../functions/store/keys.ts';
 import { type ApiResponse, call } from '../support/api.ts';
 import { userToken } from '../support/tokens.ts';
 
@@ -104,6 +107,54 @@ describe('users', () => {
     expect((await call('GET', '/v1/users/caroline')).body).toEqual(patched.body);
     expect((await call('GET', '/v1/users/carol')).status).toBe(404);
     expect((await createUser({ name: 'carol' })).status).toBe(201);
+  });
+
+  it('builds a PATCH or a DELETE on the user as stored, not on a copy that is behind it', async () => {
+    // Prepare: the user item changes behind Parley's back, as a write the index has not caught up with
+    // would look: the copy on the user's index entry still holds the old display name and version.
+    const id = (await createUser({ name: 'ivy', display_name: 'Ivy' })).body.id;
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.user(id),
+        UpdateExpression: 'SET display_name = :d, image_url = :i, updatedAt = :v, #t.updated = :v',
+        ExpressionAttributeNames: { '#t': 'timestamp' },
+        ExpressionAttributeValues: {
+          ':d': 'Ivy B.',
+          ':i': 'https://example.com/ivy.png',
+          ':v': '2030-01-01T00:00:00.000Z',
+        },
+      }),
+    );
+
+    // Act
+    const patched = await call('PATCH', `/v1/users/${id}`, {
+      body: { properties: { custom_data: { a: 1 } } },
+    });
+
+    // Assess: the answer and the store keep the change made behind the copy's back.
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      display_name: 'Ivy B.',
+      image_url: 'https://example.com/ivy.png',
+      properties: { custom_data: { a: 1 } },
+    });
+    expect((await call('GET', `/v1/users/${id}`)).body).toMatchObject({ display_name: 'Ivy B.' });
+    expect((await call('GET', '/v1/users/ivy')).body).toMatchObject({ display_name: 'Ivy B.' });
+
+    // A delete behind a change the copy has not seen still deletes the user and frees its name.
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.user(id),
+        UpdateExpression: 'SET updatedAt = :v, #t.updated = :v',
+        ExpressionAttributeNames: { '#t': 'timestamp' },
+        ExpressionAttributeValues: { ':v': '2031-01-01T00:00:00.000Z' },
+      }),
+    );
+    expect((await call('DELETE', `/v1/users/${id}`)).status).toBe(204);
+    expect((await call('GET', `/v1/users/${id}`)).status).toBe(404);
+    expect((await call('GET', '/v1/users/ivy')).status).toBe(404);
   });
 
   it('refuses a rename onto a taken name or an invalid name, changing nothing', async () => {

@@ -388,19 +388,21 @@ export const memoryPorts = () => {
       },
       get: async (id) => clone(users.get(id)),
       getByName: async (name) => clone(userByName(name)),
-      async update(previous, next) {
-        const current = users.get(previous.id);
-        if (!current || current.name !== previous.name || userNames.get(previous.name) !== previous.id)
-          throw notFound.user();
+      async update(ref, decide) {
+        const previous = ref.startsWith('USR-') ? users.get(ref) : userByName(ref);
+        if (!previous) throw notFound.user();
+        const next = decide(clone(previous));
         if (previous.name !== next.name) {
           if (userNames.has(next.name)) throw conflict.userName();
           userNames.delete(previous.name);
         }
         storeUser(next);
         writes.push(`users.update ${previous.id}`);
+        return clone(next);
       },
-      async remove(u) {
-        if (!users.has(u.id) || userNames.get(u.name) !== u.id) throw notFound.user();
+      async remove(ref) {
+        const u = ref.startsWith('USR-') ? users.get(ref) : userByName(ref);
+        if (!u) throw notFound.user();
         users.delete(u.id);
         userNames.delete(u.name);
         writes.push(`users.remove ${u.id}`);

@@ -69,11 +69,15 @@ export const updateUser = async (
   input: UserInput,
   receipt?: Receipt<User>,
 ): Promise<User> => {
-  const current = await findUser(deps, idOrName);
-  if (actor.kind === 'user' && actor.name !== current.name) throw authError.permission();
-  const next = applyUserUpdate(current, input, deps.now());
-  await deps.ports.users.update(current, next, receipt);
-  return next;
+  const now = deps.now();
+  return deps.ports.users.update(
+    idOrName,
+    (current) => {
+      if (actor.kind === 'user' && actor.name !== current.name) throw authError.permission();
+      return applyUserUpdate(current, input, now);
+    },
+    receipt,
+  );
 };
 
 export const deleteUser = async (
@@ -83,7 +87,7 @@ export const deleteUser = async (
   receipt?: Receipt<void>,
 ): Promise<void> => {
   requireAdmin(actor);
-  await deps.ports.users.remove(await findUser(deps, idOrName), receipt);
+  await deps.ports.users.remove(idOrName, receipt);
 };
 
 /** `GET /v1/users/{user_id}/conversations` (id or name): any user's for an admin, a user token its own. */
