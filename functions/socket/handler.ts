@@ -136,9 +136,11 @@ const onFrame = async (event: SocketEvent): Promise<SocketResult> => {
 /**
  * An event the API answered without storing it (typing, `ephemeral`): to the conversation's live sessions
  * and to the application's event_url, each whatever becomes of the other. A failure of either is logged
- * and the invocation reported failed once both are done. Lambda may hand the same invocation over again;
- * the sessions then see the event twice (harmless for typing), and the webhook delivery is the same one
- * (its id derives from the event), not a second.
+ * and the invocation reported failed once both are done (the SDK clients have retried it already; the
+ * function's own asynchronous retries are off, for the heartbeat's sake: infra/realtime.ts). Lambda may
+ * still hand the same invocation over twice, as its asynchronous queue may; the sessions then see the
+ * event twice (harmless for typing), and the webhook delivery is the same one (its id derives from the
+ * event), not a second.
  */
 const announce = async (item: EphemeralInvocation['parleyEphemeral']): Promise<void> => {
   const [sessions, webhook] = await Promise.allSettled([
