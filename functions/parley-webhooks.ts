@@ -1,6 +1,6 @@
 /**
  * The webhook use-cases bound to their ports: what the webhook Lambdas (the sender and the admin
- * surface) and the fan-out's webhook sink call. The third composition root beside functions/parley.ts
+ * surface), the fan-out's webhook sink and the socket Lambda (the events the API does not store) call. The third composition root beside functions/parley.ts
  * and functions/parley-voice.ts, so that neither the API nor the voice Lambda carries webhook delivery.
  */
 import { config } from './config.ts';

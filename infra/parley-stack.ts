@@ -423,6 +423,9 @@ export class ParleyStack extends Stack {
     this.realtime.grantPush(this.fanOutFunction);
     this.realtime.grantAnnounce(this.apiFunction);
     this.realtime.grantAnnounce(this.clientFunction);
+    // The events the API does not store reach the socket Lambda only: it queues their webhook deliveries
+    // (the application settings and the delivery record are within its table actions).
+    this.webhooks.grantSending(this.realtime.socketFunction);
 
     new CfnOutput(this, 'WebSocketUrl', {
       description:

@@ -17,7 +17,10 @@ export const SOCKET_STAGE = 'rtc';
 /** How often the heartbeat pings every session; the same default as `SOCKET_PING_INTERVAL_S`. */
 export const HEARTBEAT_MINUTES = 4;
 
-/** The table actions the socket Lambda uses: connections (get, put, delete, query) and the reads of a resume. */
+/**
+ * The table actions the socket Lambda uses: connections (get, put, delete, query), the reads of a resume,
+ * and for an ephemeral event's webhook the application settings (get) and its delivery record (put, get).
+ */
 export const SOCKET_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:DeleteItem',

@@ -158,6 +158,14 @@ export class ParleyWebhooks extends Construct {
   /** Lets a function queue deliveries (the fan-out's sink): the settings and records, the queue's URL. */
   grantQueueing(fn: ParleyFunction, table: ITableV2): void {
     bindTable(fn, table, { item: SINK_TABLE_ACTIONS, index: [] });
+    this.grantSending(fn);
+  }
+
+  /**
+   * Lets a function that already reads and writes the table's items (the socket Lambda, for the events
+   * the API does not store) put deliveries on the queue: SendMessage, the queue's URL and the settings.
+   */
+  grantSending(fn: ParleyFunction): void {
     this.queue.grantSendMessages(fn.role);
     for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
   }

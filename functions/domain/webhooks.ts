@@ -205,7 +205,17 @@ export const DELIVERY_ID = /^DLV-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 export const deliveryIdOfEvent = (applicationId: string, conversationId: string, eventId: number): string =>
   `DLV-${uuidOfHash(`parley-delivery\u0000${applicationId}\u0000${conversationId}\u0000${eventId}`)}`;
 
-/** A delivery with an id of its own: an ephemeral event, or a replay the receiver must not drop. */
+/**
+ * The id of an ephemeral event's delivery. Such an event has no id of its own, so the delivery's id derives
+ * from its body, which names the application and the conversation and carries the sender, the body and the
+ * timestamp to the millisecond: an invocation handled twice (retried, or handed over twice) makes the
+ * same delivery. Two posts alike in all of that would be one delivery; a receiver could not tell them
+ * apart anyway.
+ */
+export const deliveryIdOfEphemeral = (payload: string): string =>
+  `DLV-${uuidOfHash(`parley-ephemeral\u0000${payload}`)}`;
+
+/** A delivery with an id of its own: a replay the receiver must not drop. */
 export const newDeliveryId = (): string => `DLV-${randomUUID()}`;
 
 /** A new delivery record, pending its first attempt. */

@@ -15,7 +15,10 @@ export interface GreetInvocation {
   parleyGreet: string;
 }
 
-/** The invocation the API leaves for an event it does not store (typing, `ephemeral`): deliver it. */
+/**
+ * The invocation the API leaves for an event it does not store (typing, `ephemeral`): deliver it to the
+ * sessions and queue it for the application's event_url.
+ */
 export interface EphemeralInvocation {
   parleyEphemeral: SessionEvent;
 }

@@ -1,7 +1,9 @@
 /**
  * The socket Lambda: API Gateway WebSocket `$connect`, `$default` and `$disconnect`, the greeting a
- * connect leaves for an asynchronous invocation of itself, and the scheduled heartbeat. `$default` answers
- * what the protocol answers at once (pongs, acks, `session:logged-out`) as its route response.
+ * connect leaves for an asynchronous invocation of itself, the events the API does not store (handed over
+ * by an asynchronous invocation too: to the sessions, and queued for the application's event_url), and
+ * the scheduled heartbeat. `$default` answers what the protocol answers at once (pongs, acks,
+ * `session:logged-out`) as its route response.
  */
 import type { Context } from 'aws-lambda';
 import { DomainError } from '../domain/errors.ts';
@@ -10,6 +12,7 @@ import type { SessionCaller } from '../domain/use-cases/sessions.ts';
 import { verifyToken } from '../http/auth.ts';
 import { log } from '../http/log.ts';
 import { realtime } from '../parley-socket.ts';
+import { parleyWebhooks } from '../parley-webhooks.ts';
 import { ackFrame, decodeFrame, eventFrame, type Incoming, pongFrame } from './codec.ts';
 import type { EphemeralInvocation, GreetInvocation } from './gateway.ts';
 
@@ -130,6 +133,37 @@ const onFrame = async (event: SocketEvent): Promise<SocketResult> => {
   }
 };
 
+/**
+ * An event the API answered without storing it (typing, `ephemeral`): to the conversation's live sessions
+ * and to the application's event_url, each whatever becomes of the other. A failure of either is logged
+ * and the invocation reported failed once both are done (the SDK clients have retried it already; the
+ * function's own asynchronous retries are off, for the heartbeat's sake: infra/realtime.ts). Lambda may
+ * still hand the same invocation over twice, as its asynchronous queue may; the sessions then see the
+ * event twice (harmless for typing), and the webhook delivery is the same one (its id derives from the
+ * event), not a second.
+ */
+const announce = async (item: EphemeralInvocation['parleyEphemeral']): Promise<void> => {
+  const [sessions, webhook] = await Promise.allSettled([
+    realtime.deliver([item]),
+    parleyWebhooks.deliveries.queueEphemeral(item.conversationId, item.event),
+  ]);
+  const failed = [
+    { to: 'sessions', result: sessions },
+    { to: 'event_url', result: webhook },
+  ].filter((f) => f.result.status === 'rejected');
+  for (const { to, result } of failed) {
+    const reason = (result as PromiseRejectedResult).reason;
+    log('error', 'ephemeral event not handed on', {
+      to,
+      conversationId: item.conversationId,
+      type: item.event.type,
+      error: reason instanceof Error ? reason.message : String(reason),
+    });
+  }
+  if (failed.length > 0)
+    throw new Error(`ephemeral event not handed on to ${failed.map((f) => f.to).join(', ')}`);
+};
+
 const isEphemeral = (event: unknown): event is EphemeralInvocation =>
   typeof (event as EphemeralInvocation | null)?.parleyEphemeral?.conversationId === 'string';
 
@@ -144,7 +178,7 @@ export const handler = async (
   _context?: Context,
 ): Promise<SocketResult | undefined> => {
   if (isEphemeral(event)) {
-    await realtime.deliver([event.parleyEphemeral]);
+    await announce(event.parleyEphemeral);
     return undefined;
   }
   if (isGreeting(event)) {

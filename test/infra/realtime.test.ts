@@ -57,7 +57,7 @@ describe('Class: ParleyRealtime', () => {
     });
   });
 
-  it('gives the socket Lambda its table actions, posts to its own stage, and invoking itself, nothing more', () => {
+  it('gives the socket Lambda its table actions, posts to its own stage, invoking itself and queueing webhook deliveries, nothing more', () => {
     const pairs = allowedPairs(roleStatements(template, roleId(app, app.stack.realtime.socketFunction)));
     const actions = [...new Set(pairs.map((p) => p.split(' ')[1]))].sort();
     expect(actions).toEqual(
@@ -67,6 +67,9 @@ describe('Class: ParleyRealtime', () => {
         'lambda:InvokeFunction',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),

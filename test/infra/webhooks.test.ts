@@ -133,6 +133,30 @@ describe('Construct: ParleyWebhooks', () => {
     });
   });
 
+  it('lets the socket Lambda send to the delivery queue (the events the API does not store), and nothing of the dead-letter queue', () => {
+    // Act
+    const fn = app.stack.realtime.socketFunction;
+    const pairs = allowedPairs(roleStatements(template, roleId(app, fn)));
+
+    // Assess
+    const sqs = pairs.filter((p) => p.includes(' sqs:'));
+    expect(sqs).toEqual(
+      ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map(
+        (a) => `Allow ${a} on ${queueArn('queue')}`,
+      ),
+    );
+    // The application settings and the delivery record: a read and a conditional put.
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        `Allow dynamodb:GetItem on ${tableArn}`,
+        `Allow dynamodb:PutItem on ${tableArn}`,
+      ]),
+    );
+    expect(environmentOf(template, app, fn)).toMatchObject({
+      WEBHOOK_QUEUE_URL: { Ref: idOf(app.stack.webhooks.queue) },
+    });
+  });
+
   it('alarms when anything is dead-lettered and when a dead letter is more than a day old', () => {
     // Assess
     const dimensions = [

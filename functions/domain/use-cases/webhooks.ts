@@ -14,6 +14,7 @@ import {
   type Delivery,
   type DeliveryAttempt,
   decideAfterAttempt,
+  deliveryIdOfEphemeral,
   deliveryIdOfEvent,
   eventUrlOf,
   isSigned,
@@ -103,25 +104,30 @@ export const queueEventDeliveries = async (
 };
 
 /**
- * An ephemeral event (never stored, so it has no id and no stream record): a delivery of its own,
- * queued behind the conversation's stored events already queued.
+ * An ephemeral event (never stored, so it has no id and no stream record): a delivery of its own, queued
+ * in the conversation's message group, so behind the conversation's deliveries already queued. Its id
+ * derives from its body (`deliveryIdOfEphemeral`): handled again, the same event is the same delivery,
+ * not queued again once made. Nothing when the application has no event URL. Answers how many deliveries
+ * it queued (0 or 1).
  */
 export const queueEphemeralDelivery = async (
   deps: WebhookDeps,
   conversationId: string,
   event: Omit<ConversationEvent, 'id'>,
-): Promise<void> => {
+): Promise<number> => {
   const app = await currentApplication(deps);
-  if (!eventUrlOf(app)) return;
+  if (!eventUrlOf(app)) return 0;
+  const payload = deps.present(conversationId, event);
   const delivery = newDelivery({
-    id: newDeliveryId(),
+    id: deliveryIdOfEphemeral(payload),
     conversationId,
     eventType: event.type,
-    payload: deps.present(conversationId, event),
+    payload,
     now: deps.now(),
   });
-  await deps.store.createDeliveries([delivery], deps.settings.policy.recordTtlSeconds);
-  await deps.queue.enqueue([queued(delivery)]);
+  const pending = await deps.store.createDeliveries([delivery], deps.settings.policy.recordTtlSeconds);
+  await deps.queue.enqueue(pending.map(queued));
+  return pending.length;
 };
 
 /** What became of a received queue message. */

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { attemptDelivery, queueEventDeliveries } from '../../../../functions/domain/use-cases/webhooks.ts';
+import {
+  attemptDelivery,
+  queueEphemeralDelivery,
+  queueEventDeliveries,
+} from '../../../../functions/domain/use-cases/webhooks.ts';
 import type {
   QueuedDelivery,
   ReceiverRequest,
@@ -9,6 +13,7 @@ import {
   type Application,
   type AttemptResult,
   DEFAULT_DELIVERY_POLICY,
+  DELIVERY_ID,
   type Delivery,
   deliveryIdOfEvent,
 } from '../../../../functions/domain/webhooks.ts';
@@ -113,6 +118,62 @@ describe('Use-case: queueEventDeliveries', () => {
     // Assess
     expect(n).toBe(0);
     expect(f.deliveries.size).toBe(0);
+  });
+});
+
+describe('Use-case: queueEphemeralDelivery', () => {
+  const typing = (timestamp = NOW) => ({ type: 'text:typing:on', from: 'MEM-1', body: {}, timestamp });
+
+  it("queues one delivery without an event id in the conversation's group, the same one when handled again", async () => {
+    // Prepare
+    const f = fakes([]);
+
+    // Act
+    const first = await queueEphemeralDelivery(f.deps, 'CON-1', typing());
+    const again = await queueEphemeralDelivery(f.deps, 'CON-1', typing());
+    const [{ deliveryId }] = f.queued;
+    (f.deliveries.get(deliveryId) as Delivery).status = 'delivered';
+    const afterDelivered = await queueEphemeralDelivery(f.deps, 'CON-1', typing());
+
+    // Assess
+    expect([first, again, afterDelivered]).toEqual([1, 1, 0]);
+    expect(deliveryId).toMatch(DELIVERY_ID);
+    expect(f.queued).toEqual([
+      { deliveryId, conversationId: 'CON-1', dedupId: deliveryId },
+      { deliveryId, conversationId: 'CON-1', dedupId: deliveryId },
+    ]);
+    expect(f.deliveries.size).toBe(1);
+    const record = f.deliveries.get(deliveryId) as Delivery;
+    expect(record).toMatchObject({ conversation_id: 'CON-1', event_type: 'text:typing:on' });
+    expect(record).not.toHaveProperty('event_id');
+    expect(JSON.parse(record.payload)).toEqual({ ...typing(), conversation_id: 'CON-1' });
+  });
+
+  it('makes another delivery of another event: a later one, or the same in another conversation', async () => {
+    // Prepare
+    const f = fakes([]);
+
+    // Act
+    await queueEphemeralDelivery(f.deps, 'CON-1', typing());
+    await queueEphemeralDelivery(f.deps, 'CON-1', typing('2026-12-01T10:00:00.001Z'));
+    await queueEphemeralDelivery(f.deps, 'CON-2', typing());
+
+    // Assess
+    expect(new Set(f.queued.map((q) => q.deliveryId)).size).toBe(3);
+    expect(f.queued.map((q) => q.conversationId)).toEqual(['CON-1', 'CON-1', 'CON-2']);
+  });
+
+  it('queues and records nothing when the application has no event URL', async () => {
+    // Prepare
+    const f = fakes([], { capabilities: {} });
+
+    // Act
+    const n = await queueEphemeralDelivery(f.deps, 'CON-1', typing());
+
+    // Assess
+    expect(n).toBe(0);
+    expect(f.deliveries.size).toBe(0);
+    expect(f.queued).toEqual([]);
   });
 });
 
