@@ -32,6 +32,7 @@ const bound =
 export const realtime = {
   connect: bound(sessions.connect),
   greet: bound(sessions.greet),
+  login: bound(sessions.login),
   logout: bound(sessions.logout),
   disconnect: bound(sessions.disconnect),
   heartbeat: bound(sessions.heartbeat),

@@ -6,7 +6,7 @@
  * `session:logged-out`) as its route response.
  */
 import type { Context } from 'aws-lambda';
-import { DomainError } from '../domain/errors.ts';
+import { authError, DomainError } from '../domain/errors.ts';
 import type { Actor } from '../domain/timeline-context.ts';
 import type { SessionCaller } from '../domain/use-cases/sessions.ts';
 import { verifyToken } from '../http/auth.ts';
@@ -97,6 +97,23 @@ const onEvent = async (
   frame: Extract<Incoming, { kind: 'event' }>,
 ): Promise<SocketResult> => {
   const rid = tidOf(frame.data);
+  if (frame.name === 'session:login') {
+    const token = (frame.data as { body?: { token?: unknown } } | undefined)?.body?.token;
+    try {
+      if (typeof token !== 'string' || token === '') throw authError.missing();
+      await realtime.login(connectionId, await callerOf(token), rid);
+      return ok();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return ok(
+        eventFrame(error.code, {
+          rid,
+          type: error.code,
+          body: { code: error.code, description: error.detail },
+        }),
+      );
+    }
+  }
   if (frame.name === 'session:logout') {
     await realtime.logout(connectionId);
     return ok(eventFrame('session:logged-out', { rid, body: {} }));

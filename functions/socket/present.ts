@@ -51,17 +51,18 @@ export const framesOf = (
       return connection.protocol === 4
         ? [openFrame(connection.id, heartbeat), connectFrame(connection.id, 4)]
         : [openFrame(connection.id, heartbeat), connectFrame(connection.id, 3)];
-    case 'session':
+    case 'session': {
+      const pending = message.pending.map((item) => pushedEvent(base, item));
+      // nexmo-client ≤ 8 reads no `pending_events`: a resumed session gets the events it missed as pushes.
+      const inline = connection.protocol === 4;
       return [
         eventFrame('session:success', {
           ...(message.replyTo !== undefined ? { rid: message.replyTo } : {}),
-          body: sessionBody(
-            connection,
-            message.apiKey,
-            message.pending.map((item) => pushedEvent(base, item)),
-          ),
+          body: sessionBody(connection, message.apiKey, inline ? pending : undefined),
         }),
+        ...(inline ? [] : pending.map((event) => eventFrame(event.type, event))),
       ];
+    }
     case 'event':
       return [eventFrame(message.item.event.type, pushedEvent(base, message.item))];
     case 'ping':

@@ -94,6 +94,7 @@ const clientSdkSnippets = (origin: string): string =>
   [
     'Client SDKs (sessions with a user token: `npm run -s parley -- jwt:generate sub=<user name>`):',
     `  nexmo-client 9.x:       new NexmoClient({ url: '${origin}', nexmo_api_url: '${origin}', ips_url: '${origin}/v1/image' })`,
+    `  nexmo-client 8.x:       new NexmoClient({ url: '${origin}', nexmo_api_url: '${origin}', path: '/rtc' })`,
     `  @vonage/client-sdk 2.x: client.setConfig({ apiUrl: '${origin}', websocketUrl: '${origin}', websocketPath: '/v2/rtc' })`,
   ].join('\n');
 

@@ -143,6 +143,33 @@ export const greet = async (deps: SessionDeps, connectionId: string): Promise<vo
   await deps.sessions.connections.remove(connectionId);
 };
 
+/**
+ * `session:login` (nexmo-client ≤ 8 sends its token in a message, not in the query): the connection's
+ * session becomes the token's user's, until the token's end, and is answered `session:success` (naming the
+ * request it answers). A connection already logged in stays its user's: another user's token is refused.
+ */
+export const login = async (
+  deps: SessionDeps,
+  connectionId: string,
+  caller: SessionCaller,
+  replyTo: unknown,
+): Promise<void> => {
+  const user = await userOf(deps, caller);
+  const connection = await deps.sessions.connections.get(connectionId);
+  if (!connection) return;
+  if (connection.userId && connection.userId !== user.id) throw authError.permission();
+  const session: Connection = {
+    ...connection,
+    userId: user.id,
+    userName: user.name,
+    validUntil: new Date(caller.validUntilMs).toISOString(),
+  };
+  await deps.sessions.connections.put(session);
+  await deps.sessions.gateway.send(session, [
+    { kind: 'session', apiKey: deps.applicationId, pending: [], replyTo },
+  ]);
+};
+
 /** `session:logout`: the session ends for good (no resume); the client closes the socket after the reply. */
 export const logout = async (deps: SessionDeps, connectionId: string): Promise<void> => {
   await deps.sessions.connections.remove(connectionId);

@@ -104,4 +104,27 @@ describe('Socket gateway: the dev server speaks the Client SDK handshake', () =>
     expect(frames[2]).toBe('3');
     c.ws.close();
   });
+
+  it('logs an engine.io 3 client in by its session:login message, answering the request by its tid', async () => {
+    // Prepare: connected without a token, as nexmo-client 8.x connects.
+    const c = open(`${wsBase}/rtc/?EIO=3&transport=websocket`);
+    const greeting = await c.waitFor(2);
+    expect(greeting[1]).toBe('40');
+    // Act: a token that is not one, then the user's own.
+    c.ws.send('42["session:login",{"tid":"t-1","body":{"token":"not-a-token"}}]');
+    await c.waitFor(3);
+    c.ws.send(`42["session:login",{"tid":"t-2","body":{"token":"${await userToken(alice.name)}"}}]`);
+    const frames = await c.waitFor(4);
+    // Assess: the refusal names its request and says why; the login answers with the session.
+    const [refusedType, refused] = JSON.parse(frames[2].slice(2));
+    expect(refusedType).toBe('system:error:invalid-token');
+    expect(refused).toMatchObject({ rid: 't-1', body: { code: 'system:error:invalid-token' } });
+    const [type, success] = JSON.parse(frames[3].slice(2));
+    expect(type).toBe('session:success');
+    expect(success).toMatchObject({
+      rid: 't-2',
+      body: { user_id: alice.id, name: alice.name, id: expect.stringMatching(/^SES-/) },
+    });
+    c.ws.close();
+  });
 });

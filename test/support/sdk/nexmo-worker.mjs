@@ -54,7 +54,8 @@ const findEvent = async (cid, eventId) => {
 
 const ops = {
   async login(token) {
-    app = await client.createSession(token);
+    // nexmo-client 9.x calls it createSession; 8.x, login.
+    app = await (client.createSession ? client.createSession(token) : client.login(token));
     app.on('member:invited', (_member, event) => {
       sweep();
       report('member:invited', [event]);
@@ -141,7 +142,8 @@ const ops = {
     return true;
   },
   async logout() {
-    await client.deleteSession();
+    // nexmo-client 9.x calls it deleteSession; 8.x, logout.
+    await (client.deleteSession ? client.deleteSession() : client.logout());
     return true;
   },
 };

@@ -28,8 +28,13 @@ export interface SdkUser {
  * Starts one SDK user in its own worker thread (`worker` is the script under test/support/sdk/) with the
  * SDK's own config object: what an application would pass it.
  */
-export const startSdkUser = (worker: string, config: Record<string, unknown>): SdkUser => {
-  const thread = new Worker(new URL(worker, import.meta.url), { workerData: { config } });
+export const startSdkUser = (
+  worker: string,
+  config: Record<string, unknown>,
+  /** The package to load instead of the worker's default (another major version under an npm alias). */
+  sdkPath?: string,
+): SdkUser => {
+  const thread = new Worker(new URL(worker, import.meta.url), { workerData: { config, sdkPath } });
   const pending = new Map<number, { res: (v: unknown) => void; rej: (e: Error) => void }>();
   const events: SdkEvent[] = [];
   const lifecycle: string[] = [];

@@ -30,7 +30,14 @@ export class XMLHttpRequestShim {
 
   send(body) {
     this.onloadstart?.();
-    fetch(this.url, { method: this.method, headers: this.headers, body: body ?? undefined })
+    // As the XHR standard says: a GET or HEAD sends no body, whatever send() is given (nexmo-client 8.x
+    // passes the string "null").
+    const bodiless = /^(GET|HEAD)$/i.test(this.method);
+    fetch(this.url, {
+      method: this.method,
+      headers: this.headers,
+      body: bodiless ? undefined : (body ?? undefined),
+    })
       .then(async (res) => {
         this.status = res.status;
         this.responseHeaders = res.headers;
