@@ -164,7 +164,10 @@ describe('Webhooks: ephemeral events', () => {
     expect(got.attempt).toBe(1);
     expect(signedOver(got)).toBe(true);
     expect(got.deliveryId).toMatch(DELIVERY_ID);
-    const listed = await ephemeralDeliveriesOf(x.cid);
+    // The record says so once the sender has written down the receiver's answer.
+    let listed = await ephemeralDeliveriesOf(x.cid);
+    for (const stop = Date.now() + 10_000; listed[0]?.status !== 'delivered' && Date.now() < stop; )
+      listed = await sleep(20).then(() => ephemeralDeliveriesOf(x.cid));
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({
       id: got.deliveryId,
