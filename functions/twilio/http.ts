@@ -12,9 +12,9 @@ import { baseUrl } from '../http/paging.ts';
 import type { RouteContract, RouteHandler } from '../http/route.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
 import { check, object, type Schema } from '../http/validate.ts';
+import { TWILIO_PREFIX } from './prefix.ts';
 
-/** Where the surface is mounted, in front of Twilio's own `/v1/…` paths. */
-export const TWILIO_PREFIX = '/twilio';
+export { TWILIO_PREFIX } from './prefix.ts';
 
 export interface TwilioInput<B, Q> {
   event: ApiEvent;

@@ -9,7 +9,7 @@ import type { ConversationEvent } from '../domain/events.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
 import { deletedEventIdOf, memberIdOfEvent } from '../domain/twilio-webhooks.ts';
 import type { TwilioPresenter } from '../domain/webhook-ports.ts';
-import { TWILIO_PREFIX } from '../twilio/http.ts';
+import { TWILIO_PREFIX } from '../twilio/prefix.ts';
 import { presentConversation, presentMessage, presentParticipant } from '../twilio/present.ts';
 
 export interface SubjectReads {
