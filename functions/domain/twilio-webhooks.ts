@@ -194,7 +194,8 @@ export interface TwilioConversationJson {
 
 /** The presented resource of a post-event (one, by its subject). */
 export type TwilioSubjectJson =
-  | { subject: 'message' | 'removed-message'; message: TwilioMessageJson }
+  | { subject: 'message'; message: TwilioMessageJson }
+  | { subject: 'removed-message'; message: TwilioMessageJson }
   | { subject: 'participant'; participant: TwilioParticipantJson }
   | { subject: 'conversation'; conversation: TwilioConversationJson };
 
@@ -222,62 +223,66 @@ export const twilioPostEventFields = (
     ['ChatServiceSid', r.chat_service_sid],
   ];
   const removed = eventType.endsWith('Removed') ? input.at.replace(/\.\d{3}Z$/, 'Z') : undefined;
-  if (json.subject === 'message' || json.subject === 'removed-message') {
-    const m = json.message;
-    return form([
-      ...common(m),
-      ['ConversationSid', m.conversation_sid],
-      ['MessageSid', m.sid],
-      ['Index', m.index],
-      ['Author', m.author],
-      ['Body', m.body],
-      ['Attributes', m.attributes],
-      ['ParticipantSid', m.participant_sid],
-      ['DateCreated', m.date_created],
-      ['DateUpdated', m.date_updated],
-      ['DateRemoved', removed],
-      ['Source', input.source],
-    ]);
+  switch (json.subject) {
+    case 'message':
+    case 'removed-message': {
+      const m = json.message;
+      return form([
+        ...common(m),
+        ['ConversationSid', m.conversation_sid],
+        ['MessageSid', m.sid],
+        ['Index', m.index],
+        ['Author', m.author],
+        ['Body', m.body],
+        ['Attributes', m.attributes],
+        ['ParticipantSid', m.participant_sid],
+        ['DateCreated', m.date_created],
+        ['DateUpdated', m.date_updated],
+        ['DateRemoved', removed],
+        ['Source', input.source],
+      ]);
+    }
+    case 'participant': {
+      const p = json.participant;
+      const binding = p.messaging_binding;
+      return form([
+        ...common(p),
+        ['ConversationSid', p.conversation_sid],
+        ['ParticipantSid', p.sid],
+        ['Identity', p.identity],
+        ['Attributes', p.attributes],
+        ['RoleSid', p.role_sid],
+        ['MessagingBinding.Type', binding?.type],
+        ['MessagingBinding.Address', binding?.address],
+        ['MessagingBinding.ProxyAddress', binding?.proxy_address],
+        ['DateCreated', p.date_created],
+        ['DateUpdated', p.date_updated],
+        ['DateRemoved', removed],
+        ['Source', input.source],
+      ]);
+    }
+    case 'conversation': {
+      const c = json.conversation;
+      return form([
+        ...common(c),
+        ['ConversationSid', c.sid],
+        ['MessagingServiceSid', c.messaging_service_sid],
+        ['FriendlyName', c.friendly_name],
+        ['UniqueName', c.unique_name],
+        ['Attributes', c.attributes],
+        ['State', c.state],
+        ['DateCreated', c.date_created],
+        ['DateUpdated', c.date_updated],
+        ['Source', input.source],
+      ]);
+    }
   }
-  if (json.subject === 'participant') {
-    const p = json.participant;
-    const binding = p.messaging_binding;
-    return form([
-      ...common(p),
-      ['ConversationSid', p.conversation_sid],
-      ['ParticipantSid', p.sid],
-      ['Identity', p.identity],
-      ['Attributes', p.attributes],
-      ['RoleSid', p.role_sid],
-      ['MessagingBinding.Type', binding?.type],
-      ['MessagingBinding.Address', binding?.address],
-      ['MessagingBinding.ProxyAddress', binding?.proxy_address],
-      ['DateCreated', p.date_created],
-      ['DateUpdated', p.date_updated],
-      ['DateRemoved', removed],
-      ['Source', input.source],
-    ]);
-  }
-  if (json.subject !== 'conversation') return {};
-  const c = json.conversation;
-  return form([
-    ...common(c),
-    ['ConversationSid', c.sid],
-    ['MessagingServiceSid', c.messaging_service_sid],
-    ['FriendlyName', c.friendly_name],
-    ['UniqueName', c.unique_name],
-    ['Attributes', c.attributes],
-    ['State', c.state],
-    ['DateCreated', c.date_created],
-    ['DateUpdated', c.date_updated],
-    ['Source', input.source],
-  ]);
 };
 
 /**
  * Where a Twilio delivery goes and what it carries: POST, the fields as the form body; GET, the fields in
- * the query string (appended to any the URL has) and no body. `signed` is what `X-Twilio-Signature`
- * covers: the full URL, and for a POST the fields (the signer sorts them).
+ * the query string (appended to any the URL has) and no body. `signedParams` and `url` are what
+ * `X-Twilio-Signature` covers: the full URL, and for a POST the fields (the signer sorts them).
  */
 export const twilioRequestOf = (
   config: TwilioWebhookConfig & { post_webhook_url: string },

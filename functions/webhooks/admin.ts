@@ -127,7 +127,11 @@ const replay = route({ body: replayBody }, async ({ body }) => {
     conversation_id: result.conversationId,
     from_event_id: result.fromEventId,
     ...(result.toEventId !== undefined ? { to_event_id: result.toEventId } : {}),
-    deliveries: result.deliveries.map((d) => ({ id: d.id, event_id: d.event_id })),
+    deliveries: result.deliveries.map((d) => ({
+      id: d.id,
+      event_id: d.event_id,
+      ...(d.target ? { target: d.target } : {}),
+    })),
     ...(result.next !== undefined ? { next_from_event_id: result.next } : {}),
   });
 });

@@ -378,6 +378,48 @@ describe('Twilio: post-event deliveries', () => {
     expect(delivery.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([503, 200]);
   });
 
+  it('dead-letters one the receiver refuses; redeliver sends it again as it was, replay as a new delivery', async () => {
+    // Prepare
+    const { c, identity, messages } = await withParticipant();
+    const cid = parleyIdOf('CON', c.sid);
+    let refuse = true;
+    answer = (hit) => (refuse && hit.params.ConversationSid === c.sid ? 400 : 200);
+    const message = await messages.create({ author: identity, body: 'refused once' });
+    const failed = async () =>
+      (await call('GET', `/v1/webhooks/deliveries?conversation_id=${cid}&status=failed`)).body._embedded
+        .deliveries as { id: string; target?: string; event_type: string }[];
+    await waitFor(() => hitsOf(c.sid, 'onMessageAdded').length === 1, 'the refused attempt');
+    let dead: { id: string; target?: string; event_type: string }[] = [];
+    for (let i = 0; i < 50 && dead.length === 0; i++) {
+      dead = (await failed()).filter((d) => d.event_type === 'onMessageAdded');
+      if (dead.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    refuse = false;
+
+    // Act
+    const redelivered = await call('POST', `/v1/webhooks/deliveries/${dead[0]?.id}/redeliver`, {});
+    await waitFor(() => hitsOf(c.sid, 'onMessageAdded').length === 2, 'the redelivery');
+    const replayed = await call('POST', '/v1/webhooks/replay', {
+      body: { conversation_id: cid, from_event_id: message.index, to_event_id: message.index },
+    });
+    await waitFor(() => hitsOf(c.sid, 'onMessageAdded').length === 3, 'the replay');
+
+    // Assess
+    expect(dead).toEqual([expect.objectContaining({ target: 'twilio' })]);
+    expect(redelivered.status).toBe(202);
+    expect(replayed.status).toBe(202);
+    const [refused, again, replay] = hitsOf(c.sid, 'onMessageAdded');
+    expect(refused.answered).toBe(400);
+    expect(again.headers['i-twilio-idempotency-token']).toBe(dead[0].id);
+    expect(again.rawBody).toBe(refused.rawBody);
+    expect(replay.headers['i-twilio-idempotency-token']).not.toBe(dead[0].id);
+    expect(replay.params).toEqual(refused.params);
+    expect(validates(again) && validates(replay)).toBe(true);
+    expect(replayed.body.deliveries).toEqual([
+      { id: replay.headers['i-twilio-idempotency-token'], event_id: message.index, target: 'twilio' },
+    ]);
+  });
+
   it("yields one delivery per target when the application's event_url is set too", async () => {
     // Prepare
     const put = await call('PUT', `/v2/applications/${testApplication.applicationId}`, {
