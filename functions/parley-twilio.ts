@@ -4,14 +4,19 @@
  * (participants by name or binding, unique-name lookups, message edits) over the extension ports. The
  * third composition root, so that the API Lambda carries none of the extras.
  */
+
+import { config } from './config.ts';
+import { nowIso } from './domain/ids.ts';
 import * as conversations from './domain/use-cases/conversations.ts';
 import * as edits from './domain/use-cases/edits.ts';
 import * as events from './domain/use-cases/events.ts';
 import * as members from './domain/use-cases/members.ts';
 import * as participants from './domain/use-cases/participants.ts';
+import * as twilioWebhooks from './domain/use-cases/twilio-webhooks.ts';
 import * as users from './domain/use-cases/users.ts';
 import { extensionPorts } from './store/extensions-repo.ts';
 import { restPorts } from './store/ports.ts';
+import { webhookStore } from './store/webhooks-repo.ts';
 import { bind, depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 
 const deps = depsOver({
@@ -22,7 +27,19 @@ const deps = depsOver({
   numbers: noNumberPorts('the Twilio surface'),
 });
 
+/** The post-event webhook configuration, in the table beside the application's webhook settings. */
+const webhookDeps = (): twilioWebhooks.TwilioWebhookDeps => ({
+  store: webhookStore,
+  applicationId: config().applicationId,
+  now: nowIso,
+});
+
 export const parleyTwilio = {
+  webhooks: {
+    get: () => twilioWebhooks.getTwilioWebhooks(webhookDeps()),
+    update: (input: Parameters<typeof twilioWebhooks.updateTwilioWebhooks>[1]) =>
+      twilioWebhooks.updateTwilioWebhooks(webhookDeps(), input),
+  },
   conversations: {
     create: bind(conversations.createConversation, deps),
     list: bind(conversations.listConversations, deps),

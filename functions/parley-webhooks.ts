@@ -10,12 +10,15 @@ import * as webhooks from './domain/use-cases/webhooks.ts';
 import type { WebhookDeps } from './domain/webhook-ports.ts';
 import { httpReceiver } from './outbound/receiver.ts';
 import { hs256Signer } from './outbound/signer.ts';
+import { hmacSha1Signer } from './outbound/twilio-signer.ts';
 import { conversationRepository } from './store/conversations-repo.ts';
 import { deliveryQueue } from './store/delivery-queue.ts';
 import { listEvents } from './store/events-repo.ts';
+import { subjectReads } from './store/subjects-repo.ts';
 import { webhookStore } from './store/webhooks-repo.ts';
 import { webhookConfig } from './webhook-config.ts';
 import { deliveryPayload } from './webhooks/payload.ts';
+import { twilioPresenter } from './webhooks/twilio-payload.ts';
 
 /** The dependencies of this process: settings read from the environment, the queue chosen on each call. */
 const deps = (): WebhookDeps => {
@@ -41,9 +44,11 @@ const deps = (): WebhookDeps => {
       list: (id, query) => listEvents(id, query),
     },
     present: (conversationId, event) => deliveryPayload(base, c.applicationId, conversationId, event),
+    twilio: { ...twilioPresenter(base, subjectReads), sign: hmacSha1Signer.sign },
     settings: {
       applicationId: c.applicationId,
       signatureSecret: w.signatureSecret,
+      twilioAuthToken: c.twilioAuthToken,
       apiKey: w.apiKey,
       seedEventUrl: w.seedEventUrl,
       policy: w.policy,

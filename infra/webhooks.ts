@@ -96,6 +96,8 @@ export class ParleyWebhooks extends Construct {
       WEBHOOK_QUEUE_URL: this.queue.queueUrl,
       ...(settings.webhookEventUrl ? { WEBHOOK_EVENT_URL: settings.webhookEventUrl } : {}),
       ...(settings.vonageApiKey ? { VONAGE_API_KEY: settings.vonageApiKey } : {}),
+      // The account SID Twilio post-events carry (AccountSid), as the Twilio surface shows it.
+      ...(settings.twilioAccountSid ? { TWILIO_ACCOUNT_SID: settings.twilioAccountSid } : {}),
       ...(settings.webhookPolicy ?? {}),
     };
     const common = {
@@ -107,7 +109,8 @@ export class ParleyWebhooks extends Construct {
     this.senderFunction = new ParleyFunction(this, 'Sender', {
       ...common,
       entry: 'functions/webhooks/sender.ts',
-      description: "Parley webhook sender: POSTs each delivery to the application's event_url",
+      description:
+        "Parley webhook sender: sends each delivery to the application's event_url or the Twilio post-event URL",
       // Ten deliveries of one conversation one after the other, each within its timeouts.
       timeout: Duration.seconds(60),
       memorySize: 256,
@@ -115,6 +118,8 @@ export class ParleyWebhooks extends Construct {
         ...this.environment,
         WEBHOOK_DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         ...this.secret('WEBHOOK_SIGNATURE_SECRET', settings.webhookSignatureSecretParameter),
+        // The key of X-Twilio-Signature on Twilio post-event deliveries.
+        ...this.secret('TWILIO_AUTH_TOKEN', settings.twilioAuthTokenParameter),
       },
     });
     bindTable(this.senderFunction, props.table, { item: SENDER_TABLE_ACTIONS, index: [] });

@@ -6,6 +6,7 @@
  */
 import type { ConversationEvent } from './events.ts';
 import type { Page, PageQuery } from './page.ts';
+import type { TwilioSubject, TwilioSubjectJson, TwilioWebhookConfig } from './twilio-webhooks.ts';
 import type {
   Application,
   AttemptResult,
@@ -25,6 +26,9 @@ export interface DeliveryQuery extends PageQuery {
 export interface WebhookStore {
   getApplication(id: string): Promise<Application | undefined>;
   putApplication(app: Application, now: string): Promise<void>;
+  /** The Twilio post-event webhook configuration, an item beside the application's settings. */
+  getTwilioWebhooks(applicationId: string): Promise<TwilioWebhookConfig | undefined>;
+  putTwilioWebhooks(applicationId: string, config: TwilioWebhookConfig, now: string): Promise<void>;
   /**
    * Writes new delivery records, each unless one with its id exists, and returns the deliveries that are
    * still to be made, in the order given: the new ones and those found pending (a stream batch handled
@@ -54,6 +58,8 @@ export interface DeliveryQueue {
 
 export interface ReceiverRequest {
   url: string;
+  /** POST (the default) sends the body; GET sends none. */
+  method?: 'GET' | 'POST';
   body: string;
   headers: Record<string, string>;
   connectTimeoutMs: number;
@@ -61,13 +67,32 @@ export interface ReceiverRequest {
 }
 
 export interface Receiver {
-  /** POSTs the body; never throws for what the receiver or the network did (that is the result). */
+  /** Sends the request; never throws for what the receiver or the network did (that is the result). */
   post(request: ReceiverRequest): Promise<AttemptResult>;
 }
 
 export interface Signer {
   /** An HS256 JWT of the claims under the secret. */
   sign(claims: Record<string, string | number>, secret: string): Promise<string>;
+}
+
+export interface TwilioSigner {
+  /** `X-Twilio-Signature`: base64 HMAC-SHA1 under the auth token of the URL and the sorted fields. */
+  sign(authToken: string, url: string, params: Record<string, string>): string;
+}
+
+/** The Twilio surface's view of what a post-event is about. */
+export interface TwilioPresenter {
+  /**
+   * The message, participant or conversation an event's post-event describes, as the Twilio REST
+   * surface presents it (read from the table where the event does not hold it); undefined when there is
+   * none to describe (a deleted event that was not a message, a member or conversation gone).
+   */
+  subjectOf(
+    conversationId: string,
+    event: ConversationEvent,
+    subject: TwilioSubject,
+  ): Promise<TwilioSubjectJson | undefined>;
 }
 
 export interface ConversationEvents {
@@ -86,6 +111,8 @@ export interface WebhookSettings {
   apiKey?: string;
   /** The event URL the environment seeds while no application settings are stored. */
   seedEventUrl?: string;
+  /** The Twilio account's auth token: the key of `X-Twilio-Signature`. */
+  twilioAuthToken?: string;
   policy: DeliveryPolicy;
 }
 
@@ -98,6 +125,7 @@ export interface WebhookDeps {
   events: ConversationEvents;
   /** The JSON body of an event's delivery: the event as the REST API presents it, and whose it is. */
   present(conversationId: string, event: Omit<ConversationEvent, 'id'> & { id?: number }): string;
+  twilio: TwilioPresenter & TwilioSigner;
   settings: WebhookSettings;
   now(): string;
 }

@@ -61,8 +61,14 @@ export interface Delivery {
   conversation_id: string;
   /** The event's id; absent for an ephemeral event, which has none. */
   event_id?: number;
+  /** The event's type; for a Twilio delivery, its Twilio `EventType` (`onMessageAdded`, …). */
   event_type: string;
-  /** The JSON body, exactly as it is sent and hashed. */
+  /**
+   * Where it goes: absent, the application's `event_url` (a JSON body, a Vonage signature); `twilio`, the
+   * Twilio post-event URL (form fields, `X-Twilio-Signature`).
+   */
+  target?: 'twilio';
+  /** The body exactly as it is sent and signed: JSON text, or a Twilio delivery's form-encoded fields. */
   payload: string;
   status: DeliveryStatus;
   attempts: DeliveryAttempt[];
@@ -206,6 +212,17 @@ export const deliveryIdOfEvent = (applicationId: string, conversationId: string,
   `DLV-${uuidOfHash(`parley-delivery\u0000${applicationId}\u0000${conversationId}\u0000${eventId}`)}`;
 
 /**
+ * The id of the Twilio post-event delivery of a stored event: derived like the application's, apart from
+ * it, so that one event yields one delivery per target, each made once.
+ */
+export const twilioDeliveryIdOfEvent = (
+  applicationId: string,
+  conversationId: string,
+  eventId: number,
+): string =>
+  `DLV-${uuidOfHash(`parley-twilio-delivery\u0000${applicationId}\u0000${conversationId}\u0000${eventId}`)}`;
+
+/**
  * The id of an ephemeral event's delivery. Such an event has no id of its own, so the delivery's id derives
  * from its body, which names the application and the conversation and carries the sender, the body and the
  * timestamp to the millisecond: an invocation handled twice (retried, or handed over twice) makes the
@@ -224,6 +241,7 @@ export const newDelivery = (input: {
   conversationId: string;
   eventId?: number;
   eventType: string;
+  target?: 'twilio';
   payload: string;
   now: string;
   replayOf?: string;
@@ -232,6 +250,7 @@ export const newDelivery = (input: {
   conversation_id: input.conversationId,
   ...(input.eventId !== undefined ? { event_id: input.eventId } : {}),
   event_type: input.eventType,
+  ...(input.target ? { target: input.target } : {}),
   payload: input.payload,
   status: 'pending',
   attempts: [],
@@ -259,7 +278,8 @@ export const webhookErrors = {
     validationError([
       {
         name: 'capabilities.rtc.webhooks.event_url',
-        reason: 'the application has no event_url: set it with PUT /v2/applications/{id} first',
+        reason:
+          'the application has no event_url and no Twilio post-event URL: set one with PUT /v2/applications/{id} or POST /twilio/v1/Configuration/Webhooks first',
       },
     ]),
 };

@@ -1,5 +1,5 @@
 /**
- * The POST of one delivery to the application's server, with the two timeouts of the delivery policy:
+ * One delivery to the application's server (a POST with its body, or a Twilio GET with none), with the two timeouts of the delivery policy:
  * one for the connection (TCP, and TLS for https), one for the whole answer once connected. Whatever the
  * network or the receiver does is the result, never an exception: the sender's rules decide what follows.
  */
@@ -31,10 +31,11 @@ export const postDelivery = (req: ReceiverRequest): Promise<AttemptResult> =>
       return;
     }
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = Buffer.from(req.body, 'utf8');
+    const method = req.method ?? 'POST';
+    const body = Buffer.from(method === 'POST' ? req.body : '', 'utf8');
     const outgoing = send(url, {
-      method: 'POST',
-      headers: { ...req.headers, 'content-length': String(body.length) },
+      method,
+      headers: { ...req.headers, ...(method === 'POST' ? { 'content-length': String(body.length) } : {}) },
       agent: false,
     });
     let readTimer: NodeJS.Timeout | undefined;

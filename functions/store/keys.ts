@@ -124,6 +124,8 @@ export const keys = {
 export const webhookKeys = {
   /** The application's settings (Application API v2: the event URL, signed callbacks). */
   application: (applicationId: string): Key => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  /** The Twilio post-event webhook configuration, in the application's partition. */
+  twilioWebhooks: (applicationId: string): Key => ({ pk: `APP#${applicationId}`, sk: 'TWHOOKS' }),
   /** One webhook delivery record by its id (`DLV-…`), with its attempts; expires by TTL. */
   webhookDelivery: (deliveryId: string): Key => ({ pk: `WHD#${deliveryId}`, sk: 'WHD' }),
   /** GSI1 partition of a conversation's webhook deliveries, sorted by creation time. */

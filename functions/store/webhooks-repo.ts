@@ -4,6 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TwilioWebhookConfig } from '../domain/twilio-webhooks.ts';
 import type { DeliveryQuery, WebhookStore } from '../domain/webhook-ports.ts';
 import type { Application, Delivery } from '../domain/webhooks.ts';
 import { db, tableName } from './client.ts';
@@ -12,6 +13,7 @@ import { webhookKeys as keys } from './keys.ts';
 import { queryPage } from './paging.ts';
 
 const APPLICATION = 'application';
+const TWILIO_WEBHOOKS = 'twilio-webhooks';
 const DELIVERY = 'webhook-delivery';
 
 const getApplication = async (id: string): Promise<Application | undefined> => {
@@ -24,6 +26,26 @@ const putApplication = async (app: Application, now: string): Promise<void> => {
     new PutCommand({
       TableName: tableName(),
       Item: { ...keys.application(app.id), ...meta(APPLICATION, now), ...app },
+    }),
+  );
+};
+
+const getTwilioWebhooks = async (applicationId: string): Promise<TwilioWebhookConfig | undefined> => {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.twilioWebhooks(applicationId) }),
+  );
+  return out.Item ? dataOf<TwilioWebhookConfig>(out.Item) : undefined;
+};
+
+const putTwilioWebhooks = async (
+  applicationId: string,
+  config: TwilioWebhookConfig,
+  now: string,
+): Promise<void> => {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.twilioWebhooks(applicationId), ...meta(TWILIO_WEBHOOKS, now), ...config },
     }),
   );
 };
@@ -68,6 +90,8 @@ const createDelivery = async (d: Delivery, ttlSeconds: number): Promise<Delivery
 export const webhookStore: WebhookStore = {
   getApplication,
   putApplication,
+  getTwilioWebhooks,
+  putTwilioWebhooks,
   getDelivery,
 
   async createDeliveries(deliveries, ttlSeconds) {

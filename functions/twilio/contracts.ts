@@ -17,6 +17,7 @@ import {
   participantUpdateForm,
   userCreateForm,
   userUpdateForm,
+  webhookConfigurationForm,
 } from './schemas.ts';
 
 const V1 = '/twilio/v1';
@@ -47,6 +48,8 @@ export const twilioContracts = {
   [`GET ${USER}/Conversations`]: { query: pageQuery },
   [`GET ${USER}/Conversations/{ConversationSid}`]: {},
   [`GET ${V1}/ParticipantConversations`]: { query: participantConversationsQuery },
+  [`GET ${V1}/Configuration/Webhooks`]: {},
+  [`POST ${V1}/Configuration/Webhooks`]: { body: webhookConfigurationForm },
 } as const satisfies Record<RouteKey, { body?: Schema; query?: Schema }>;
 
 export type TwilioRouteKey = keyof typeof twilioContracts;

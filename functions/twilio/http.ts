@@ -12,9 +12,9 @@ import { baseUrl } from '../http/paging.ts';
 import type { RouteContract, RouteHandler } from '../http/route.ts';
 import type { ApiEvent, ApiResult } from '../http/types.ts';
 import { check, object, type Schema } from '../http/validate.ts';
+import { TWILIO_PREFIX } from './prefix.ts';
 
-/** Where the surface is mounted, in front of Twilio's own `/v1/…` paths. */
-export const TWILIO_PREFIX = '/twilio';
+export { TWILIO_PREFIX } from './prefix.ts';
 
 export interface TwilioInput<B, Q> {
   event: ApiEvent;
@@ -32,18 +32,32 @@ const headerOf = (event: ApiEvent, name: string): string | undefined => {
   return undefined;
 };
 
-/** Name → value of a form or query string; a name given twice is refused (no Parley field is a list). */
-export const fieldsOf = (raw: string, where: string): Record<string, string> => {
-  const out: Record<string, string> = {};
+/**
+ * Name → value of a form or query string. A name in `lists` is Twilio's repeated parameter and collects
+ * every value, in order; any other name given twice is refused.
+ */
+export const fieldsOf = (
+  raw: string,
+  where: string,
+  lists: readonly string[] = [],
+): Record<string, string | string[]> => {
+  const out: Record<string, string | string[]> = {};
   for (const [name, value] of new URLSearchParams(raw)) {
-    if (Object.hasOwn(out, name))
-      throw validationError([{ name, reason: `"${name}" may be given only once in the ${where}` }]);
+    const list = lists.includes(name);
+    const seen = Object.hasOwn(out, name);
+    if (list) {
+      const values = seen ? (out[name] as string[]) : [];
+      values.push(value);
+      out[name] = values;
+      continue;
+    }
+    if (seen) throw validationError([{ name, reason: `"${name}" may be given only once in the ${where}` }]);
     out[name] = value;
   }
   return out;
 };
 
-const formOf = (event: ApiEvent): Record<string, string> => {
+const formOf = (event: ApiEvent, lists: readonly string[]): Record<string, string | string[]> => {
   const text = event.body
     ? event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')
@@ -61,7 +75,7 @@ const formOf = (event: ApiEvent): Record<string, string> => {
       'http:error:unsupported-media-type',
       `Invalid media type provided${type ? ` (${type})` : ''}. Send the parameters as application/x-www-form-urlencoded.`,
     );
-  return fieldsOf(text, 'body');
+  return fieldsOf(text, 'body', lists);
 };
 
 /** A route without a query schema takes no query parameters. */
@@ -69,15 +83,15 @@ const NO_QUERY: Schema = object({});
 
 /** A route: its form and query checked against its schemas, then a thin handler. */
 export const twilioRoute = <B = undefined, Q = Record<string, never>>(
-  options: { body?: Schema<B>; query?: Schema<Q> },
+  options: { body?: Schema<B>; query?: Schema<Q>; lists?: readonly string[] },
   handler: (input: TwilioInput<B, Q>) => Promise<ApiResult>,
 ): RouteHandler => {
-  const { body, query } = options;
+  const { body, query, lists = [] } = options;
   const run = middy<ApiEvent, ApiResult>().handler((event: ApiEvent, _context: Context) => {
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.pathParameters ?? {})) if (v !== undefined) params[k] = v;
     const origin = baseUrl(event, config().publicBaseUrl);
-    const form = formOf(event);
+    const form = formOf(event, lists);
     if (!body && Object.keys(form).length > 0)
       throw validationError([{ name: 'body', reason: 'this request takes no parameters in its body' }]);
     return handler({

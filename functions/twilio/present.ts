@@ -10,6 +10,7 @@ import type { Conversation } from '../domain/conversations.ts';
 import type { ConversationEvent } from '../domain/events.ts';
 import { type Member, unreadCount } from '../domain/members.ts';
 import type { Membership } from '../domain/ports.ts';
+import type { TwilioWebhookConfig } from '../domain/twilio-webhooks.ts';
 import type { User } from '../domain/users.ts';
 import { conversationSid, derivedSid, memberSid, messageSid, userSid } from './sids.ts';
 
@@ -213,4 +214,15 @@ export const presentParticipantConversation = (root: string, { conversation: c, 
     participant: `${conversationUrl(root, c.id)}/Participants/${memberSid.encode(m.id)}`,
     conversation: conversationUrl(root, c.id),
   },
+});
+
+/** `/v1/Configuration/Webhooks`: the account's post-event webhook (pre-event ones are never set). */
+export const presentWebhookConfiguration = (root: string, w: TwilioWebhookConfig) => ({
+  account_sid: accountSid(),
+  method: w.method,
+  filters: w.filters,
+  pre_webhook_url: null,
+  post_webhook_url: w.post_webhook_url ?? null,
+  target: w.target,
+  url: `${root}/Configuration/Webhooks`,
 });

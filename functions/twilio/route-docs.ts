@@ -29,6 +29,18 @@ const conversation = resource('A conversation (`CH…`).', {
   attributes: text,
   state: text,
 });
+const webhookConfiguration = v.pipe(
+  v.looseObject({
+    account_sid: text,
+    method: text,
+    filters: v.array(text),
+    pre_webhook_url: nullable(text),
+    post_webhook_url: nullable(text),
+    target: text,
+    url: text,
+  }),
+  v.description('The post-event webhook of the account: where, how, which events.'),
+);
 const participant = resource('A participant (`MB…`).', {
   sid: text,
   conversation_sid: text,
@@ -184,6 +196,14 @@ const DOCS: Record<TwilioRouteKey, Pick<RouteDoc, 'summary' | 'response' | 'erro
   'GET /twilio/v1/ParticipantConversations': {
     summary: 'Twilio: the conversations of an Identity or an Address',
     response: ok('A page of conversations.', listOf('conversations', participantConversation)),
+  },
+  'GET /twilio/v1/Configuration/Webhooks': {
+    summary: "Twilio: the account's post-event webhook (URL, method, filters)",
+    response: ok('The webhook configuration.', webhookConfiguration),
+  },
+  'POST /twilio/v1/Configuration/Webhooks': {
+    summary: "Twilio: change the account's post-event webhook (PreWebhookUrl is refused)",
+    response: ok('The webhook configuration.', webhookConfiguration),
   },
 };
 

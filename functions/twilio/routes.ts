@@ -26,12 +26,13 @@ import {
   presentParticipantConversation,
   presentUser,
   presentUserConversation,
+  presentWebhookConfiguration,
 } from './present.ts';
-import type { ConversationForm } from './schemas.ts';
+import { type ConversationForm, WEBHOOK_CONFIGURATION_LISTS } from './schemas.ts';
 import { conversationSid, memberSid, messageSid, SID_PATTERN, userSid } from './sids.ts';
 
 const ADMIN: Actor = { kind: 'admin' };
-const { conversations, members, events, users } = parleyTwilio;
+const { conversations, members, events, users, webhooks } = parleyTwilio;
 
 /** `{ConversationSid}`: a `CH…` SID, or else a unique name. */
 const conversationIdOf = async (param: string): Promise<string> =>
@@ -418,6 +419,30 @@ export const twilioRoutes: RouteDef[] = [
         presentParticipantConversation(root, m),
       );
     }),
+  ),
+
+  // ---- Service-level webhooks (post-events, through the application webhooks pipeline)
+  def(
+    'GET /twilio/v1/Configuration/Webhooks',
+    twilioRoute(c['GET /twilio/v1/Configuration/Webhooks'], async ({ root }) =>
+      present(await webhooks.get(), (w) => presentWebhookConfiguration(root, w)),
+    ),
+  ),
+  def(
+    'POST /twilio/v1/Configuration/Webhooks',
+    twilioRoute(
+      { ...c['POST /twilio/v1/Configuration/Webhooks'], lists: WEBHOOK_CONFIGURATION_LISTS },
+      async ({ body, root }) => {
+        const updated = await webhooks.update({
+          ...(body.Method !== undefined ? { method: body.Method } : {}),
+          ...(body.Filters !== undefined ? { filters: body.Filters } : {}),
+          ...(body.PostWebhookUrl !== undefined ? { postWebhookUrl: body.PostWebhookUrl } : {}),
+          ...(body.PreWebhookUrl !== undefined ? { preWebhookUrl: body.PreWebhookUrl } : {}),
+          ...(body.Target !== undefined ? { target: body.Target } : {}),
+        });
+        return present(updated, (w) => presentWebhookConfiguration(root, w));
+      },
+    ),
   ),
 ];
 

@@ -5,7 +5,8 @@
  * act on (`MessagingServiceSid`, `RoleSid`, `MediaSid`, …) is refused rather than silently ignored.
  */
 import * as v from 'valibot';
-import { integer, object, picklist, string } from '../http/validate.ts';
+import { TWILIO_FILTERS } from '../domain/twilio-webhooks.ts';
+import { array, integer, object, picklist, string } from '../http/validate.ts';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -148,6 +149,32 @@ export const participantConversationsQuery = object({
   Identity: optional(text()),
   Address: optional(text()),
 });
+
+/**
+ * `POST /v1/Configuration/Webhooks`: the account's post-event webhook. `Filters` is repeated, one event
+ * name each (`Filters=onMessageAdded&Filters=onParticipantAdded`); `PreWebhookUrl` is taken only to be
+ * refused when set (pre-event webhooks are not built); `Target` only `webhook`.
+ */
+export const webhookConfigurationForm = object({
+  Method: optional(picklist(['GET', 'POST'], { caseInsensitive: true })),
+  Filters: optional(
+    v.pipe(
+      array(picklist(TWILIO_FILTERS), { max: TWILIO_FILTERS.length }),
+      v.metadata({ description: 'the events to send, repeated: `Filters=onMessageAdded&Filters=…`' }),
+    ),
+  ),
+  PreWebhookUrl: optional(
+    v.pipe(
+      string({ max: 2048 }),
+      v.metadata({ description: 'not supported: refused unless empty (Parley sends post-events only)' }),
+    ),
+  ),
+  PostWebhookUrl: optional(string({ max: 2048 })),
+  Target: optional(picklist(['webhook', 'flex'], { caseInsensitive: true })),
+});
+
+/** The form parameters a route takes repeated, as lists. */
+export const WEBHOOK_CONFIGURATION_LISTS: readonly string[] = ['Filters'];
 
 export type ConversationForm = v.InferOutput<typeof conversationCreateForm>;
 export type MessageListQuery = v.InferOutput<typeof messageListQuery>;

@@ -40,6 +40,7 @@ const presentDelivery = (d: Delivery) => ({
   conversation_id: d.conversation_id,
   ...(d.event_id !== undefined ? { event_id: d.event_id } : {}),
   event_type: d.event_type,
+  ...(d.target ? { target: d.target } : {}),
   status: d.status,
   created: d.created,
   updated: d.updated,
@@ -47,7 +48,8 @@ const presentDelivery = (d: Delivery) => ({
   ...(d.replay_of ? { replay_of: d.replay_of } : {}),
   attempts: d.attempts.slice(d.round_start),
   ...(d.round_start > 0 ? { earlier_attempts: d.attempts.slice(0, d.round_start) } : {}),
-  payload: JSON.parse(d.payload),
+  // A Twilio delivery's payload is its form fields, shown as an object of them.
+  payload: d.target === 'twilio' ? Object.fromEntries(new URLSearchParams(d.payload)) : JSON.parse(d.payload),
 });
 
 const getApplication = route({}, async ({ event, params }) =>
@@ -125,7 +127,11 @@ const replay = route({ body: replayBody }, async ({ body }) => {
     conversation_id: result.conversationId,
     from_event_id: result.fromEventId,
     ...(result.toEventId !== undefined ? { to_event_id: result.toEventId } : {}),
-    deliveries: result.deliveries.map((d) => ({ id: d.id, event_id: d.event_id })),
+    deliveries: result.deliveries.map((d) => ({
+      id: d.id,
+      event_id: d.event_id,
+      ...(d.target ? { target: d.target } : {}),
+    })),
     ...(result.next !== undefined ? { next_from_event_id: result.next } : {}),
   });
 });

@@ -226,4 +226,30 @@ describe('Construct: ParleyWebhooks', () => {
     expect(admin).not.toHaveProperty('WEBHOOK_SIGNATURE_SECRET');
     t.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 9 }) });
   });
+
+  it('gives the sender the Twilio auth token (as an SSM parameter) to sign post-events, and the queueing Lambdas the account SID only', () => {
+    // Prepare
+    const configured = testApp({
+      twilioAccountSid: `AC${'a'.repeat(32)}`,
+      twilioAuthTokenParameter: '/parley/twilio-auth-token',
+    });
+
+    // Act
+    const t = templateOf(configured);
+    const parameters = t.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+    const tokenRef = {
+      Ref: Object.keys(parameters).find((id) => parameters[id].Default === '/parley/twilio-auth-token'),
+    };
+    const sender = environmentOf(t, configured, configured.stack.webhooks.senderFunction);
+    const admin = environmentOf(t, configured, configured.stack.webhooks.adminFunction);
+    const fanOut = environmentOf(t, configured, configured.stack.fanOutFunction);
+
+    // Assess
+    const account = { TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` };
+    expect(sender).toMatchObject({ ...account, TWILIO_AUTH_TOKEN: tokenRef });
+    expect(admin).toMatchObject(account);
+    expect(fanOut).toMatchObject(account);
+    expect(admin).not.toHaveProperty('TWILIO_AUTH_TOKEN');
+    expect(fanOut).not.toHaveProperty('TWILIO_AUTH_TOKEN');
+  });
 });

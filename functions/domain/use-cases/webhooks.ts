@@ -8,9 +8,18 @@
 import { notFound, validationError } from '../errors.ts';
 import type { ConversationEvent } from '../events.ts';
 import type { Page, PageCursor } from '../page.ts';
-import type { DeliveryQuery, QueuedDelivery, WebhookDeps } from '../webhook-ports.ts';
+import {
+  sendsTwilioEvent,
+  sourceOf,
+  type TwilioWebhookConfig,
+  twilioMappingOf,
+  twilioPostEventFields,
+  twilioRequestOf,
+} from '../twilio-webhooks.ts';
+import type { DeliveryQuery, QueuedDelivery, ReceiverRequest, WebhookDeps } from '../webhook-ports.ts';
 import {
   type Application,
+  type AttemptResult,
   type Delivery,
   type DeliveryAttempt,
   decideAfterAttempt,
@@ -24,6 +33,7 @@ import {
   newDeliveryId,
   nextAttemptNumber,
   signatureClaims,
+  twilioDeliveryIdOfEvent,
   webhookErrors,
 } from '../webhooks.ts';
 
@@ -74,30 +84,128 @@ const queued = (d: Delivery): QueuedDelivery => ({
   dedupId: d.round_start === 0 ? d.id : `${d.id}.${d.round_start}`,
 });
 
+/** Where events go: the application (when it has an event URL) and Twilio (when a post-event URL is set). */
+interface Targets {
+  app: Application;
+  vonage: boolean;
+  twilio?: TwilioWebhookConfig & { post_webhook_url: string };
+}
+
+const currentTargets = async (deps: WebhookDeps): Promise<Targets> => {
+  const [app, twilio] = await Promise.all([
+    currentApplication(deps),
+    deps.store.getTwilioWebhooks(deps.settings.applicationId),
+  ]);
+  const url = twilio?.post_webhook_url;
+  return {
+    app,
+    vonage: eventUrlOf(app) !== undefined,
+    ...(twilio && url ? { twilio: { ...twilio, post_webhook_url: url } } : {}),
+  };
+};
+
+const hasTarget = (t: Targets): boolean => t.vonage || t.twilio !== undefined;
+
 /**
- * New events of conversations (a stream batch, in stream order): one delivery record each, then one
- * queue message each, in the same order, so each conversation's deliveries are sent in event order.
- * Nothing when the application has no event URL. Handled twice, the same deliveries come out (their ids
- * derive from the event), and those already made are not queued again.
+ * The Twilio delivery of a stored event: when the event has a Twilio post-event, the configuration's
+ * filters name it, and what it describes is still there to present. Its payload is the post-event's form
+ * fields, encoded once here: the text that is sent (and signed) on every attempt.
+ */
+const twilioDeliveryOf = async (
+  deps: WebhookDeps,
+  config: TwilioWebhookConfig,
+  item: { conversationId: string; event: ConversationEvent },
+  ids: { id: string; replayOf?: string },
+  now: string,
+): Promise<Delivery | undefined> => {
+  const { conversationId, event } = item;
+  const mapping = twilioMappingOf(event);
+  if (!mapping || !sendsTwilioEvent(config, mapping.eventType)) return undefined;
+  const json = await deps.twilio.subjectOf(conversationId, event, mapping.subject);
+  if (!json) return undefined;
+  const fields = twilioPostEventFields(mapping.eventType, json, {
+    source: sourceOf(event),
+    at: event.timestamp,
+  });
+  return newDelivery({
+    ...ids,
+    conversationId,
+    eventId: event.id,
+    eventType: mapping.eventType,
+    target: 'twilio',
+    payload: new URLSearchParams(fields).toString(),
+    now,
+  });
+};
+
+/**
+ * The deliveries of stored events, in event order: for each event, the application's (when it has an
+ * event URL), then Twilio's (when configured and its filters want that event). `ids` names each one.
+ */
+const deliveriesOfEvents = async (
+  deps: WebhookDeps,
+  targets: Targets,
+  events: readonly { conversationId: string; event: ConversationEvent }[],
+  ids: (
+    target: 'vonage' | 'twilio',
+    conversationId: string,
+    eventId: number,
+  ) => { id: string; replayOf?: string },
+): Promise<Delivery[]> => {
+  const now = deps.now();
+  const perEvent = await Promise.all(
+    events.map(async (item) => {
+      const { conversationId, event } = item;
+      const out: Delivery[] = [];
+      if (targets.vonage)
+        out.push(
+          newDelivery({
+            ...ids('vonage', conversationId, event.id),
+            conversationId,
+            eventId: event.id,
+            eventType: event.type,
+            payload: deps.present(conversationId, event),
+            now,
+          }),
+        );
+      if (targets.twilio) {
+        const twilio = await twilioDeliveryOf(
+          deps,
+          targets.twilio,
+          item,
+          ids('twilio', conversationId, event.id),
+          now,
+        );
+        if (twilio) out.push(twilio);
+      }
+      return out;
+    }),
+  );
+  return perEvent.flat();
+};
+
+/**
+ * New events of conversations (a stream batch, in stream order): one delivery record per event and
+ * target, then one queue message each, in the same order, so each conversation's deliveries are sent in
+ * event order. Nothing when neither the application's event URL nor a Twilio post-event URL is set.
+ * Handled twice, the same deliveries come out (their ids derive from the event and the target), and
+ * those already made are not queued again.
  */
 export const queueEventDeliveries = async (
   deps: WebhookDeps,
   events: readonly { conversationId: string; event: ConversationEvent }[],
 ): Promise<number> => {
   if (events.length === 0) return 0;
-  const app = await currentApplication(deps);
-  if (!eventUrlOf(app)) return 0;
-  const now = deps.now();
-  const deliveries = events.map(({ conversationId, event }) =>
-    newDelivery({
-      id: deliveryIdOfEvent(app.id, conversationId, event.id),
-      conversationId,
-      eventId: event.id,
-      eventType: event.type,
-      payload: deps.present(conversationId, event),
-      now,
-    }),
-  );
+  const targets = await currentTargets(deps);
+  if (!hasTarget(targets)) return 0;
+  const appId = targets.app.id;
+  const deliveries = await deliveriesOfEvents(deps, targets, events, (target, conversationId, eventId) => ({
+    id:
+      target === 'twilio'
+        ? twilioDeliveryIdOfEvent(appId, conversationId, eventId)
+        : deliveryIdOfEvent(appId, conversationId, eventId),
+  }));
+  if (deliveries.length === 0) return 0;
   const pending = await deps.store.createDeliveries(deliveries, deps.settings.policy.recordTtlSeconds);
   await deps.queue.enqueue(pending.map(queued));
   return pending.length;
@@ -135,13 +243,71 @@ export type AttemptOutcome =
   | { kind: 'done'; status: Delivery['status'] | 'skipped' }
   | { kind: 'retry'; delayMs: number };
 
+/** How an attempt goes out, or why it cannot: dead-lettered (no target left) or failed (no key to sign with). */
+type Prepared =
+  | { kind: 'send'; request: Omit<ReceiverRequest, 'connectTimeoutMs' | 'readTimeoutMs'> }
+  | { kind: 'dead'; error: string }
+  | { kind: 'fail'; error: string };
+
+/** A delivery to the application's event URL: the JSON body, signed as Vonage signs (a JWT). */
+const prepareVonage = async (
+  deps: WebhookDeps,
+  delivery: Delivery,
+  attempt: number,
+  nowMs: number,
+): Promise<Prepared> => {
+  const app = await currentApplication(deps);
+  const url = eventUrlOf(app);
+  if (!url) return { kind: 'dead', error: 'the application has no event_url' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'Parley-Webhooks/1',
+    'x-parley-delivery-id': delivery.id,
+    'x-parley-attempt': String(attempt),
+  };
+  const secret = deps.settings.signatureSecret;
+  if (isSigned(app)) {
+    if (!secret) return { kind: 'fail', error: 'WEBHOOK_SIGNATURE_SECRET is not set' };
+    const claims = signatureClaims(delivery.payload, {
+      applicationId: app.id,
+      apiKey: deps.settings.apiKey,
+      nowMs,
+    });
+    headers.authorization = `Bearer ${await deps.signer.sign(claims, secret)}`;
+  }
+  return { kind: 'send', request: { url: url.address, body: delivery.payload, headers } };
+};
+
+/**
+ * A Twilio post-event: its form fields to the post-event URL configured now (POST as the body, GET in
+ * the query string), with `X-Twilio-Signature` under the auth token, Twilio's own deduplication header
+ * `I-Twilio-Idempotency-Token` and Parley's delivery headers, all stable across attempts.
+ */
+const prepareTwilio = async (deps: WebhookDeps, delivery: Delivery, attempt: number): Promise<Prepared> => {
+  const config = await deps.store.getTwilioWebhooks(deps.settings.applicationId);
+  const url = config?.post_webhook_url;
+  if (!config || !url) return { kind: 'dead', error: 'no Twilio post-event URL is configured' };
+  const token = deps.settings.twilioAuthToken;
+  if (!token) return { kind: 'fail', error: 'TWILIO_AUTH_TOKEN is not set' };
+  const request = twilioRequestOf({ ...config, post_webhook_url: url }, delivery.payload);
+  const headers: Record<string, string> = {
+    ...(request.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    'user-agent': 'Parley-Webhooks/1',
+    'x-twilio-signature': deps.twilio.sign(token, request.url, request.signedParams),
+    'i-twilio-idempotency-token': delivery.id,
+    'x-parley-delivery-id': delivery.id,
+    'x-parley-attempt': String(attempt),
+  };
+  return { kind: 'send', request: { url: request.url, method: request.method, body: request.body, headers } };
+};
+
 /**
  * One attempt of one delivery, as the sender receives it from the queue. A delivery already made (or
- * dead-lettered) is skipped: the queue delivers at least once. Otherwise it is POSTed, signed, with its
- * stable id and attempt number; the answer decides (domain/webhooks.ts `decideAfterAttempt`): delivered,
- * tried again after the schedule's wait (the message stays on the queue, hidden for that long, and holds
- * back its conversation's later deliveries), or dead-lettered (recorded as failed, copied to the
- * dead-letter queue, and the conversation's next delivery goes on).
+ * dead-lettered) is skipped: the queue delivers at least once. Otherwise it is sent, signed for its
+ * target, with its stable id and attempt number; the answer decides (domain/webhooks.ts
+ * `decideAfterAttempt`): delivered, tried again after the schedule's wait (the message stays on the
+ * queue, hidden for that long, and holds back its conversation's later deliveries), or dead-lettered
+ * (recorded as failed, copied to the dead-letter queue, and the conversation's next delivery goes on).
  */
 export const attemptDelivery = async (
   deps: WebhookDeps,
@@ -151,38 +317,22 @@ export const attemptDelivery = async (
   if (delivery?.status !== 'pending') return { kind: 'done', status: 'skipped' };
   const { policy } = deps.settings;
   const attempt = nextAttemptNumber(delivery);
-  const app = await currentApplication(deps);
-  const url = eventUrlOf(app);
-  const startedMs = Date.now();
+  const prepared =
+    delivery.target === 'twilio'
+      ? await prepareTwilio(deps, delivery, attempt)
+      : await prepareVonage(deps, delivery, attempt, Date.now());
   let record: DeliveryAttempt;
   let decision: ReturnType<typeof decideAfterAttempt>;
-  if (!url) {
-    decision = { outcome: 'dead-lettered', error: 'the application has no event_url' };
+  if (prepared.kind === 'dead') {
+    decision = { outcome: 'dead-lettered', error: prepared.error };
     record = { attempt, at: deps.now(), latency_ms: 0, error: decision.error, outcome: decision.outcome };
   } else {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'Parley-Webhooks/1',
-      'x-parley-delivery-id': delivery.id,
-      'x-parley-attempt': String(attempt),
-    };
-    const secret = deps.settings.signatureSecret;
-    if (isSigned(app) && secret) {
-      const claims = signatureClaims(delivery.payload, {
-        applicationId: app.id,
-        apiKey: deps.settings.apiKey,
-        nowMs: startedMs,
-      });
-      headers.authorization = `Bearer ${await deps.signer.sign(claims, secret)}`;
-    }
     const at = deps.now();
-    const result =
-      isSigned(app) && !secret
-        ? ({ kind: 'unreachable', error: 'WEBHOOK_SIGNATURE_SECRET is not set', latencyMs: 0 } as const)
+    const result: AttemptResult =
+      prepared.kind === 'fail'
+        ? { kind: 'unreachable', error: prepared.error, latencyMs: 0 }
         : await deps.receiver.post({
-            url: url.address,
-            body: delivery.payload,
-            headers,
+            ...prepared.request,
             connectTimeoutMs: policy.connectTimeoutMs,
             readTimeoutMs: policy.readTimeoutMs,
           });
@@ -241,15 +391,16 @@ export interface ReplayResult {
 
 /**
  * `POST /v1/webhooks/replay`: the conversation's events from `fromEventId` on (at most
- * `MAX_REPLAY_EVENTS`), each as a new delivery (a new id, so a receiver that deduplicates takes it),
- * queued in order behind what the conversation has queued.
+ * `MAX_REPLAY_EVENTS`), each as a new delivery per target (a new id, so a receiver that deduplicates
+ * takes it), queued in order behind what the conversation has queued.
  */
 export const replayEvents = async (
   deps: WebhookDeps,
   input: { conversationId: string; fromEventId: number; toEventId?: number },
 ): Promise<ReplayResult> => {
-  const app = await currentApplication(deps);
-  if (!eventUrlOf(app)) throw webhookErrors.noEventUrl();
+  const targets = await currentTargets(deps);
+  if (!hasTarget(targets)) throw webhookErrors.noEventUrl();
+  const appId = targets.app.id;
   if (!(await deps.events.exists(input.conversationId))) throw notFound.conversation();
   const events: ConversationEvent[] = [];
   let cursor: PageCursor | undefined;
@@ -271,16 +422,16 @@ export const replayEvents = async (
   } while (cursor);
   const replayed = events.slice(0, MAX_REPLAY_EVENTS);
   more ||= events.length > MAX_REPLAY_EVENTS;
-  const now = deps.now();
-  const deliveries = replayed.map((event) =>
-    newDelivery({
+  const deliveries = await deliveriesOfEvents(
+    deps,
+    targets,
+    replayed.map((event) => ({ conversationId: input.conversationId, event })),
+    (target, conversationId, eventId) => ({
       id: newDeliveryId(),
-      conversationId: input.conversationId,
-      eventId: event.id,
-      eventType: event.type,
-      payload: deps.present(input.conversationId, event),
-      now,
-      replayOf: deliveryIdOfEvent(app.id, input.conversationId, event.id),
+      replayOf:
+        target === 'twilio'
+          ? twilioDeliveryIdOfEvent(appId, conversationId, eventId)
+          : deliveryIdOfEvent(appId, conversationId, eventId),
     }),
   );
   const created = await deps.store.createDeliveries(deliveries, deps.settings.policy.recordTtlSeconds);

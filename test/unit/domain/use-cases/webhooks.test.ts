@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TwilioWebhookConfig } from '../../../../functions/domain/twilio-webhooks.ts';
 import {
   attemptDelivery,
   queueEphemeralDelivery,
@@ -16,12 +17,13 @@ import {
   DELIVERY_ID,
   type Delivery,
   deliveryIdOfEvent,
+  twilioDeliveryIdOfEvent,
 } from '../../../../functions/domain/webhooks.ts';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 
 /** The webhook ports in memory, the receiver answering with `answers` in turn. */
-const fakes = (answers: AttemptResult[], app?: Partial<Application>) => {
+const fakes = (answers: AttemptResult[], app?: Partial<Application>, twilio?: TwilioWebhookConfig) => {
   const deliveries = new Map<string, Delivery>();
   const posted: ReceiverRequest[] = [];
   const queued: QueuedDelivery[] = [];
@@ -39,6 +41,8 @@ const fakes = (answers: AttemptResult[], app?: Partial<Application>) => {
     store: {
       getApplication: async () => application,
       putApplication: async () => {},
+      getTwilioWebhooks: async () => twilio,
+      putTwilioWebhooks: async () => {},
       createDeliveries: async (ds) => {
         const out: Delivery[] = [];
         for (const d of ds) {
@@ -77,9 +81,32 @@ const fakes = (answers: AttemptResult[], app?: Partial<Application>) => {
     signer: { sign: async (claims) => `signed.${claims.payload_hash}` },
     events: { exists: async () => true, list: async () => ({ items: [] }) },
     present: (cid, e) => JSON.stringify({ ...e, conversation_id: cid }),
+    twilio: {
+      subjectOf: async (cid, e, subject) =>
+        subject === 'message'
+          ? {
+              subject,
+              message: {
+                account_sid: 'AC1',
+                chat_service_sid: 'IS1',
+                conversation_sid: `CH-${cid}`,
+                sid: `IM-${e.id}`,
+                index: e.id,
+                author: 'alice',
+                body: String(e.body.text),
+                attributes: '{}',
+                participant_sid: null,
+                date_created: '2026-12-01T10:00:00Z',
+                date_updated: '2026-12-01T10:00:00Z',
+              },
+            }
+          : undefined,
+      sign: (token, url, params) => `sha1(${token}|${url}|${Object.keys(params).sort().join(',')})`,
+    },
     settings: {
       applicationId: 'app-1',
       signatureSecret: 's3cret',
+      twilioAuthToken: 'tw-token',
       policy: { ...DEFAULT_DELIVERY_POLICY, jitter: 0 },
     },
     now: () => NOW,
@@ -255,5 +282,131 @@ describe('Use-case: attemptDelivery', () => {
     expect(unsigned.posted[0].headers.authorization).toBeUndefined();
     expect(refused.kind).toBe('retry');
     expect(noSecret.posted).toEqual([]);
+  });
+});
+
+describe('Use-case: queueEventDeliveries and attemptDelivery with a Twilio post-event URL', () => {
+  const TWILIO: TwilioWebhookConfig = {
+    method: 'POST',
+    filters: ['onMessageAdded'],
+    post_webhook_url: 'https://app.test/twilio',
+    target: 'webhook',
+  };
+  const memberJoined = (id: number) => ({
+    id,
+    type: 'member:joined',
+    from: 'MEM-1',
+    body: { member_id: 'MEM-1', timestamp: { joined: NOW } },
+    timestamp: NOW,
+  });
+
+  it('makes one delivery per target for an event, the Twilio one after, and none for an event its filters leave out', async () => {
+    // Prepare
+    const f = fakes([], undefined, TWILIO);
+
+    // Act
+    const n = await queueEventDeliveries(f.deps, [
+      { conversationId: 'CON-1', event: event(1) },
+      { conversationId: 'CON-1', event: memberJoined(2) },
+    ]);
+
+    // Assess
+    expect(n).toBe(3);
+    expect(f.queued.map((q) => q.deliveryId)).toEqual([
+      deliveryIdOfEvent('app-1', 'CON-1', 1),
+      twilioDeliveryIdOfEvent('app-1', 'CON-1', 1),
+      deliveryIdOfEvent('app-1', 'CON-1', 2),
+    ]);
+    const twilio = f.deliveries.get(twilioDeliveryIdOfEvent('app-1', 'CON-1', 1));
+    expect(twilio).toMatchObject({ target: 'twilio', event_type: 'onMessageAdded', event_id: 1 });
+    expect(Object.fromEntries(new URLSearchParams(twilio?.payload))).toMatchObject({
+      EventType: 'onMessageAdded',
+      MessageSid: 'IM-1',
+      Index: '1',
+      Body: 'm1',
+      Source: 'API',
+    });
+  });
+
+  it('makes Twilio deliveries alone when the application has no event URL', async () => {
+    // Prepare
+    const f = fakes([], { capabilities: {} }, TWILIO);
+
+    // Act
+    await queueEventDeliveries(f.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+
+    // Assess
+    expect(f.queued.map((q) => q.deliveryId)).toEqual([twilioDeliveryIdOfEvent('app-1', 'CON-1', 1)]);
+  });
+
+  it('posts the form fields signed with the auth token, with the idempotency token, the same on a retry', async () => {
+    // Prepare
+    const f = fakes([{ kind: 'answered', statusCode: 500, latencyMs: 1 }], { capabilities: {} }, TWILIO);
+    await queueEventDeliveries(f.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+    const message = { ...f.queued[0], receipt: 'r-1' };
+
+    // Act
+    const first = await attemptDelivery(f.deps, message);
+    const second = await attemptDelivery(f.deps, message);
+
+    // Assess
+    expect(first.kind).toBe('retry');
+    expect(second).toEqual({ kind: 'done', status: 'delivered' });
+    const [a, b] = f.posted;
+    expect(a.method).toBe('POST');
+    expect(a.url).toBe('https://app.test/twilio');
+    expect(a.body).toBe(f.deliveries.get(message.deliveryId)?.payload);
+    expect(a.headers).toMatchObject({
+      'content-type': 'application/x-www-form-urlencoded',
+      'i-twilio-idempotency-token': message.deliveryId,
+      'x-parley-delivery-id': message.deliveryId,
+      'x-twilio-signature': expect.stringMatching(
+        /^sha1\(tw-token\|https:\/\/app\.test\/twilio\|.*EventType/,
+      ),
+    });
+    expect(a.headers.authorization).toBeUndefined();
+    expect(b.headers['i-twilio-idempotency-token']).toBe(a.headers['i-twilio-idempotency-token']);
+    expect(b.body).toBe(a.body);
+    expect(b.headers['x-parley-attempt']).toBe('2');
+  });
+
+  it('sends a GET with the fields in the query string, signed over that URL alone', async () => {
+    // Prepare
+    const f = fakes(
+      [],
+      { capabilities: {} },
+      { ...TWILIO, method: 'GET', post_webhook_url: 'https://app.test/t?k=1' },
+    );
+    await queueEventDeliveries(f.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+
+    // Act
+    await attemptDelivery(f.deps, { ...f.queued[0], receipt: 'r-1' });
+
+    // Assess
+    const [request] = f.posted;
+    expect(request.method).toBe('GET');
+    expect(request.url).toMatch(/^https:\/\/app\.test\/t\?k=1&EventType=onMessageAdded&/);
+    expect(request.headers['x-twilio-signature']).toBe(`sha1(tw-token|${request.url}|)`);
+    expect(request.headers['content-type']).toBeUndefined();
+  });
+
+  it('dead-letters a Twilio delivery whose URL was removed since, and retries one without an auth token', async () => {
+    // Prepare
+    const removed = fakes([], { capabilities: {} }, TWILIO);
+    await queueEventDeliveries(removed.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+    removed.deps.store.getTwilioWebhooks = async () => ({ ...TWILIO, post_webhook_url: undefined });
+    const noToken = fakes([], { capabilities: {} }, TWILIO);
+    await queueEventDeliveries(noToken.deps, [{ conversationId: 'CON-1', event: event(1) }]);
+    noToken.deps.settings.twilioAuthToken = undefined;
+
+    // Act
+    const dead = await attemptDelivery(removed.deps, { ...removed.queued[0], receipt: 'r' });
+    const retried = await attemptDelivery(noToken.deps, { ...noToken.queued[0], receipt: 'r' });
+
+    // Assess
+    expect(dead).toEqual({ kind: 'done', status: 'failed' });
+    expect(removed.deadLettered).toEqual([removed.queued[0].deliveryId]);
+    expect(retried.kind).toBe('retry');
+    expect(noToken.posted).toEqual([]);
   });
 });
