@@ -5,9 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { DomainError } from '../domain/errors.ts';
-import type { Actor } from '../domain/timeline-context.ts';
 import type { SessionCaller } from '../domain/use-cases/sessions.ts';
-import { verifyToken } from '../http/auth.ts';
+import { sessionCallerOf, verifyToken } from '../http/auth.ts';
 import { log } from '../http/log.ts';
 import { realtime } from '../parley-socket.ts';
 import { ackFrame, decodeFrame, eventFrame, type Incoming, pongFrame } from './codec.ts';
@@ -35,25 +34,7 @@ export interface SocketResult {
 const ok = (body?: string): SocketResult =>
   body === undefined ? { statusCode: 200 } : { statusCode: 200, body };
 
-/** Until when a verified token is valid: its `exp`, and at most 24 hours after `iat` (as `verifyToken`). */
-const validUntilMs = (token: string): number => {
-  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-    exp?: unknown;
-    iat?: unknown;
-  };
-  const exp = Number(claims.exp);
-  const iat = Number(claims.iat);
-  return Math.min(
-    Number.isFinite(exp) ? exp * 1000 : Number.POSITIVE_INFINITY,
-    Number.isFinite(iat) ? (iat + 24 * 60 * 60) * 1000 : Number.POSITIVE_INFINITY,
-  );
-};
-
-const callerOf = async (token: string): Promise<SessionCaller> => {
-  const caller = await verifyToken(token);
-  const actor: Actor = caller.kind === 'admin' ? { kind: 'admin' } : { kind: 'user', name: caller.userName };
-  return { actor, validUntilMs: validUntilMs(token) };
-};
+const callerOf = async (token: string): Promise<SessionCaller> => sessionCallerOf(await verifyToken(token));
 
 /** A refused connect: the gateway answers the upgrade with this status and the client sees a connect error. */
 const refuse = (error: unknown): SocketResult => {
