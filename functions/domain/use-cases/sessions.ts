@@ -120,6 +120,15 @@ const missedEvents = async (deps: SessionDeps, connection: Connection): Promise<
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
+/** How often a greeting tries, and its pause before each next try (ms): 8.75 s in all. */
+const GREETING_ATTEMPTS = 20;
+const greetingPause = (attempt: number) => Math.min(50 * 2 ** attempt, 500);
+/**
+ * A connection younger than this may not be greeted yet: the gateway still refuses posts to it (410),
+ * which must not be taken for a connection that went away.
+ */
+const GREETING_WINDOW_MS = 10_000;
+
 /**
  * The greeting of a new connection: the transport handshake and, for a logged-in session,
  * `session:success` (with the events a resumed session missed). The gateway may refuse posts for a moment
@@ -136,9 +145,9 @@ export const greet = async (deps: SessionDeps, connectionId: string): Promise<vo
       pending: await missedEvents(deps, connection),
     });
   }
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < GREETING_ATTEMPTS; attempt++) {
     if (await deps.sessions.gateway.send(connection, messages)) return;
-    await sleep(Math.min(50 * 2 ** attempt, 500));
+    await sleep(greetingPause(attempt));
   }
   await deps.sessions.connections.remove(connectionId);
 };
@@ -168,7 +177,14 @@ const end = async (deps: SessionDeps, connection: Connection): Promise<void> => 
 
 const expired = (connection: Connection, nowMs: number) => Date.parse(connection.validUntil) <= nowMs;
 
-/** One heartbeat round: a ping to every live session, the end of every session whose token expired. */
+/** Whether a connection may still be in its greeting (posts to it refused, yet it is no gone connection). */
+const greeting = (connection: Connection, nowMs: number) =>
+  nowMs - Date.parse(connection.connectedAt) < GREETING_WINDOW_MS;
+
+/**
+ * One heartbeat round: a ping to every live session, the end of every session whose token expired. A
+ * connection still inside its greeting window is not pinged: a refused ping would forget it mid-greeting.
+ */
 export const heartbeat = async (deps: SessionDeps): Promise<{ pinged: number; ended: number }> => {
   const nowMs = Date.parse(deps.now());
   let pinged = 0;
@@ -182,6 +198,7 @@ export const heartbeat = async (deps: SessionDeps): Promise<{ pinged: number; en
         }
         // engine.io 3 clients ping the server themselves.
         if (c.protocol !== 4 || !c.userId) return;
+        if (greeting(c, nowMs)) return;
         if (await deps.sessions.gateway.send(c, [{ kind: 'ping' }])) pinged++;
         else await deps.sessions.connections.remove(c.id);
       }),
@@ -218,8 +235,8 @@ const readersOf = (live: ReadonlySet<string>, events: readonly SessionEvent[]): 
 
 /**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
- * read them, each session's events in order. A session that is gone is forgotten; one whose token
- * expired is ended. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
+ * read them, each session's events in order. A session that is gone is forgotten (unless it may still be
+ * in its greeting, which the gateway refuses posts before); one whose token expired is ended. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
  * repeats by id).
  */
 export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
@@ -244,7 +261,7 @@ export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]
         c,
         mine.map((item) => ({ kind: 'event', item })),
       );
-      if (!live) await deps.sessions.connections.remove(c.id);
+      if (!live && !greeting(c, nowMs)) await deps.sessions.connections.remove(c.id);
     }),
   );
 };
