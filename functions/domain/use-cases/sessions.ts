@@ -5,12 +5,13 @@
  * `member:invited` on).
  */
 import { randomUUID } from 'node:crypto';
-import { authError } from '../errors.ts';
+import { authError, DomainError } from '../errors.ts';
 import type { ConversationEvent } from '../events.ts';
 import type { Deps } from '../ports.ts';
 import {
   type Connection,
   type DroppedSession,
+  isDropped,
   type Outgoing,
   RESUME_OVERLAP_MS,
   RESUME_WINDOW_S,
@@ -50,10 +51,8 @@ const userOf = async (deps: SessionDeps, caller: SessionCaller) => {
   return user;
 };
 
-/** Whether a dropped session may be picked up by this user now. */
-const resumable = (dropped: DroppedSession | undefined, userId: string, nowMs: number) =>
-  dropped !== undefined &&
-  dropped.userId === userId &&
+/** Whether a dropped session may still be picked up (by its own user) now. */
+const resumable = (dropped: DroppedSession, nowMs: number) =>
   nowMs - Date.parse(dropped.disconnectedAt) < RESUME_WINDOW_S * 1000;
 
 /**
@@ -80,10 +79,10 @@ export const connect = async (
     connection.userId = user.id;
     connection.userName = user.name;
     if (input.sessionId) {
-      const dropped = await deps.sessions.connections.droppedSession(input.sessionId);
-      if (dropped && resumable(dropped, user.id, Date.parse(now))) {
-        connection.sessionId = dropped.sessionId;
-        connection.resumes = { disconnectedAt: dropped.disconnectedAt };
+      const found = await deps.sessions.connections.session(input.sessionId);
+      if (found && isDropped(found) && found.userId === user.id && resumable(found, Date.parse(now))) {
+        connection.sessionId = found.sessionId;
+        connection.resumes = { disconnectedAt: found.disconnectedAt };
       }
     }
   }
@@ -166,6 +165,42 @@ export const disconnect = async (deps: SessionDeps, connectionId: string): Promi
     userId: removed.userId,
     disconnectedAt: deps.now(),
   });
+};
+
+/** What a token refresh needs: the users (who the token names) and the connections. */
+export interface RefreshDeps extends Deps {
+  sessions: Pick<SessionPorts, 'connections'>;
+}
+
+const sessionNotFound = () =>
+  new DomainError('http:error:not-found', 'Session does not exist, or it has ended.');
+
+const notYourSession = () =>
+  new DomainError(
+    'system:error:permission',
+    "A session is refreshed with a token of the session's own user.",
+  );
+
+/**
+ * A token refresh (`PUT /v0.2/sessions/{id}` with the new token as the bearer): the session goes on until
+ * the new token's end instead of the old one's. Only a token of the session's own user refreshes it (else
+ * permission refused); a session that is neither live nor resumable is not found. A dropped, resumable
+ * session needs nothing written: the reconnect that resumes it carries the new token, which sets its end.
+ */
+export const refresh = async (deps: RefreshDeps, caller: SessionCaller, sessionId: string): Promise<void> => {
+  if (caller.actor.kind !== 'user') throw notYourSession();
+  const [user, found] = await Promise.all([
+    deps.ports.users.getByName(caller.actor.name),
+    deps.sessions.connections.session(sessionId),
+  ]);
+  if (!found) throw sessionNotFound();
+  if (found.userId !== user?.id) throw notYourSession();
+  if (isDropped(found)) {
+    if (!resumable(found, Date.parse(deps.now()))) throw sessionNotFound();
+    return;
+  }
+  const change = { validUntil: new Date(caller.validUntilMs).toISOString(), now: deps.now() };
+  if (!(await deps.sessions.connections.extend(found, change))) throw sessionNotFound();
 };
 
 /** Ends a session whose token is no longer valid: socket.io disconnect (`41`), then the socket closes. */
