@@ -3,12 +3,16 @@
  * Like functions/parley.ts, one of the few modules that know both the domain and the store.
  */
 import { config } from './config.ts';
+import { readerHintsInMemory } from './domain/sessions.ts';
 import type { SessionDeps } from './domain/use-cases/sessions.ts';
 import * as sessions from './domain/use-cases/sessions.ts';
 import { managementGateway } from './socket/gateway.ts';
 import { connectionStore } from './store/connections-repo.ts';
 import { restPorts } from './store/ports.ts';
 import { depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
+
+/** Conversations whose readers a process remembers (a few hundred bytes each). */
+const READER_HINTS_LIMIT = 10_000;
 
 const base = depsOver({
   ...restPorts,
@@ -17,10 +21,12 @@ const base = depsOver({
   numbers: noNumberPorts('the socket Lambda'),
 });
 const gateway = managementGateway();
+/** Held for the process's life: who last read each conversation, so a delivery reads their connections early. */
+const readerHints = readerHintsInMemory(READER_HINTS_LIMIT);
 
 const deps = (): SessionDeps => ({
   ...base(),
-  sessions: { connections: connectionStore, gateway },
+  sessions: { connections: connectionStore, gateway, readerHints },
   applicationId: config().applicationId,
 });
 

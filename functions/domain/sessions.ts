@@ -77,9 +77,35 @@ export interface SocketGateway {
   greetLater(connectionId: string): Promise<void>;
 }
 
+/**
+ * Who this process last found may read a conversation's events: a guess that lets a delivery start
+ * reading those users' connections while it reads the members, never a permission (the members read
+ * decides who receives).
+ */
+export interface ReaderHints {
+  get(conversationId: string): readonly string[] | undefined;
+  set(conversationId: string, userIds: readonly string[]): void;
+}
+
+/** Reader hints in memory, for the `limit` conversations delivered to most recently. */
+export const readerHintsInMemory = (limit: number): ReaderHints => {
+  const hints = new Map<string, readonly string[]>();
+  return {
+    get: (conversationId) => hints.get(conversationId),
+    set(conversationId, userIds) {
+      // Deleted first, so that the Map's order is the order of use and the oldest goes first.
+      hints.delete(conversationId);
+      hints.set(conversationId, [...userIds]);
+      if (hints.size > limit) hints.delete(hints.keys().next().value as string);
+    },
+  };
+};
+
 export interface SessionPorts {
   connections: ConnectionStore;
   gateway: SocketGateway;
+  /** Absent: a delivery reads the members, then the connections. */
+  readerHints?: ReaderHints;
 }
 
 /** An event of a conversation as a session receives it: stored ones with their id, ephemeral ones without. */

@@ -268,23 +268,50 @@ const readersOf = (live: ReadonlySet<string>, events: readonly SessionEvent[]): 
   return out;
 };
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, holding its outcome: started early, awaited (and thrown) later. */
+const settled = <T>(p: Promise<T>): Promise<Outcome<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+const unwrap = <T>(outcome: Outcome<T>): T => {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+};
+
 /**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
  * read them, each session's events in order. A session that is gone is forgotten (unless it may still be
- * in its greeting, which the gateway refuses posts before); one whose token expired is ended. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
+ * in its greeting, which the gateway refuses posts before); one whose token expired is ended. The
+ * connections of the users this process last found reading the conversation (the reader hints) are read
+ * while its members are: only the members read decides who receives, the hints only save a round trip. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
  * repeats by id).
  */
 export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
   if (events.length === 0) return;
   const { conversationId } = events[0];
+  const { connections: store, readerHints } = deps.sessions;
+  // The connections of the users who read this conversation last time are read beside its members.
+  const hinted = readerHints?.get(conversationId) ?? [];
+  const early = hinted.length > 0 ? settled(store.ofUsers(hinted)) : undefined;
   const found = await deps.ports.conversations.withMembers(conversationId);
   const live = new Set(
     (found?.members ?? []).filter((m) => m.state === 'INVITED' || m.state === 'JOINED').map((m) => m.user_id),
   );
   const readers = readersOf(live, events);
   const everyone = new Set(readers.flatMap((r) => [...r]));
-  if (everyone.size === 0) return;
-  const connections = await deps.sessions.connections.ofUsers([...everyone]);
+  readerHints?.set(conversationId, [...everyone]);
+  const asked = new Set(hinted);
+  const missing = [...everyone].filter((u) => !asked.has(u));
+  const [guessed, rest] = await Promise.all([
+    early?.then(unwrap) ?? [],
+    missing.length > 0 ? store.ofUsers(missing) : [],
+  ]);
+  // Who receives is decided by the members just read: a hinted user who is no reader gets nothing.
+  const connections = [...guessed, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
   const nowMs = Date.parse(deps.now());
   await Promise.all(
     connections.map(async (c) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Outgoing } from '../../../../functions/domain/sessions.ts';
+import { type Outgoing, readerHintsInMemory } from '../../../../functions/domain/sessions.ts';
 import {
   connect,
   deliver,
@@ -34,7 +34,7 @@ const world = () => {
   const alice = mem.seedUser('alice');
   const bob = mem.seedUser('bob');
   const conversation = mem.seedConversation();
-  mem.seedMember(conversation.id, alice);
+  const aliceMember = mem.seedMember(conversation.id, alice);
   mem.seedMember(conversation.id, bob);
   /** Moves the clock to `ms` after the test's start. */
   const at = (ms: number) => {
@@ -52,7 +52,7 @@ const world = () => {
     return event;
   };
   const kindsSentTo = (id: string) => (sessions.sent.get(id) ?? []).map((m: Outgoing) => m.kind);
-  return { mem, deps, sessions, alice, bob, at, login, bobPosts, kindsSentTo };
+  return { mem, deps, sessions, alice, bob, conversation, aliceMember, at, login, bobPosts, kindsSentTo };
 };
 
 describe('Function: refresh', () => {
@@ -192,5 +192,63 @@ describe('Function: heartbeat and deliver, during a greeting', () => {
     // Assess
     expect(during?.id).toBe('c1');
     expect(w.sessions.connection('c1')).toBeUndefined();
+  });
+});
+
+describe('Function: deliver, with reader hints', () => {
+  /** A world whose deliveries remember their readers, and a log of the reads they make. */
+  const hintedWorld = () => {
+    const w = world();
+    const reads: string[] = [];
+    const { conversations } = w.deps.ports;
+    const { connections } = w.sessions.ports;
+    w.deps.ports = {
+      ...w.deps.ports,
+      conversations: {
+        ...conversations,
+        withMembers: async (id) => {
+          reads.push('members:start');
+          const found = await conversations.withMembers(id);
+          reads.push('members:done');
+          return found;
+        },
+      },
+    };
+    w.deps.sessions = {
+      ...w.sessions.ports,
+      connections: {
+        ...connections,
+        ofUsers: (userIds) => {
+          reads.push(`connections:${userIds.length}`);
+          return connections.ofUsers(userIds);
+        },
+      },
+      readerHints: readerHintsInMemory(10),
+    };
+    return { ...w, reads };
+  };
+
+  const eventIdsSentTo = (w: ReturnType<typeof world>, id: string) =>
+    (w.sessions.sent.get(id) ?? []).flatMap((m) => (m.kind === 'event' ? [m.item.event.id] : []));
+
+  it("reads the last readers' connections beside the members, and only the members decide", async () => {
+    // Prepare: alice and bob read the conversation once, then alice leaves and carol joins
+    const w = hintedWorld();
+    await w.login('c1', 60 * 60 * SECOND);
+    await connect(w.deps, tokenOf('bob', 60 * 60 * SECOND), { connectionId: 'c2', protocol: 4 });
+    const first = await w.bobPosts('one');
+    const cid = w.conversation.id;
+    w.mem.patchMember(cid, w.aliceMember.id, { state: 'LEFT' });
+    w.mem.seedMember(cid, w.mem.seedUser('carol'));
+    await connect(w.deps, tokenOf('carol', 60 * 60 * SECOND), { connectionId: 'c3', protocol: 4 });
+    w.at(20 * SECOND);
+    w.reads.length = 0;
+    // Act
+    const second = await w.bobPosts('two');
+    // Assess: the hinted users' connections were asked for before the members came back, carol's after
+    expect(w.reads).toEqual(['connections:2', 'members:start', 'members:done', 'connections:1']);
+    expect(eventIdsSentTo(w, 'c1')).toEqual([first.id]);
+    expect(eventIdsSentTo(w, 'c2')).toEqual([first.id, second.id]);
+    expect(eventIdsSentTo(w, 'c3')).toEqual([second.id]);
   });
 });
