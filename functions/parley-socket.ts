@@ -11,8 +11,9 @@ import { connectionStore } from './store/connections-repo.ts';
 import { restPorts } from './store/ports.ts';
 import { depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 
-/** Conversations whose readers a process remembers (a few hundred bytes each). */
+/** Conversations whose readers a process remembers, each with at most this many (~50 bytes a reader). */
 const READER_HINTS_LIMIT = 10_000;
+const READER_HINTS_MAX_READERS = 100;
 
 const base = depsOver({
   ...restPorts,
@@ -22,7 +23,7 @@ const base = depsOver({
 });
 const gateway = managementGateway();
 /** Held for the process's life: who last read each conversation, so a delivery reads their connections early. */
-const readerHints = readerHintsInMemory(READER_HINTS_LIMIT);
+const readerHints = readerHintsInMemory(READER_HINTS_LIMIT, READER_HINTS_MAX_READERS);
 
 const deps = (): SessionDeps => ({
   ...base(),

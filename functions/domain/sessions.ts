@@ -87,14 +87,18 @@ export interface ReaderHints {
   set(conversationId: string, userIds: readonly string[]): void;
 }
 
-/** Reader hints in memory, for the `limit` conversations delivered to most recently. */
-export const readerHintsInMemory = (limit: number): ReaderHints => {
+/**
+ * Reader hints in memory, for the `limit` conversations delivered to most recently that have at most
+ * `maxReaders` readers (a larger one is not hinted: its hint would cost memory and its reads are many).
+ */
+export const readerHintsInMemory = (limit: number, maxReaders: number): ReaderHints => {
   const hints = new Map<string, readonly string[]>();
   return {
     get: (conversationId) => hints.get(conversationId),
     set(conversationId, userIds) {
       // Deleted first, so that the Map's order is the order of use and the oldest goes first.
       hints.delete(conversationId);
+      if (userIds.length > maxReaders) return;
       hints.set(conversationId, [...userIds]);
       if (hints.size > limit) hints.delete(hints.keys().next().value as string);
     },

@@ -223,7 +223,7 @@ describe('Function: deliver, with reader hints', () => {
           return connections.ofUsers(userIds);
         },
       },
-      readerHints: readerHintsInMemory(10),
+      readerHints: readerHintsInMemory(10, 10),
     };
     return { ...w, reads };
   };
@@ -250,5 +250,25 @@ describe('Function: deliver, with reader hints', () => {
     expect(eventIdsSentTo(w, 'c1')).toEqual([first.id]);
     expect(eventIdsSentTo(w, 'c2')).toEqual([first.id, second.id]);
     expect(eventIdsSentTo(w, 'c3')).toEqual([second.id]);
+  });
+});
+
+describe('Function: readerHintsInMemory', () => {
+  it('keeps the most recently used conversations up to its limit, and none with too many readers', () => {
+    // Prepare
+    const hints = readerHintsInMemory(2, 3);
+    // Act
+    hints.set('CON-a', ['u1']);
+    hints.set('CON-b', ['u2']);
+    hints.set('CON-a', ['u1', 'u3']);
+    hints.set('CON-c', ['u4']);
+    hints.set('CON-big', ['u1', 'u2', 'u3', 'u4']);
+    // Assess
+    expect(['CON-a', 'CON-b', 'CON-c', 'CON-big'].map((id) => hints.get(id))).toEqual([
+      ['u1', 'u3'],
+      undefined,
+      ['u4'],
+      undefined,
+    ]);
   });
 });
