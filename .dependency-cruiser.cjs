@@ -11,7 +11,7 @@
  *   functions/store                            ─►  functions/domain (it implements the ports)
  *
  * Only the composition roots (functions/parley.ts, functions/parley-calls.ts, functions/parley-voice.ts,
- * functions/parley-twilio.ts),
+ * functions/parley-twilio.ts, functions/parley-socket.ts, functions/parley-sessions.ts),
  * the stream consumers (the reaper, which clears storage leftovers, and the fan-out's entry, which reads
  * new events off the stream) and the infra/tests may import the store. Each Lambda loads one
  * root, so it bundles only its own use-cases. No cycles anywhere.
@@ -63,6 +63,7 @@ module.exports = {
           '^functions/parley-calls\\.ts$',
           '^functions/parley-voice\\.ts$',
           '^functions/parley-socket\\.ts$',
+          '^functions/parley-sessions\\.ts$',
           '^functions/parley-twilio\\.ts$',
           '^functions/parley-webhooks\\.ts$',
           '^functions/wiring\\.ts$',
@@ -73,7 +74,7 @@ module.exports = {
       name: 'only-the-wiring-and-the-stream-consumers-import-the-store',
       severity: 'error',
       comment:
-        'functions/parley.ts, functions/parley-calls.ts, functions/parley-voice.ts and functions/parley-socket.ts bind the use-cases to the store; the reaper clears storage leftovers; the fan-out handler decodes stream records.',
+        'functions/parley.ts, functions/parley-calls.ts, functions/parley-voice.ts, functions/parley-socket.ts and functions/parley-sessions.ts bind the use-cases to the store; the reaper clears storage leftovers; the fan-out handler decodes stream records.',
       from: {
         path: '^functions/',
         pathNot: [
@@ -82,6 +83,7 @@ module.exports = {
           '^functions/parley-calls\\.ts$',
           '^functions/parley-voice\\.ts$',
           '^functions/parley-socket\\.ts$',
+          '^functions/parley-sessions\\.ts$',
           '^functions/parley-twilio\\.ts$',
           '^functions/parley-webhooks\\.ts$',
           '^functions/reaper/',
@@ -105,6 +107,14 @@ module.exports = {
         "Number routes and legs are the calls Lambda's (functions/api/calls-router.ts): functions/parley-calls.ts would bring their use-cases and repositories back into the API Lambda's bundle.",
       from: { path: '^functions/api/router\\.ts$' },
       to: { path: '^functions/parley-calls\\.ts$', reachable: true },
+    },
+    {
+      name: 'the-api-lambda-carries-no-sessions',
+      severity: 'error',
+      comment:
+        "Client SDK sessions over REST (the token refresh) are the client Lambda's (functions/api/client-router.ts): functions/parley-sessions.ts would bring the connection store into the API Lambda's bundle.",
+      from: { path: '^functions/api/router\\.ts$' },
+      to: { path: '^functions/parley-(sessions|socket)\\.ts$', reachable: true },
     },
     {
       name: 'voice-loads-the-call-root-only',

@@ -3,12 +3,17 @@
  * Like functions/parley.ts, one of the few modules that know both the domain and the store.
  */
 import { config } from './config.ts';
+import { readerHintsInMemory } from './domain/sessions.ts';
 import type { SessionDeps } from './domain/use-cases/sessions.ts';
 import * as sessions from './domain/use-cases/sessions.ts';
 import { managementGateway } from './socket/gateway.ts';
 import { connectionStore } from './store/connections-repo.ts';
 import { restPorts } from './store/ports.ts';
 import { depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
+
+/** Conversations whose readers a process remembers, each with at most this many (~50 bytes a reader). */
+const READER_HINTS_LIMIT = 10_000;
+const READER_HINTS_MAX_READERS = 100;
 
 const base = depsOver({
   ...restPorts,
@@ -17,10 +22,12 @@ const base = depsOver({
   numbers: noNumberPorts('the socket Lambda'),
 });
 const gateway = managementGateway();
+/** Held for the process's life: who last read each conversation, so a delivery reads their connections early. */
+const readerHints = readerHintsInMemory(READER_HINTS_LIMIT, READER_HINTS_MAX_READERS);
 
 const deps = (): SessionDeps => ({
   ...base(),
-  sessions: { connections: connectionStore, gateway },
+  sessions: { connections: connectionStore, gateway, readerHints },
   applicationId: config().applicationId,
 });
 
@@ -33,6 +40,7 @@ export const realtime = {
   connect: bound(sessions.connect),
   greet: bound(sessions.greet),
   login: bound(sessions.login),
+  refresh: bound(sessions.refresh),
   logout: bound(sessions.logout),
   disconnect: bound(sessions.disconnect),
   heartbeat: bound(sessions.heartbeat),

@@ -169,8 +169,10 @@ export const apiRouteDocs: RouteDocs<ApiRouteKey> = {
     surface: 'client-sdk',
   },
   'PUT /v0.2/sessions/{session_id}': {
-    summary: 'Refresh a session token: the new token is the bearer; a valid one is answered 200',
+    summary:
+      "Refresh a session's token (the new token is the bearer): the session then ends when that token does. 403 for a token of another user, 404 for a session that has ended",
     response: ok('The session.', sessionResponse),
+    errors: [403, 404],
     surface: 'client-sdk',
   },
   'GET /v0.3/users/{user_id}/sessions': {

@@ -29,12 +29,25 @@ export interface DroppedSession {
   disconnectedAt: string;
 }
 
+/** A logged-in session on a socket: the connection that carries it now. */
+export interface LiveSession {
+  sessionId: string;
+  userId: string;
+  connectionId: string;
+}
+
+/** Where a session is, found by its id: on a live connection, or dropped (and perhaps resumable). */
+export type SessionRecord = LiveSession | DroppedSession;
+
+export const isDropped = (session: SessionRecord): session is DroppedSession => 'disconnectedAt' in session;
+
 /** How long a dropped session may be resumed, and how far back a resume replays events. */
 export const RESUME_WINDOW_S = 60 * 60;
 /** Events this long before the drop are replayed too: they may still have been in flight to the socket. */
 export const RESUME_OVERLAP_MS = 30_000;
 
 export interface ConnectionStore {
+  /** Stores a connection; a logged-in one also as its session's record (`session` finds it by session id). */
   put(connection: Connection): Promise<void>;
   get(connectionId: string): Promise<Connection | undefined>;
   /** Removes a connection; what was stored, if anything. */
@@ -43,10 +56,15 @@ export interface ConnectionStore {
   ofUsers(userIds: readonly string[]): Promise<Connection[]>;
   /** Every connection, a page at a time (the heartbeat's round). */
   all(): AsyncIterable<Connection[]>;
-  /** Remembers a dropped session for `RESUME_WINDOW_S`. */
+  /** Remembers a dropped session for `RESUME_WINDOW_S` (it replaces the session's live record). */
   dropped(session: DroppedSession): Promise<void>;
-  /** The dropped session of this id, if it is still resumable. */
-  droppedSession(sessionId: string): Promise<DroppedSession | undefined>;
+  /** Where the session of this id is: live on a connection, or dropped; undefined when it is unknown. */
+  session(sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * Moves the end of a live session to `validUntil` (ISO), on its connection and its record; false (and
+   * nothing written) when that connection no longer carries this session of this user.
+   */
+  extend(session: LiveSession, change: { validUntil: string; now: string }): Promise<boolean>;
 }
 
 /** The gateway's side: frames to a connection, closing it, and the follow-up after a connect. */
@@ -59,9 +77,39 @@ export interface SocketGateway {
   greetLater(connectionId: string): Promise<void>;
 }
 
+/**
+ * Who this process last found may read a conversation's events: a guess that lets a delivery start
+ * reading those users' connections while it reads the members, never a permission (the members read
+ * decides who receives).
+ */
+export interface ReaderHints {
+  get(conversationId: string): readonly string[] | undefined;
+  set(conversationId: string, userIds: readonly string[]): void;
+}
+
+/**
+ * Reader hints in memory, for the `limit` conversations delivered to most recently that have at most
+ * `maxReaders` readers (a larger one is not hinted: its hint would cost memory and its reads are many).
+ */
+export const readerHintsInMemory = (limit: number, maxReaders: number): ReaderHints => {
+  const hints = new Map<string, readonly string[]>();
+  return {
+    get: (conversationId) => hints.get(conversationId),
+    set(conversationId, userIds) {
+      // Deleted first, so that the Map's order is the order of use and the oldest goes first.
+      hints.delete(conversationId);
+      if (userIds.length > maxReaders) return;
+      hints.set(conversationId, [...userIds]);
+      if (hints.size > limit) hints.delete(hints.keys().next().value as string);
+    },
+  };
+};
+
 export interface SessionPorts {
   connections: ConnectionStore;
   gateway: SocketGateway;
+  /** Absent: a delivery reads the members, then the connections. */
+  readerHints?: ReaderHints;
 }
 
 /** An event of a conversation as a session receives it: stored ones with their id, ephemeral ones without. */

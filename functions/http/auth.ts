@@ -3,6 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { compactVerify } from 'jose';
 import { config } from '../config.ts';
 import { authError } from '../domain/errors.ts';
+import type { SessionCaller } from '../domain/use-cases/sessions.ts';
 import type { AclRules, ApiEvent, ApiResult, Caller } from './types.ts';
 
 /** Longest a token may live, counted from its `iat` (Vonage: 24 hours). */
@@ -23,7 +24,7 @@ const publicKey = (): KeyObject => {
 };
 
 /** Verified tokens, so a client reusing its token pays for RS256 once; each entry ends with its token. */
-const verified = new Map<string, { caller: Caller; validUntil: number }>();
+const verified = new Map<string, Caller & { validUntil: number }>();
 
 const numericClaim = (v: unknown): number | undefined => {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -42,7 +43,8 @@ const decodeClaims = (payload: Uint8Array): Record<string, unknown> => {
 };
 
 /**
- * Verifies an application JWT (RS256, the application's public key) and returns who is calling.
+ * Verifies an application JWT (RS256, the application's public key) and returns who is calling, and
+ * until when the token is valid: its `exp`, and at most 24 hours after its `iat`.
  * Throws the Vonage 401 errors: missing, invalid (bad signature, wrong algorithm, wrong application,
  * malformed claims, not yet valid) or expired (past `exp`, or `iat` older than 24 hours).
  */
@@ -50,7 +52,7 @@ export const verifyToken = async (token: string, nowMs = Date.now()): Promise<Ca
   const now = Math.floor(nowMs / 1000);
   const hit = verified.get(token);
   if (hit) {
-    if (hit.validUntil > now) return hit.caller;
+    if (hit.validUntil > now) return hit;
     verified.delete(token);
     throw authError.expired();
   }
@@ -76,22 +78,36 @@ export const verifyToken = async (token: string, nowMs = Date.now()): Promise<Ca
   const validUntil = Math.min(exp ?? Number.POSITIVE_INFINITY, iat + MAX_TOKEN_AGE_S);
   if (validUntil <= now) throw authError.expired();
 
-  let caller: Caller;
+  let caller: Caller & { validUntil: number };
   if (claims.sub === undefined) {
-    caller = { kind: 'admin', applicationId };
+    caller = { kind: 'admin', applicationId, validUntil };
   } else {
     if (typeof claims.sub !== 'string' || claims.sub === '') throw authError.invalid();
     const acl = (claims.acl as { paths?: unknown } | undefined)?.paths;
     caller = {
       kind: 'user',
       applicationId,
+      validUntil,
       userName: claims.sub,
       acl: typeof acl === 'object' && acl !== null && !Array.isArray(acl) ? (acl as AclRules) : {},
     };
   }
   if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value as string);
-  verified.set(token, { caller, validUntil });
+  verified.set(token, caller);
   return caller;
+};
+
+/**
+ * A verified caller as the Client SDK session use-cases take it: who it is, and until when (epoch ms) its
+ * token keeps a session going. The socket's connect and the REST token refresh both read it here.
+ */
+export const sessionCallerOf = (caller: Caller): SessionCaller => {
+  // Only a token has an end; credentials without one (HTTP basic) never open a session.
+  if (caller.validUntil === undefined) throw authError.missing();
+  return {
+    actor: caller.kind === 'admin' ? { kind: 'admin' } : { kind: 'user', name: caller.userName },
+    validUntilMs: caller.validUntil * 1000,
+  };
 };
 
 /** Forgets verified tokens (tests that change keys or clocks). */

@@ -1,9 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** Who is calling, from a verified application JWT. */
+/**
+ * Who calls, and until when the token that says so is valid (`validUntil`, epoch seconds; absent for
+ * credentials that carry no end, such as HTTP basic).
+ */
 export type Caller =
-  | { kind: 'admin'; applicationId: string }
-  | { kind: 'user'; applicationId: string; userName: string; acl: AclRules };
+  | { kind: 'admin'; applicationId: string; validUntil?: number }
+  | { kind: 'user'; applicationId: string; validUntil: number; userName: string; acl: AclRules };
 
 export type AclRules = Record<string, { methods?: string[]; filters?: unknown }>;
 

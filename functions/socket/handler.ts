@@ -7,9 +7,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { authError, DomainError } from '../domain/errors.ts';
-import type { Actor } from '../domain/timeline-context.ts';
 import type { SessionCaller } from '../domain/use-cases/sessions.ts';
-import { verifyToken } from '../http/auth.ts';
+import { sessionCallerOf, verifyToken } from '../http/auth.ts';
 import { log } from '../http/log.ts';
 import { realtime } from '../parley-socket.ts';
 import { parleyWebhooks } from '../parley-webhooks.ts';
@@ -38,25 +37,7 @@ export interface SocketResult {
 const ok = (body?: string): SocketResult =>
   body === undefined ? { statusCode: 200 } : { statusCode: 200, body };
 
-/** Until when a verified token is valid: its `exp`, and at most 24 hours after `iat` (as `verifyToken`). */
-const validUntilMs = (token: string): number => {
-  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-    exp?: unknown;
-    iat?: unknown;
-  };
-  const exp = Number(claims.exp);
-  const iat = Number(claims.iat);
-  return Math.min(
-    Number.isFinite(exp) ? exp * 1000 : Number.POSITIVE_INFINITY,
-    Number.isFinite(iat) ? (iat + 24 * 60 * 60) * 1000 : Number.POSITIVE_INFINITY,
-  );
-};
-
-const callerOf = async (token: string): Promise<SessionCaller> => {
-  const caller = await verifyToken(token);
-  const actor: Actor = caller.kind === 'admin' ? { kind: 'admin' } : { kind: 'user', name: caller.userName };
-  return { actor, validUntilMs: validUntilMs(token) };
-};
+const callerOf = async (token: string): Promise<SessionCaller> => sessionCallerOf(await verifyToken(token));
 
 /** A refused connect: the gateway answers the upgrade with this status and the client sees a connect error. */
 const refuse = (error: unknown): SocketResult => {
@@ -92,28 +73,44 @@ const VOICE_ERROR = {
   description: 'In-app voice (WebRTC) is not available on this server: it serves messaging only.',
 };
 
+/**
+ * Runs `act` with the caller of the token a message carries (`body.token`); a refusal is answered as the
+ * reply to the message (its `rid`), with the error's code as the event.
+ */
+const withToken = async (
+  data: unknown,
+  rid: unknown,
+  act: (caller: SessionCaller) => Promise<SocketResult>,
+): Promise<SocketResult> => {
+  const token = (data as { body?: { token?: unknown } } | undefined)?.body?.token;
+  try {
+    if (typeof token !== 'string' || token === '') throw authError.missing();
+    return await act(await callerOf(token));
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const body = { code: error.code, description: error.detail };
+    return ok(eventFrame(error.code, { rid, type: error.code, body }));
+  }
+};
+
 const onEvent = async (
   connectionId: string,
   frame: Extract<Incoming, { kind: 'event' }>,
 ): Promise<SocketResult> => {
   const rid = tidOf(frame.data);
-  if (frame.name === 'session:login') {
-    const token = (frame.data as { body?: { token?: unknown } } | undefined)?.body?.token;
-    try {
-      if (typeof token !== 'string' || token === '') throw authError.missing();
-      await realtime.login(connectionId, await callerOf(token), rid);
+  // nexmo-client ≤ 8 logs in and refreshes its token by messages (9.x: the socket query, and REST).
+  if (frame.name === 'session:login')
+    return withToken(frame.data, rid, async (caller) => {
+      await realtime.login(connectionId, caller, rid);
       return ok();
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return ok(
-        eventFrame(error.code, {
-          rid,
-          type: error.code,
-          body: { code: error.code, description: error.detail },
-        }),
-      );
-    }
-  }
+    });
+  if (frame.name === 'session:update-token')
+    return withToken(frame.data, rid, async (caller) => {
+      const connection = await realtime.connection(connectionId);
+      if (!connection?.userId) throw authError.missing();
+      await realtime.refresh(caller, connection.sessionId);
+      return ok(eventFrame('session:update-token:success', { rid, body: {} }));
+    });
   if (frame.name === 'session:logout') {
     await realtime.logout(connectionId);
     return ok(eventFrame('session:logged-out', { rid, body: {} }));

@@ -1,20 +1,24 @@
 /**
- * Socket connections and dropped sessions in the one table. A connection lives in one of a few shard
- * partitions (read by id, or all of them for the heartbeat), is indexed by user on GSI1 (who receives a
+ * Socket connections and sessions in the one table. A connection lives in one of a few shard partitions
+ * (read by id, or all of them for the heartbeat), is indexed by user on GSI1 (who receives a
  * conversation's events), and carries a TTL a little past its token's end, so a connection whose
- * disconnect never arrived is cleared by DynamoDB.
+ * disconnect never arrived is cleared by DynamoDB. A logged-in session also has a record by its id: the
+ * connection carrying it (what a token refresh updates), replaced by the drop when its socket goes away.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Connection,
   type ConnectionStore,
   type DroppedSession,
+  type LiveSession,
   RESUME_WINDOW_S,
+  type SessionRecord,
 } from '../domain/sessions.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
 import { CONNECTION_SHARDS, connectionKeys } from './keys.ts';
 import { TABLE } from './table.ts';
+import { ConditionFailedError, transact } from './transact.ts';
 
 /** A connection item outlives its token by this much before DynamoDB may remove it. */
 const CONNECTION_TTL_MARGIN_S = 60 * 60;
@@ -30,9 +34,22 @@ const connectionItem = (c: Connection) => ({
       }
     : {}),
   ...meta('connection', c.connectedAt),
-  [TABLE.ttlAttribute]: epochSeconds(c.validUntil) + CONNECTION_TTL_MARGIN_S,
+  [TABLE.ttlAttribute]: connectionTtl(c.validUntil),
   ...c,
 });
+
+/** The TTL of a connection, and of its session's live record: its token's end plus the margin. */
+const connectionTtl = (validUntil: string) => epochSeconds(validUntil) + CONNECTION_TTL_MARGIN_S;
+
+const liveSessionItem = (c: Connection, userId: string) => {
+  const session: LiveSession = { sessionId: c.sessionId, userId, connectionId: c.id };
+  return {
+    ...connectionKeys.session(c.sessionId),
+    ...meta('session', c.connectedAt),
+    [TABLE.ttlAttribute]: connectionTtl(c.validUntil),
+    ...session,
+  };
+};
 
 const ofUser = async (userId: string): Promise<Connection[]> => {
   const found: Connection[] = [];
@@ -74,7 +91,9 @@ async function* all(): AsyncIterable<Connection[]> {
 
 export const connectionStore: ConnectionStore = {
   async put(connection) {
-    await db().send(new PutCommand({ TableName: tableName(), Item: connectionItem(connection) }));
+    const items: Record<string, unknown>[] = [connectionItem(connection)];
+    if (connection.userId) items.push(liveSessionItem(connection, connection.userId));
+    await Promise.all(items.map((Item) => db().send(new PutCommand({ TableName: tableName(), Item }))));
   },
 
   async get(connectionId) {
@@ -111,7 +130,7 @@ export const connectionStore: ConnectionStore = {
       new PutCommand({
         TableName: tableName(),
         Item: {
-          ...connectionKeys.droppedSession(session.sessionId),
+          ...connectionKeys.session(session.sessionId),
           ...meta('dropped-session', session.disconnectedAt),
           [TABLE.ttlAttribute]: epochSeconds(session.disconnectedAt) + RESUME_WINDOW_S,
           ...session,
@@ -120,14 +139,47 @@ export const connectionStore: ConnectionStore = {
     );
   },
 
-  async droppedSession(sessionId) {
+  async session(sessionId) {
     const out = await db().send(
       new GetCommand({
         TableName: tableName(),
-        Key: connectionKeys.droppedSession(sessionId),
+        Key: connectionKeys.session(sessionId),
         ConsistentRead: true,
       }),
     );
-    return out.Item ? dataOf<DroppedSession>(out.Item) : undefined;
+    return out.Item ? dataOf<SessionRecord>(out.Item) : undefined;
+  },
+
+  async extend(session, { validUntil, now }) {
+    const set = { ':ttl': connectionTtl(validUntil), ':now': now, ':user': session.userId };
+    try {
+      await transact([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: connectionKeys.connection(session.connectionId),
+            UpdateExpression: 'SET validUntil = :until, #ttl = :ttl, updatedAt = :now',
+            ConditionExpression: 'sessionId = :session AND userId = :user',
+            ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+            ExpressionAttributeValues: { ...set, ':until': validUntil, ':session': session.sessionId },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: connectionKeys.session(session.sessionId),
+            UpdateExpression: 'SET #ttl = :ttl, updatedAt = :now',
+            // Still live on that connection: a drop in the meantime replaced the record.
+            ConditionExpression: 'connectionId = :connection AND userId = :user',
+            ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+            ExpressionAttributeValues: { ...set, ':connection': session.connectionId },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return false;
+      throw error;
+    }
   },
 };

@@ -4,7 +4,7 @@
  *
  * Item kinds (`_et`): conversation, conversation-listing, conversation-name, user, user-name, member,
  * member-of-user, event, leg, leg-of-conversation, number, binding, application, webhook-delivery,
- * idempotency, connection, dropped-session.
+ * idempotency, connection, session, dropped-session.
  */
 export interface Key {
   pk: string;
@@ -153,8 +153,11 @@ export const connectionKeys = {
   connectionsOfUser: (userId: string): { gsi1pk: string } => ({ gsi1pk: `WSUSR#${userId}` }),
   connectionOfUserSort: (connectedAt: string, connectionId: string): string =>
     `${connectedAt}#${connectionId}`,
-  /** A session whose socket dropped, kept (with a TTL) so that a reconnect can resume it. */
-  droppedSession: (sessionId: string): Key => ({ pk: `WSSES#${sessionId}`, sk: 'WSSES' }),
+  /**
+   * A session by its id: the connection that carries it while it is live (a token refresh finds it here),
+   * then, once its socket dropped, the drop (kept with a TTL, so that a reconnect can resume it).
+   */
+  session: (sessionId: string): Key => ({ pk: `WSSES#${sessionId}`, sk: 'WSSES' }),
 } as const;
 
 /** How many partitions hold connection items (each takes its share of connects and disconnects). */

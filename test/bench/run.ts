@@ -40,7 +40,7 @@ const ORDER = [
 ];
 
 /** Figure groups `--only` may pick (the others are not run). */
-const GROUPS = ['webhooks'] as const;
+const GROUPS = ['webhooks', 'realtime'] as const;
 
 const parseArgs = (argv: string[]) => {
   const out: { json?: string; quick: boolean; only?: (typeof GROUPS)[number] } = { quick: false };
@@ -155,11 +155,15 @@ const main = async () => {
   const figures: Figure[] = [];
   let roundTrips: RoundTripRow[] = [];
   try {
-    if (!args.only)
-      await allButWebhooks(bench, figures, (rows) => {
-        roundTrips = rows;
-      });
-    figures.push(...(await step('webhook figures', () => webhookFigures(bench))));
+    if (args.only === 'realtime')
+      figures.push(...(await step('push latency and idle sockets', () => realtimeFigures(bench))));
+    else {
+      if (!args.only)
+        await allButWebhooks(bench, figures, (rows) => {
+          roundTrips = rows;
+        });
+      figures.push(...(await step('webhook figures', () => webhookFigures(bench))));
+    }
   } finally {
     await bench.ddb.stop();
   }

@@ -416,6 +416,8 @@ describe('Class: ParleyStack', () => {
 
     it.each([
       ['api', (a: ParleyApp) => a.stack.apiFunction],
+      // The client SDK paths: a token refresh updates a session's connection and record (UpdateItem, in a transaction).
+      ['client', (a: ParleyApp) => a.stack.clientFunction],
       ['voice', (a: ParleyApp) => a.stack.voiceFunction],
       ['twilio', (a: ParleyApp) => a.stack.twilioFunction],
       ['sweeper', (a: ParleyApp) => a.stack.sweeperFunction],
@@ -430,10 +432,11 @@ describe('Class: ParleyStack', () => {
       const logGroupId = app.stack.getLogicalId(fn.logGroup.node.defaultChild as never);
       const table = { 'Fn::GetAtt': [tableId, 'Arn'] };
       const gsi1 = { 'Fn::Join': ['', [table, '/index/gsi1']] };
-      // The API Lambda also hands typing and ephemeral events to the socket Lambda.
+      // The API and client Lambdas also hand typing and ephemeral events to the socket Lambda.
       const socket = { 'Fn::GetAtt': [functionId(app, app.stack.realtime.socketFunction), 'Arn'] };
-      const invoke =
-        fn === app.stack.apiFunction ? [`Allow lambda:InvokeFunction on ${JSON.stringify(socket)}`] : [];
+      const invoke = [app.stack.apiFunction, app.stack.clientFunction].includes(fn)
+        ? [`Allow lambda:InvokeFunction on ${JSON.stringify(socket)}`]
+        : [];
       expect(allowedPairs(statements)).toEqual(
         [
           ...invoke,

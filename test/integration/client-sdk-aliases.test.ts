@@ -464,15 +464,15 @@ describe("users and a user's conversations", () => {
 });
 
 describe('sessions, leaving, in-app voice', () => {
-  it('PUT /v0.2/sessions/{id} accepts a valid new token (either scheme) and refuses a bad one', async () => {
+  it('PUT /v0.2/sessions/{id} (token refresh, test/integration/socket/refresh.test.ts): 404 for a session that does not exist, 401 for a bad token', async () => {
     const nexmo = await as(bob, 'PUT', '/v0.2/sessions/SESS-1');
     const vonage = await as(bob, 'PUT', '/v0.2/sessions/SESS-1', {}, 'bearer');
     const bad = await call('PUT', '/v0.2/sessions/SESS-1', {
       token: null,
       headers: { authorization: 'bearer not-a-jwt' },
     });
-    expect(nexmo.status).toBe(200);
-    expect(vonage.body).toEqual({ session_id: 'SESS-1' });
+    expectVonageError(nexmo, 404, 'http:error:not-found');
+    expectVonageError(vonage, 404, 'http:error:not-found');
     expectVonageError(bad, 401, 'system:error:invalid-token');
   });
 

@@ -5,12 +5,13 @@
  * `member:invited` on).
  */
 import { randomUUID } from 'node:crypto';
-import { authError } from '../errors.ts';
+import { authError, DomainError } from '../errors.ts';
 import type { ConversationEvent } from '../events.ts';
 import type { Deps } from '../ports.ts';
 import {
   type Connection,
   type DroppedSession,
+  isDropped,
   type Outgoing,
   RESUME_OVERLAP_MS,
   RESUME_WINDOW_S,
@@ -50,10 +51,8 @@ const userOf = async (deps: SessionDeps, caller: SessionCaller) => {
   return user;
 };
 
-/** Whether a dropped session may be picked up by this user now. */
-const resumable = (dropped: DroppedSession | undefined, userId: string, nowMs: number) =>
-  dropped !== undefined &&
-  dropped.userId === userId &&
+/** Whether a dropped session may still be picked up (by its own user) now. */
+const resumable = (dropped: DroppedSession, nowMs: number) =>
   nowMs - Date.parse(dropped.disconnectedAt) < RESUME_WINDOW_S * 1000;
 
 /**
@@ -80,10 +79,10 @@ export const connect = async (
     connection.userId = user.id;
     connection.userName = user.name;
     if (input.sessionId) {
-      const dropped = await deps.sessions.connections.droppedSession(input.sessionId);
-      if (dropped && resumable(dropped, user.id, Date.parse(now))) {
-        connection.sessionId = dropped.sessionId;
-        connection.resumes = { disconnectedAt: dropped.disconnectedAt };
+      const found = await deps.sessions.connections.session(input.sessionId);
+      if (found && isDropped(found) && found.userId === user.id && resumable(found, Date.parse(now))) {
+        connection.sessionId = found.sessionId;
+        connection.resumes = { disconnectedAt: found.disconnectedAt };
       }
     }
   }
@@ -120,6 +119,15 @@ const missedEvents = async (deps: SessionDeps, connection: Connection): Promise<
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
+/** How often a greeting tries, and its pause before each next try (ms): 8.75 s in all. */
+const GREETING_ATTEMPTS = 20;
+const greetingPause = (attempt: number) => Math.min(50 * 2 ** attempt, 500);
+/**
+ * A connection younger than this may not be greeted yet: the gateway still refuses posts to it (410),
+ * which must not be taken for a connection that went away.
+ */
+const GREETING_WINDOW_MS = 10_000;
+
 /**
  * The greeting of a new connection: the transport handshake and, for a logged-in session,
  * `session:success` (with the events a resumed session missed). The gateway may refuse posts for a moment
@@ -136,9 +144,9 @@ export const greet = async (deps: SessionDeps, connectionId: string): Promise<vo
       pending: await missedEvents(deps, connection),
     });
   }
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < GREETING_ATTEMPTS; attempt++) {
     if (await deps.sessions.gateway.send(connection, messages)) return;
-    await sleep(Math.min(50 * 2 ** attempt, 500));
+    await sleep(greetingPause(attempt));
   }
   await deps.sessions.connections.remove(connectionId);
 };
@@ -186,6 +194,42 @@ export const disconnect = async (deps: SessionDeps, connectionId: string): Promi
   });
 };
 
+/** What a token refresh needs: the users (who the token names) and the connections. */
+export interface RefreshDeps extends Deps {
+  sessions: Pick<SessionPorts, 'connections'>;
+}
+
+const sessionNotFound = () =>
+  new DomainError('http:error:not-found', 'Session does not exist, or it has ended.');
+
+const notYourSession = () =>
+  new DomainError(
+    'system:error:permission',
+    "A session is refreshed with a token of the session's own user.",
+  );
+
+/**
+ * A token refresh (`PUT /v0.2/sessions/{id}` with the new token as the bearer): the session goes on until
+ * the new token's end instead of the old one's. Only a token of the session's own user refreshes it (else
+ * permission refused); a session that is neither live nor resumable is not found. A dropped, resumable
+ * session needs nothing written: the reconnect that resumes it carries the new token, which sets its end.
+ */
+export const refresh = async (deps: RefreshDeps, caller: SessionCaller, sessionId: string): Promise<void> => {
+  if (caller.actor.kind !== 'user') throw notYourSession();
+  const [user, found] = await Promise.all([
+    deps.ports.users.getByName(caller.actor.name),
+    deps.sessions.connections.session(sessionId),
+  ]);
+  if (!found) throw sessionNotFound();
+  if (found.userId !== user?.id) throw notYourSession();
+  if (isDropped(found)) {
+    if (!resumable(found, Date.parse(deps.now()))) throw sessionNotFound();
+    return;
+  }
+  const change = { validUntil: new Date(caller.validUntilMs).toISOString(), now: deps.now() };
+  if (!(await deps.sessions.connections.extend(found, change))) throw sessionNotFound();
+};
+
 /** Ends a session whose token is no longer valid: socket.io disconnect (`41`), then the socket closes. */
 const end = async (deps: SessionDeps, connection: Connection): Promise<void> => {
   await deps.sessions.gateway.send(connection, [{ kind: 'end' }]).catch(() => false);
@@ -195,7 +239,14 @@ const end = async (deps: SessionDeps, connection: Connection): Promise<void> => 
 
 const expired = (connection: Connection, nowMs: number) => Date.parse(connection.validUntil) <= nowMs;
 
-/** One heartbeat round: a ping to every live session, the end of every session whose token expired. */
+/** Whether a connection may still be in its greeting (posts to it refused, yet it is no gone connection). */
+const greeting = (connection: Connection, nowMs: number) =>
+  nowMs - Date.parse(connection.connectedAt) < GREETING_WINDOW_MS;
+
+/**
+ * One heartbeat round: a ping to every live session, the end of every session whose token expired. A
+ * connection still inside its greeting window is not pinged: a refused ping would forget it mid-greeting.
+ */
 export const heartbeat = async (deps: SessionDeps): Promise<{ pinged: number; ended: number }> => {
   const nowMs = Date.parse(deps.now());
   let pinged = 0;
@@ -209,6 +260,7 @@ export const heartbeat = async (deps: SessionDeps): Promise<{ pinged: number; en
         }
         // engine.io 3 clients ping the server themselves.
         if (c.protocol !== 4 || !c.userId) return;
+        if (greeting(c, nowMs)) return;
         if (await deps.sessions.gateway.send(c, [{ kind: 'ping' }])) pinged++;
         else await deps.sessions.connections.remove(c.id);
       }),
@@ -243,23 +295,50 @@ const readersOf = (live: ReadonlySet<string>, events: readonly SessionEvent[]): 
   return out;
 };
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, holding its outcome: started early, awaited (and thrown) later. */
+const settled = <T>(p: Promise<T>): Promise<Outcome<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+const unwrap = <T>(outcome: Outcome<T>): T => {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+};
+
 /**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
- * read them, each session's events in order. A session that is gone is forgotten; one whose token
- * expired is ended. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
+ * read them, each session's events in order. A session that is gone is forgotten (unless it may still be
+ * in its greeting, which the gateway refuses posts before); one whose token expired is ended. The
+ * connections of the users this process last found reading the conversation (the reader hints) are read
+ * while its members are: only the members read decides who receives, the hints only save a round trip. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
  * repeats by id).
  */
 export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
   if (events.length === 0) return;
   const { conversationId } = events[0];
+  const { connections: store, readerHints } = deps.sessions;
+  // The connections of the users who read this conversation last time are read beside its members.
+  const hinted = readerHints?.get(conversationId) ?? [];
+  const early = hinted.length > 0 ? settled(store.ofUsers(hinted)) : undefined;
   const found = await deps.ports.conversations.withMembers(conversationId);
   const live = new Set(
     (found?.members ?? []).filter((m) => m.state === 'INVITED' || m.state === 'JOINED').map((m) => m.user_id),
   );
   const readers = readersOf(live, events);
   const everyone = new Set(readers.flatMap((r) => [...r]));
-  if (everyone.size === 0) return;
-  const connections = await deps.sessions.connections.ofUsers([...everyone]);
+  readerHints?.set(conversationId, [...everyone]);
+  const asked = new Set(hinted);
+  const missing = [...everyone].filter((u) => !asked.has(u));
+  const [guessed, rest] = await Promise.all([
+    early?.then(unwrap) ?? [],
+    missing.length > 0 ? store.ofUsers(missing) : [],
+  ]);
+  // Who receives is decided by the members just read: a hinted user who is no reader gets nothing.
+  const connections = [...guessed, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
   const nowMs = Date.parse(deps.now());
   await Promise.all(
     connections.map(async (c) => {
@@ -271,7 +350,7 @@ export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]
         c,
         mine.map((item) => ({ kind: 'event', item })),
       );
-      if (!live) await deps.sessions.connections.remove(c.id);
+      if (!live && !greeting(c, nowMs)) await deps.sessions.connections.remove(c.id);
     }),
   );
 };

@@ -1,22 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { call } from '../../support/api.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
+import { openSocket as open } from '../../support/socket-client.ts';
 import { userToken } from '../../support/tokens.ts';
-
-/** A raw client: every frame it receives, in order. */
-const open = (url: string) => {
-  const frames: string[] = [];
-  const ws = new WebSocket(url);
-  ws.on('message', (data) => frames.push(data.toString()));
-  const closed = new Promise<{ code: number }>((res) => ws.on('close', (code) => res({ code })));
-  const waitFor = async (n: number, ms = 5000) => {
-    const until = Date.now() + ms;
-    while (frames.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    return frames;
-  };
-  return { ws, frames, waitFor, closed };
-};
 
 describe('Socket gateway: the dev server speaks the Client SDK handshake', () => {
   let server: TestServer;

@@ -52,6 +52,7 @@ const ops = {
     return { ids: page.events.map((e) => Number(e.id)), next: page.nextCursor ?? null };
   },
   leave: (cid) => client.leaveConversation(cid),
+  refreshSession: (token) => client.refreshSession(token),
   logout: () => client.deleteSession(),
 };
 

@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import { type Outgoing, readerHintsInMemory } from '../../../../functions/domain/sessions.ts';
+import {
+  connect,
+  deliver,
+  disconnect,
+  heartbeat,
+  logout,
+  refresh,
+  type SessionCaller,
+  type SessionDeps,
+} from '../../../../functions/domain/use-cases/sessions.ts';
+import { codeOf, memoryPorts, NOW } from '../../../support/memory-ports.ts';
+import { memorySessions } from '../../../support/memory-sessions.ts';
+
+const START = Date.parse(NOW);
+const SECOND = 1000;
+
+/** A verified token of `name`, valid until `ms` after the test's start. */
+const tokenOf = (name: string, ms: number): SessionCaller => ({
+  actor: { kind: 'user', name },
+  validUntilMs: START + ms,
+});
+
+const world = () => {
+  const mem = memoryPorts();
+  let now = NOW;
+  const sessions = memorySessions();
+  const deps: SessionDeps = {
+    ...mem.deps({ now: () => now }),
+    sessions: sessions.ports,
+    applicationId: 'app',
+  };
+  const alice = mem.seedUser('alice');
+  const bob = mem.seedUser('bob');
+  const conversation = mem.seedConversation();
+  const aliceMember = mem.seedMember(conversation.id, alice);
+  mem.seedMember(conversation.id, bob);
+  /** Moves the clock to `ms` after the test's start. */
+  const at = (ms: number) => {
+    now = new Date(START + ms).toISOString();
+  };
+  /** Alice logs in on connection `id` with a token valid for `ms`; her session id. */
+  const login = async (id: string, ms: number) => {
+    await connect(deps, tokenOf('alice', ms), { connectionId: id, protocol: 4 });
+    return sessions.connection(id)?.sessionId as string;
+  };
+  /** Bob posts a message; it is handed to `deliver` as the fan-out would. */
+  const bobPosts = async (text: string) => {
+    const event = mem.seedEvent(conversation.id, { type: 'message', from: bob.id, body: { text } });
+    await deliver(deps, [{ conversationId: conversation.id, event }]);
+    return event;
+  };
+  const kindsSentTo = (id: string) => (sessions.sent.get(id) ?? []).map((m: Outgoing) => m.kind);
+  return { mem, deps, sessions, alice, bob, conversation, aliceMember, at, login, bobPosts, kindsSentTo };
+};
+
+describe('Function: refresh', () => {
+  it('carries a session past its first token’s end: it is pinged, not ended, and still receives', async () => {
+    // Prepare
+    const w = world();
+    const sessionId = await w.login('c1', 5 * SECOND);
+    w.at(2 * SECOND);
+    // Act
+    await refresh(w.deps, tokenOf('alice', 60 * 60 * SECOND), sessionId);
+    w.at(15 * SECOND);
+    const round = await heartbeat(w.deps);
+    const event = await w.bobPosts('still there?');
+    // Assess
+    expect(round).toEqual({ pinged: 1, ended: 0 });
+    expect(w.sessions.connection('c1')?.validUntil).toBe(new Date(START + 60 * 60 * SECOND).toISOString());
+    expect(w.sessions.sent.get('c1')?.at(-1)).toMatchObject({
+      kind: 'event',
+      item: { event: { id: event.id } },
+    });
+    expect(w.kindsSentTo('c1')).not.toContain('end');
+  });
+
+  it('leaves a session that is not refreshed to end at its token’s end', async () => {
+    // Prepare
+    const w = world();
+    await w.login('c1', 5 * SECOND);
+    // Act
+    w.at(10 * SECOND);
+    const round = await heartbeat(w.deps);
+    await w.bobPosts('anyone?');
+    // Assess
+    expect(round).toEqual({ pinged: 0, ended: 1 });
+    expect(w.kindsSentTo('c1')).toEqual(['end']);
+    expect(w.sessions.connection('c1')).toBeUndefined();
+  });
+
+  it('ends a refreshed session at the new token’s end', async () => {
+    // Prepare
+    const w = world();
+    const sessionId = await w.login('c1', 5 * SECOND);
+    await refresh(w.deps, tokenOf('alice', 20 * SECOND), sessionId);
+    // Act
+    w.at(10 * SECOND);
+    const early = await heartbeat(w.deps);
+    w.at(30 * SECOND);
+    const late = await heartbeat(w.deps);
+    // Assess
+    expect([early.ended, late.ended]).toEqual([0, 1]);
+  });
+
+  it('refuses another user’s token and an admin token (permission), writing nothing', async () => {
+    // Prepare
+    const w = world();
+    const sessionId = await w.login('c1', 5 * SECOND);
+    const before = w.sessions.snapshot();
+    const writes = w.sessions.writes.length;
+    // Act
+    const codes = [
+      await codeOf(refresh(w.deps, tokenOf('bob', 60 * SECOND), sessionId)),
+      await codeOf(
+        refresh(w.deps, { actor: { kind: 'admin' }, validUntilMs: START + 60 * SECOND }, sessionId),
+      ),
+      await codeOf(refresh(w.deps, tokenOf('nobody', 60 * SECOND), sessionId)),
+    ];
+    // Assess
+    expect(codes).toEqual(['system:error:permission', 'system:error:permission', 'system:error:permission']);
+    expect(w.sessions.snapshot()).toEqual(before);
+    expect(w.sessions.writes).toHaveLength(writes);
+  });
+
+  it('answers not found for an unknown session and for one that logged out, writing nothing', async () => {
+    // Prepare
+    const w = world();
+    const sessionId = await w.login('c1', 5 * SECOND);
+    await logout(w.deps, 'c1');
+    const before = w.sessions.snapshot();
+    // Act
+    const codes = [
+      await codeOf(
+        refresh(w.deps, tokenOf('alice', 60 * SECOND), 'SES-00000000-0000-4000-8000-000000000000'),
+      ),
+      await codeOf(refresh(w.deps, tokenOf('alice', 60 * SECOND), sessionId)),
+    ];
+    // Assess
+    expect(codes).toEqual(['http:error:not-found', 'http:error:not-found']);
+    expect(w.sessions.snapshot()).toEqual(before);
+  });
+
+  it('accepts a refresh of a dropped session inside the resume window, which the reconnect then resumes', async () => {
+    // Prepare
+    const w = world();
+    const sessionId = await w.login('c1', 5 * SECOND);
+    w.at(2 * SECOND);
+    await disconnect(w.deps, 'c1');
+    const before = w.sessions.snapshot();
+    // Act
+    const code = await codeOf(refresh(w.deps, tokenOf('alice', 60 * 60 * SECOND), sessionId));
+    const unchanged = w.sessions.snapshot();
+    w.at(3 * SECOND);
+    await connect(w.deps, tokenOf('alice', 60 * 60 * SECOND), { connectionId: 'c2', protocol: 4, sessionId });
+    w.at(15 * SECOND);
+    const round = await heartbeat(w.deps);
+    // Assess
+    expect(code).toBe('resolved');
+    expect(unchanged).toEqual(before);
+    expect(w.sessions.connection('c2')?.sessionId).toBe(sessionId);
+    expect(round).toEqual({ pinged: 1, ended: 0 });
+  });
+
+  it('answers not found for a dropped session past the resume window', async () => {
+    // Prepare
+    const w = world();
+    const sessionId = await w.login('c1', 5 * SECOND);
+    await disconnect(w.deps, 'c1');
+    // Act
+    w.at(2 * 60 * 60 * SECOND);
+    const code = await codeOf(refresh(w.deps, tokenOf('alice', 3 * 60 * 60 * SECOND), sessionId));
+    // Assess
+    expect(code).toBe('http:error:not-found');
+  });
+});
+
+describe('Function: heartbeat and deliver, during a greeting', () => {
+  it('keep a connection the gateway still refuses while it may be in its greeting, and forget it after', async () => {
+    // Prepare: the gateway refuses posts to a connection whose connect has not completed
+    const w = world();
+    await w.login('c1', 60 * 60 * SECOND);
+    w.sessions.refuse('c1');
+    // Act
+    w.at(2 * SECOND);
+    await heartbeat(w.deps);
+    await w.bobPosts('too early');
+    const during = w.sessions.connection('c1');
+    w.at(20 * SECOND);
+    await w.bobPosts('too late');
+    // Assess
+    expect(during?.id).toBe('c1');
+    expect(w.sessions.connection('c1')).toBeUndefined();
+  });
+});
+
+describe('Function: deliver, with reader hints', () => {
+  /** A world whose deliveries remember their readers, and a log of the reads they make. */
+  const hintedWorld = () => {
+    const w = world();
+    const reads: string[] = [];
+    const { conversations } = w.deps.ports;
+    const { connections } = w.sessions.ports;
+    w.deps.ports = {
+      ...w.deps.ports,
+      conversations: {
+        ...conversations,
+        withMembers: async (id) => {
+          reads.push('members:start');
+          const found = await conversations.withMembers(id);
+          reads.push('members:done');
+          return found;
+        },
+      },
+    };
+    w.deps.sessions = {
+      ...w.sessions.ports,
+      connections: {
+        ...connections,
+        ofUsers: (userIds) => {
+          reads.push(`connections:${userIds.length}`);
+          return connections.ofUsers(userIds);
+        },
+      },
+      readerHints: readerHintsInMemory(10, 10),
+    };
+    return { ...w, reads };
+  };
+
+  const eventIdsSentTo = (w: ReturnType<typeof world>, id: string) =>
+    (w.sessions.sent.get(id) ?? []).flatMap((m) => (m.kind === 'event' ? [m.item.event.id] : []));
+
+  it("reads the last readers' connections beside the members, and only the members decide", async () => {
+    // Prepare: alice and bob read the conversation once, then alice leaves and carol joins
+    const w = hintedWorld();
+    await w.login('c1', 60 * 60 * SECOND);
+    await connect(w.deps, tokenOf('bob', 60 * 60 * SECOND), { connectionId: 'c2', protocol: 4 });
+    const first = await w.bobPosts('one');
+    const cid = w.conversation.id;
+    w.mem.patchMember(cid, w.aliceMember.id, { state: 'LEFT' });
+    w.mem.seedMember(cid, w.mem.seedUser('carol'));
+    await connect(w.deps, tokenOf('carol', 60 * 60 * SECOND), { connectionId: 'c3', protocol: 4 });
+    w.at(20 * SECOND);
+    w.reads.length = 0;
+    // Act
+    const second = await w.bobPosts('two');
+    // Assess: the hinted users' connections were asked for before the members came back, carol's after
+    expect(w.reads).toEqual(['connections:2', 'members:start', 'members:done', 'connections:1']);
+    expect(eventIdsSentTo(w, 'c1')).toEqual([first.id]);
+    expect(eventIdsSentTo(w, 'c2')).toEqual([first.id, second.id]);
+    expect(eventIdsSentTo(w, 'c3')).toEqual([second.id]);
+  });
+});
+
+describe('Function: readerHintsInMemory', () => {
+  it('keeps the most recently used conversations up to its limit, and none with too many readers', () => {
+    // Prepare
+    const hints = readerHintsInMemory(2, 3);
+    // Act
+    hints.set('CON-a', ['u1']);
+    hints.set('CON-b', ['u2']);
+    hints.set('CON-a', ['u1', 'u3']);
+    hints.set('CON-c', ['u4']);
+    hints.set('CON-big', ['u1', 'u2', 'u3', 'u4']);
+    // Assess
+    expect(['CON-a', 'CON-b', 'CON-c', 'CON-big'].map((id) => hints.get(id))).toEqual([
+      ['u1', 'u3'],
+      undefined,
+      ['u4'],
+      undefined,
+    ]);
+  });
+});
