@@ -60,6 +60,8 @@ export interface ConnectionStore {
   dropped(session: DroppedSession): Promise<void>;
   /** Where the session of this id is: live on a connection, or dropped; undefined when it is unknown. */
   session(sessionId: string): Promise<SessionRecord | undefined>;
+  /** The session of this id and the id of the user `userName` names (undefined: none), in one read. */
+  sessionOfUser(sessionId: string, userName: string): Promise<{ session?: SessionRecord; userId?: string }>;
   /**
    * Moves the end of a live session to `validUntil` (ISO), on its connection and its record; false (and
    * nothing written) when that connection no longer carries this session of this user.

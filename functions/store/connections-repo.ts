@@ -14,9 +14,10 @@ import {
   RESUME_WINDOW_S,
   type SessionRecord,
 } from '../domain/sessions.ts';
+import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
-import { CONNECTION_SHARDS, connectionKeys } from './keys.ts';
+import { CONNECTION_SHARDS, connectionKeys, keys } from './keys.ts';
 import { TABLE } from './table.ts';
 import { ConditionFailedError, transact } from './transact.ts';
 
@@ -148,6 +149,18 @@ export const connectionStore: ConnectionStore = {
       }),
     );
     return out.Item ? dataOf<SessionRecord>(out.Item) : undefined;
+  },
+
+  async sessionOfUser(sessionId, userName) {
+    const sessionKey = connectionKeys.session(sessionId);
+    const nameKey = keys.userName(userName);
+    const found = await batchGetItems([sessionKey, nameKey]);
+    const record = found.get(sessionKey);
+    const user = found.get(nameKey);
+    return {
+      session: record ? dataOf<SessionRecord>(record) : undefined,
+      userId: typeof user?.id === 'string' ? user.id : undefined,
+    };
   },
 
   async extend(session, { validUntil, now }) {

@@ -16,7 +16,10 @@ import {
 
 const clone = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
-export const memorySessions = () => {
+/** `userIdOf`: the id of the user a name names, as the users' store has it. */
+export const memorySessions = (
+  userIdOf: (name: string) => Promise<string | undefined> = async () => undefined,
+) => {
   const connections = new Map<string, Connection>();
   const sessions = new Map<string, SessionRecord>();
   const writes: string[] = [];
@@ -57,6 +60,9 @@ export const memorySessions = () => {
     },
     async session(sessionId) {
       return clone(sessions.get(sessionId));
+    },
+    async sessionOfUser(sessionId, userName) {
+      return { session: clone(sessions.get(sessionId)), userId: (await userIdOf(userName)) ?? undefined };
     },
     async extend(session, { validUntil }) {
       const connection = connections.get(session.connectionId);

@@ -216,12 +216,12 @@ const notYourSession = () =>
  */
 export const refresh = async (deps: RefreshDeps, caller: SessionCaller, sessionId: string): Promise<void> => {
   if (caller.actor.kind !== 'user') throw notYourSession();
-  const [user, found] = await Promise.all([
-    deps.ports.users.getByName(caller.actor.name),
-    deps.sessions.connections.session(sessionId),
-  ]);
+  const { session: found, userId } = await deps.sessions.connections.sessionOfUser(
+    sessionId,
+    caller.actor.name,
+  );
   if (!found) throw sessionNotFound();
-  if (found.userId !== user?.id) throw notYourSession();
+  if (found.userId !== userId) throw notYourSession();
   if (isDropped(found)) {
     if (!resumable(found, Date.parse(deps.now()))) throw sessionNotFound();
     return;

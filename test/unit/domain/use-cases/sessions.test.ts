@@ -25,7 +25,8 @@ const tokenOf = (name: string, ms: number): SessionCaller => ({
 const world = () => {
   const mem = memoryPorts();
   let now = NOW;
-  const sessions = memorySessions();
+  // The users' store of these deps (read when a refresh asks who a name names).
+  const sessions = memorySessions(async (name) => (await deps.ports.users.getByName(name))?.id);
   const deps: SessionDeps = {
     ...mem.deps({ now: () => now }),
     sessions: sessions.ports,
