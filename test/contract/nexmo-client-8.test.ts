@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
+import { type RefreshScene, refreshScene } from '../support/sdk/refresh-scene.ts';
 import { type SdkUser, startSdkUser } from '../support/sdk/users.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { userToken } from '../support/tokens.ts';
@@ -155,66 +156,33 @@ describe('nexmo-client 8.x chats through Parley', () => {
 });
 
 describe('nexmo-client 8.x token refresh (updateToken, over the socket) extends the session', () => {
-  let server: TestServer;
-  const stamp = Date.now();
-  const names = { dave: `dave8-${stamp}`, frank: `frank8-${stamp}`, erin: `erin8-${stamp}` };
-  const ids: Record<string, string> = {};
-  const users: Record<string, SdkUser> = {};
-  let cid: string;
-  let erinMember: string;
+  let scene: RefreshScene;
 
   beforeAll(async () => {
-    // A fast heartbeat: it ends every session whose token expired, as the scheduled one does in AWS.
-    server = await startTestServer({ sockets: true, stream: true, heartbeatMs: 250 });
-    for (const [key, name] of Object.entries(names))
-      ids[key] = (await call('POST', '/v1/users', { body: { name } })).body.id;
-    cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
-    for (const key of Object.keys(names)) {
-      const member = await call('POST', `/v1/conversations/${cid}/members`, {
-        body: { state: 'joined', user: { id: ids[key] }, channel: { type: 'app' } },
-      });
-      if (key === 'erin') erinMember = member.body.id;
-    }
-    for (const key of ['dave', 'frank'])
-      users[key] = startSdkUser(
-        NEXMO,
-        { url: server.baseUrl, nexmo_api_url: server.baseUrl, path: '/rtc' },
-        V8,
-      );
-  });
-
-  afterAll(async () => {
-    await Promise.all(Object.values(users).map((u) => u.stop()));
-    await server?.close();
-  });
-
-  const erinPosts = async (text: string) => {
-    const res = await call('POST', `/v1/conversations/${cid}/events`, {
-      token: await userToken(names.erin),
-      body: { type: 'message', from: erinMember, body: { message_type: 'text', text } },
+    scene = await refreshScene({
+      prefix: 'n8',
+      start: (server) =>
+        startSdkUser(NEXMO, { url: server.baseUrl, nexmo_api_url: server.baseUrl, path: '/rtc' }, V8),
+      afterLogin: (user, cid) => user.call('get', cid),
     });
-    expect(res.status).toBe(201);
-    return res.body.id as number;
-  };
+  });
+
+  afterAll(() => scene?.stop());
 
   it("keeps a refreshed session past its first token's end; one not refreshed ends then; another user's token is refused", async () => {
     // Prepare: both log in with tokens that end within seconds
-    const { dave, frank } = users;
-    const briefly = async (key: 'dave' | 'frank') => {
-      const token = await userToken(names[key], { ttlSeconds: 4 });
-      await users[key].call('login', token);
-      await users[key].call('get', cid);
-      return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp * 1000;
-    };
-    const [firstEnd] = await Promise.all([briefly('dave'), briefly('frank')]);
+    const { dave, frank } = scene.users;
+    const [firstEnd] = await Promise.all([scene.loginBriefly('dave', 4), scene.loginBriefly('frank', 4)]);
     // Act: a refusal first, then dave's own longer token; both pass the first token's end
-    const refused = await dave.call('updateToken', await userToken(names.erin, { ttlSeconds: 3600 })).then(
-      () => 'resolved',
-      (error: Error) => error.message,
-    );
-    await dave.call('updateToken', await userToken(names.dave, { ttlSeconds: 3600 }));
+    const refused = await dave
+      .call('updateToken', await userToken(scene.names.erin, { ttlSeconds: 3600 }))
+      .then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+    await dave.call('updateToken', await userToken(scene.names.dave, { ttlSeconds: 3600 }));
     await new Promise((r) => setTimeout(r, firstEnd - Date.now() + 1500));
-    const id = await erinPosts('still with us?');
+    const id = await scene.erinPosts('still with us?');
     // Assess
     expect(refused).toMatch(/^updateToken: .*system:error:permission/);
     expect((await dave.waitFor((e) => e.id === id)).body.text).toBe('still with us?');

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
+import { type RefreshScene, refreshScene } from '../support/sdk/refresh-scene.ts';
 import { type SdkUser, startSdkUser } from '../support/sdk/users.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { userToken } from '../support/tokens.ts';
@@ -168,62 +169,26 @@ describe('nexmo-client 9.x chats through Parley', () => {
 });
 
 describe('nexmo-client 9.x token refresh (updateToken) extends the session', () => {
-  let server: TestServer;
-  const stamp = Date.now();
-  const names = { dave: `dave-${stamp}`, frank: `frank-${stamp}`, erin: `erin-${stamp}` };
-  const ids: Record<string, string> = {};
-  const users: Record<string, SdkUser> = {};
-  let cid: string;
-  let erinMember: string;
+  let scene: RefreshScene;
 
   beforeAll(async () => {
-    // A fast heartbeat: it ends every session whose token expired, as the scheduled one does in AWS.
-    server = await startTestServer({ sockets: true, stream: true, heartbeatMs: 250 });
-    for (const [key, name] of Object.entries(names))
-      ids[key] = (await call('POST', '/v1/users', { body: { name } })).body.id;
-    cid = (await call('POST', '/v1/conversations', { body: {} })).body.id;
-    for (const key of Object.keys(names)) {
-      const member = await call('POST', `/v1/conversations/${cid}/members`, {
-        body: { state: 'joined', user: { id: ids[key] }, channel: { type: 'app' } },
-      });
-      if (key === 'erin') erinMember = member.body.id;
-    }
-    // Started (the SDK loaded) before any short-lived token is minted.
-    for (const key of ['dave', 'frank'])
-      users[key] = startSdkUser(NEXMO, { url: server.baseUrl, nexmo_api_url: server.baseUrl });
-  });
-
-  afterAll(async () => {
-    await Promise.all(Object.values(users).map((u) => u.stop()));
-    await server?.close();
-  });
-
-  /** Logs a user in with a token that ends in `ttlSeconds`, watching the conversation; when it ends (ms). */
-  const loginBriefly = async (key: 'dave' | 'frank', ttlSeconds: number) => {
-    const token = await userToken(names[key], { ttlSeconds });
-    await users[key].call('login', token);
-    await users[key].call('get', cid);
-    return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp * 1000;
-  };
-
-  /** Erin, another member, posts a message over REST with her own token. */
-  const erinPosts = async (text: string) => {
-    const res = await call('POST', `/v1/conversations/${cid}/events`, {
-      token: await userToken(names.erin),
-      body: { type: 'message', from: erinMember, body: { message_type: 'text', text } },
+    scene = await refreshScene({
+      prefix: 'n9',
+      start: (server) => startSdkUser(NEXMO, { url: server.baseUrl, nexmo_api_url: server.baseUrl }),
+      afterLogin: (user, cid) => user.call('get', cid),
     });
-    expect(res.status).toBe(201);
-    return res.body.id as number;
-  };
+  });
+
+  afterAll(() => scene?.stop());
 
   it("keeps a refreshed session past its first token's end, still receiving; one not refreshed ends then", async () => {
     // Prepare: both log in with tokens that end within seconds
-    const { dave, frank } = users;
-    const [firstEnd] = await Promise.all([loginBriefly('dave', 4), loginBriefly('frank', 4)]);
+    const { dave, frank } = scene.users;
+    const [firstEnd] = await Promise.all([scene.loginBriefly('dave', 4), scene.loginBriefly('frank', 4)]);
     // Act: dave refreshes through the SDK's own call; both pass the first token's end under the heartbeat
-    await dave.call('updateToken', await userToken(names.dave, { ttlSeconds: 3600 }));
+    await dave.call('updateToken', await userToken(scene.names.dave, { ttlSeconds: 3600 }));
     await new Promise((r) => setTimeout(r, firstEnd - Date.now() + 1500));
-    const id = await erinPosts('still with us?');
+    const id = await scene.erinPosts('still with us?');
     // Assess
     const got = await dave.waitFor((e) => e.type === 'message' && e.id === id);
     expect(got.body.text).toBe('still with us?');
@@ -235,13 +200,15 @@ describe('nexmo-client 9.x token refresh (updateToken) extends the session', () 
 
   it('rejects updateToken with a token of another user (403), and the session goes on', async () => {
     // Prepare
-    const { dave } = users;
+    const { dave } = scene.users;
     // Act
-    const refused = await dave.call('updateToken', await userToken(names.erin, { ttlSeconds: 3600 })).then(
-      () => 'resolved',
-      (error: Error) => error.message,
-    );
-    const id = await erinPosts('after the refusal');
+    const refused = await dave
+      .call('updateToken', await userToken(scene.names.erin, { ttlSeconds: 3600 }))
+      .then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+    const id = await scene.erinPosts('after the refusal');
     // Assess
     expect(refused).toMatch(/^updateToken: .*system:error:permission/);
     await dave.waitFor((e) => e.type === 'message' && e.id === id);
