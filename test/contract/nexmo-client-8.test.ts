@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
+import { expectLogoutClosesSocket, expectReconnectWithoutLoss } from '../support/sdk/cases.ts';
 import { type RefreshScene, refreshScene } from '../support/sdk/refresh-scene.ts';
 import { type SdkUser, startSdkUser } from '../support/sdk/users.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -130,29 +131,10 @@ describe('nexmo-client 8.x chats through Parley', () => {
     expect(carol.events.filter((e) => e.cid === cid)).toEqual([]);
   });
 
-  it('reconnects after the server drops the socket, and loses no event posted in between', async () => {
-    server.dropSockets();
-    const posted = await call('POST', `/v1/conversations/${cid}/events`, {
-      body: { type: 'custom:while-away', body: { n: 1 } },
-    });
-    await alice.waitFor((e) => e.id === posted.body.id, 10_000);
-    await bob.waitFor((e) => e.id === posted.body.id, 10_000);
-    expect(alice.lifecycle).toContain('reconnect');
-    const sent = await bob.call('sendText', cid, 'back again');
-    await alice.waitFor((e) => e.type === 'text' && e.id === sent.id);
-    const once = alice.events.filter(
-      (e) => e.cid === cid && (e.type === 'text' || e.type.includes('while-away')),
-    );
-    expect(new Set(once.map((e) => e.id)).size).toBe(once.length);
-  });
+  it('reconnects after the server drops the socket, and loses no event posted in between', () =>
+    expectReconnectWithoutLoss(server, cid, alice, bob, { send: 'sendText', type: 'text' }));
 
-  it('logs out: the session ends and its socket closes', async () => {
-    const before = server.openSockets();
-    await carol.call('logout');
-    const until = Date.now() + 5000;
-    while (server.openSockets() >= before && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    expect(server.openSockets()).toBe(before - 1);
-  });
+  it('logs out: the session ends and its socket closes', () => expectLogoutClosesSocket(server, carol));
 });
 
 describe('nexmo-client 8.x token refresh (updateToken, over the socket) extends the session', () => {
