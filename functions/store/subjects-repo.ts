@@ -3,17 +3,17 @@
  * an event by id, a conversation. Consistent reads, since the event that asks for them was committed in
  * the same transaction as the member or message it names.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '../domain/conversations.ts';
 import type { ConversationEvent } from '../domain/events.ts';
 import type { StoredMember } from '../domain/timeline-context.ts';
-import { db, tableName } from './client.ts';
+import { batchGetItems } from './batch-get.ts';
 import { conversationOf, dataOf } from './item.ts';
 import { type Key, keys } from './keys.ts';
 import { fromMemberItem } from './members-repo.ts';
 
+/** One item, read consistently (a batch of one is a consistent GetItem). */
 const getItem = async (key: Key): Promise<Record<string, unknown> | undefined> =>
-  (await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }))).Item;
+  (await batchGetItems([key])).get(key);
 
 export const subjectReads = {
   member: async (conversationId: string, memberId: string): Promise<StoredMember | undefined> => {
