@@ -3,7 +3,7 @@
  * Like functions/parley.ts, one of the few modules that know both the domain and the store.
  */
 import { config } from './config.ts';
-import { readerHintsInMemory } from './domain/sessions.ts';
+import { readerCacheInMemory } from './domain/sessions.ts';
 import type { SessionDeps } from './domain/use-cases/sessions.ts';
 import * as sessions from './domain/use-cases/sessions.ts';
 import { managementGateway } from './socket/gateway.ts';
@@ -12,8 +12,8 @@ import { restPorts } from './store/ports.ts';
 import { depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 
 /** Conversations whose readers a process remembers, each with at most this many (~50 bytes a reader). */
-const READER_HINTS_LIMIT = 10_000;
-const READER_HINTS_MAX_READERS = 100;
+const READER_CACHE_LIMIT = 10_000;
+const READER_CACHE_MAX_READERS = 100;
 
 const base = depsOver({
   ...restPorts,
@@ -22,12 +22,12 @@ const base = depsOver({
   numbers: noNumberPorts('the socket Lambda'),
 });
 const gateway = managementGateway();
-/** Held for the process's life: who last read each conversation, so a delivery reads their connections early. */
-const readerHints = readerHintsInMemory(READER_HINTS_LIMIT, READER_HINTS_MAX_READERS);
+/** Held for the process's life: who may read each conversation delivered to, as of its last event delivered. */
+const readers = readerCacheInMemory(READER_CACHE_LIMIT, READER_CACHE_MAX_READERS);
 
 const deps = (): SessionDeps => ({
   ...base(),
-  sessions: { connections: connectionStore, gateway, readerHints },
+  sessions: { connections: connectionStore, gateway, readers },
   applicationId: config().applicationId,
 });
 

@@ -80,29 +80,40 @@ export interface SocketGateway {
 }
 
 /**
- * Who this process last found may read a conversation's events: a guess that lets a delivery start
- * reading those users' connections while it reads the members, never a permission (the members read
- * decides who receives).
+ * Who may read a conversation, as this process last knew it: the users with an INVITED or JOINED member
+ * once the conversation's event `asOf` was stored.
  */
-export interface ReaderHints {
-  get(conversationId: string): readonly string[] | undefined;
-  set(conversationId: string, userIds: readonly string[]): void;
+export interface Readers {
+  users: readonly string[];
+  asOf: number;
 }
 
 /**
- * Reader hints in memory, for the `limit` conversations delivered to most recently that have at most
- * `maxReaders` readers (a larger one is not hinted: its hint would cost memory and its reads are many).
+ * The readers of the conversations this process delivered to last. Every change to a conversation's
+ * members is stored together with a member event, and event ids have no gaps, so readers known as of event
+ * N are exact for a delivery that starts at event N + 1: that delivery needs no read of the members. For
+ * any other delivery they are only a guess, whose connections are read while the members are.
  */
-export const readerHintsInMemory = (limit: number, maxReaders: number): ReaderHints => {
-  const hints = new Map<string, readonly string[]>();
+export interface ReaderCache {
+  get(conversationId: string): Readers | undefined;
+  set(conversationId: string, readers: Readers): void;
+}
+
+/**
+ * Readers in memory, for the `limit` conversations delivered to most recently that have at most
+ * `maxReaders` readers (a larger one is forgotten: it would cost memory, and its connection reads are many
+ * anyway).
+ */
+export const readerCacheInMemory = (limit: number, maxReaders: number): ReaderCache => {
+  const known = new Map<string, Readers>();
   return {
-    get: (conversationId) => hints.get(conversationId),
-    set(conversationId, userIds) {
+    get: (conversationId) => known.get(conversationId),
+    set(conversationId, readers) {
       // Deleted first, so that the Map's order is the order of use and the oldest goes first.
-      hints.delete(conversationId);
-      if (userIds.length > maxReaders) return;
-      hints.set(conversationId, [...userIds]);
-      if (hints.size > limit) hints.delete(hints.keys().next().value as string);
+      known.delete(conversationId);
+      if (readers.users.length > maxReaders) return;
+      known.set(conversationId, { users: [...readers.users], asOf: readers.asOf });
+      if (known.size > limit) known.delete(known.keys().next().value as string);
     },
   };
 };
@@ -110,8 +121,8 @@ export const readerHintsInMemory = (limit: number, maxReaders: number): ReaderHi
 export interface SessionPorts {
   connections: ConnectionStore;
   gateway: SocketGateway;
-  /** Absent: a delivery reads the members, then the connections. */
-  readerHints?: ReaderHints;
+  /** Absent: every delivery reads the members, then the connections. */
+  readers?: ReaderCache;
 }
 
 /** An event of a conversation as a session receives it: stored ones with their id, ephemeral ones without. */

@@ -277,11 +277,30 @@ const subjectOf = (event: SessionEvent['event']): string | undefined => {
 };
 
 /**
- * Who may read each event of one conversation, in order: the users with an INVITED or JOINED member now,
- * taken back through the batch's own member events (a user who left later in the batch still reads what
- * came before; an invited one reads from its invite on), and the user a member event is about.
+ * Who may read each event of one conversation, in order, going forward from the readers before the first
+ * one: a member event about a user who is invited or joins adds that user from that event on, one about a
+ * user who leaves removes the user after it; the user a member event is about reads that event. Also
+ * answers the readers after the last event.
  */
-const readersOf = (live: ReadonlySet<string>, events: readonly SessionEvent[]): Set<string>[] => {
+const readersFrom = (before: Iterable<string>, events: readonly SessionEvent[]) => {
+  const state = new Set(before);
+  const each = events.map(({ event }) => {
+    const subject = subjectOf(event);
+    if (subject && (event.type === 'member:invited' || event.type === 'member:joined')) state.add(subject);
+    if (subject && event.type === 'member:left') state.delete(subject);
+    const readers = new Set(state);
+    if (subject) readers.add(subject);
+    return readers;
+  });
+  return { each, after: state };
+};
+
+/**
+ * Who may read each event of one conversation, in order, going back from the readers read after them: a
+ * user who left later in the batch still reads what came before; an invited one reads from its invite on;
+ * the user a member event is about reads that event.
+ */
+const readersUntil = (live: ReadonlySet<string>, events: readonly SessionEvent[]): Set<string>[] => {
   const state = new Set(live);
   const out: Set<string>[] = new Array(events.length);
   for (let i = events.length - 1; i >= 0; i--) {
@@ -294,6 +313,10 @@ const readersOf = (live: ReadonlySet<string>, events: readonly SessionEvent[]): 
   }
   return out;
 };
+
+/** Whether the events are the stored ones right after event `asOf`, with no gap. */
+const follow = (events: readonly SessionEvent[], asOf: number): boolean =>
+  events.every(({ event }, i) => event.id === asOf + 1 + i);
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -312,33 +335,51 @@ const unwrap = <T>(outcome: Outcome<T>): T => {
 /**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
  * read them, each session's events in order. A session that is gone is forgotten (unless it may still be
- * in its greeting, which the gateway refuses posts before); one whose token expired is ended. The
- * connections of the users this process last found reading the conversation (the reader hints) are read
- * while its members are: only the members read decides who receives, the hints only save a round trip. Throws when the gateway fails otherwise, so the batch is retried (sessions drop
- * repeats by id).
+ * in its greeting, which the gateway refuses posts before); one whose token expired is ended. Who may read
+ * comes from the reader cache when it knows them as of the event just before these (no read of the
+ * members: see `ReaderCache`); otherwise from the members, read while the connections of the users the
+ * cache last knew are (a guess that only saves a round trip: the members read decide). Throws when the
+ * gateway fails otherwise, so the batch is retried (sessions drop repeats by id).
  */
 export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
   if (events.length === 0) return;
   const { conversationId } = events[0];
-  const { connections: store, readerHints } = deps.sessions;
-  // The connections of the users who read this conversation last time are read beside its members.
-  const hinted = readerHints?.get(conversationId) ?? [];
-  const early = hinted.length > 0 ? settled(store.ofUsers(hinted)) : undefined;
-  const found = await deps.ports.conversations.withMembers(conversationId);
-  const live = new Set(
-    (found?.members ?? []).filter((m) => m.state === 'INVITED' || m.state === 'JOINED').map((m) => m.user_id),
-  );
-  const readers = readersOf(live, events);
-  const everyone = new Set(readers.flatMap((r) => [...r]));
-  readerHints?.set(conversationId, [...everyone]);
-  const asked = new Set(hinted);
-  const missing = [...everyone].filter((u) => !asked.has(u));
-  const [guessed, rest] = await Promise.all([
-    early?.then(unwrap) ?? [],
-    missing.length > 0 ? store.ofUsers(missing) : [],
-  ]);
-  // Who receives is decided by the members just read: a hinted user who is no reader gets nothing.
-  const connections = [...guessed, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
+  const { connections: store, readers: cache } = deps.sessions;
+  const known = cache?.get(conversationId);
+  let readers: Set<string>[];
+  let connections: Connection[];
+  if (known && follow(events, known.asOf)) {
+    const { each, after } = readersFrom(known.users, events);
+    readers = each;
+    cache?.set(conversationId, { users: [...after], asOf: known.asOf + events.length });
+    const everyone = [...new Set(each.flatMap((r) => [...r]))];
+    connections = everyone.length > 0 ? await store.ofUsers(everyone) : [];
+  } else {
+    const guessed = known?.users ?? [];
+    const early = guessed.length > 0 ? settled(store.ofUsers(guessed)) : undefined;
+    const found = await deps.ports.conversations.withMembers(conversationId);
+    const live = new Set(
+      (found?.members ?? [])
+        .filter((m) => m.state === 'INVITED' || m.state === 'JOINED')
+        .map((m) => m.user_id),
+    );
+    readers = readersUntil(live, events);
+    // The members read are those as of the conversation's sequence number read with them, when that is
+    // past these events (an eventually consistent read may lag behind them).
+    const asOf = found?.conversation.sequence_number;
+    const last = events.at(-1)?.event.id;
+    if (cache && asOf !== undefined && (last === undefined || asOf >= last))
+      cache.set(conversationId, { users: [...live], asOf });
+    const everyone = new Set(readers.flatMap((r) => [...r]));
+    const asked = new Set(guessed);
+    const missing = [...everyone].filter((u) => !asked.has(u));
+    const [hinted, rest] = await Promise.all([
+      early?.then(unwrap) ?? [],
+      missing.length > 0 ? store.ofUsers(missing) : [],
+    ]);
+    // Who receives is decided by the members just read: a guessed user who is no reader gets nothing.
+    connections = [...hinted, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
+  }
   const nowMs = Date.parse(deps.now());
   await Promise.all(
     connections.map(async (c) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Outgoing, readerHintsInMemory } from '../../../../functions/domain/sessions.ts';
+import { type Outgoing, readerCacheInMemory } from '../../../../functions/domain/sessions.ts';
 import {
   connect,
   deliver,
@@ -196,9 +196,9 @@ describe('Function: heartbeat and deliver, during a greeting', () => {
   });
 });
 
-describe('Function: deliver, with reader hints', () => {
+describe('Function: deliver, with the reader cache', () => {
   /** A world whose deliveries remember their readers, and a log of the reads they make. */
-  const hintedWorld = () => {
+  const cachedWorld = () => {
     const w = world();
     const reads: string[] = [];
     const { conversations } = w.deps.ports;
@@ -220,55 +220,134 @@ describe('Function: deliver, with reader hints', () => {
       connections: {
         ...connections,
         ofUsers: (userIds) => {
-          reads.push(`connections:${userIds.length}`);
+          reads.push(`connections:${[...userIds].sort().join(',')}`);
           return connections.ofUsers(userIds);
         },
       },
-      readerHints: readerHintsInMemory(10, 10),
+      readers: readerCacheInMemory(10, 10),
     };
-    return { ...w, reads };
+    const cid = w.conversation.id;
+    const carol = w.mem.seedUser('carol');
+    /** Stores a message, as the fan-out finds it (not delivered yet). */
+    const message = (text: string) =>
+      w.mem.seedEvent(cid, { type: 'message', from: w.aliceMember.id, body: { text } });
+    /** Stores a member event about `user`, with the member change it is written with. */
+    const memberEvent = (type: 'member:invited' | 'member:left', user: { id: string; name: string }) => {
+      if (type === 'member:left') w.mem.patchMember(cid, w.aliceMember.id, { state: 'LEFT' });
+      else w.mem.seedMember(cid, carol, { state: 'INVITED' });
+      return w.mem.seedEvent(cid, { type, body: { user: { id: user.id, name: user.name } } });
+    };
+    const delivered = (events: { id: number }[]) =>
+      deliver(
+        w.deps,
+        events.map((event) => ({ conversationId: cid, event: event as never })),
+      );
+    return { ...w, reads, carol, message, memberEvent, delivered };
   };
 
   const eventIdsSentTo = (w: ReturnType<typeof world>, id: string) =>
     (w.sessions.sent.get(id) ?? []).flatMap((m) => (m.kind === 'event' ? [m.item.event.id] : []));
 
-  it("reads the last readers' connections beside the members, and only the members decide", async () => {
-    // Prepare: alice and bob read the conversation once, then alice leaves and carol joins
-    const w = hintedWorld();
+  /** Alice, bob and carol each logged in on a connection of their own (c1, c2, c3). */
+  const everyoneOnline = async (w: ReturnType<typeof cachedWorld>) => {
     await w.login('c1', 60 * 60 * SECOND);
     await connect(w.deps, tokenOf('bob', 60 * 60 * SECOND), { connectionId: 'c2', protocol: 4 });
-    const first = await w.bobPosts('one');
-    const cid = w.conversation.id;
-    w.mem.patchMember(cid, w.aliceMember.id, { state: 'LEFT' });
-    w.mem.seedMember(cid, w.mem.seedUser('carol'));
     await connect(w.deps, tokenOf('carol', 60 * 60 * SECOND), { connectionId: 'c3', protocol: 4 });
-    w.at(20 * SECOND);
+  };
+
+  it('reads no members for the events right after the last ones delivered, and follows their member events', async () => {
+    // Prepare: one delivery, which reads the members
+    const w = cachedWorld();
+    await everyoneOnline(w);
+    const first = w.message('one');
+    await w.delivered([first]);
+    w.reads.length = 0;
+    // Act: the next events: a message, alice leaves, a message, carol is invited, a message
+    const next = [
+      w.message('two'),
+      w.memberEvent('member:left', w.alice),
+      w.message('three'),
+      w.memberEvent('member:invited', w.carol),
+      w.message('four'),
+    ];
+    await w.delivered(next);
+    // Assess: only connections were read; alice reads up to her leaving, carol from her invite on
+    const ids = next.map((e) => e.id);
+    expect(w.reads).toEqual([`connections:${[w.alice.id, w.bob.id, w.carol.id].sort().join(',')}`]);
+    expect(eventIdsSentTo(w, 'c1')).toEqual([first.id, ids[0], ids[1]]);
+    expect(eventIdsSentTo(w, 'c2')).toEqual([first.id, ...ids]);
+    expect(eventIdsSentTo(w, 'c3')).toEqual([ids[3], ids[4]]);
+  });
+
+  it('reads the members when events were delivered elsewhere in between, the guessed connections meanwhile', async () => {
+    // Prepare: a delivery here, then alice leaves in an event another process delivered
+    const w = cachedWorld();
+    await everyoneOnline(w);
+    const first = w.message('one');
+    await w.delivered([first]);
+    w.memberEvent('member:left', w.alice);
+    const after = w.message('two');
     w.reads.length = 0;
     // Act
-    const second = await w.bobPosts('two');
-    // Assess: the hinted users' connections were asked for before the members came back, carol's after
-    expect(w.reads).toEqual(['connections:2', 'members:start', 'members:done', 'connections:1']);
+    await w.delivered([after]);
+    // Assess: the last readers' connections were asked for before the members came back, and alice,
+    // whom the members read no longer names, receives nothing
+    expect(w.reads).toEqual([
+      `connections:${[w.alice.id, w.bob.id].sort().join(',')}`,
+      'members:start',
+      'members:done',
+    ]);
     expect(eventIdsSentTo(w, 'c1')).toEqual([first.id]);
-    expect(eventIdsSentTo(w, 'c2')).toEqual([first.id, second.id]);
-    expect(eventIdsSentTo(w, 'c3')).toEqual([second.id]);
+    expect(eventIdsSentTo(w, 'c2')).toEqual([first.id, after.id]);
+  });
+
+  it('reads the members again for events delivered a second time (a retried batch)', async () => {
+    // Prepare
+    const w = cachedWorld();
+    await everyoneOnline(w);
+    const first = w.message('one');
+    await w.delivered([first]);
+    w.reads.length = 0;
+    // Act
+    await w.delivered([first]);
+    // Assess
+    expect(w.reads).toContain('members:start');
+  });
+
+  it('reads the members every time without a cache', async () => {
+    // Prepare
+    const w = cachedWorld();
+    await everyoneOnline(w);
+    w.deps.sessions = { ...w.deps.sessions, readers: undefined };
+    const first = w.message('one');
+    await w.delivered([first]);
+    w.reads.length = 0;
+    // Act
+    await w.delivered([w.message('two')]);
+    // Assess
+    expect(w.reads).toEqual([
+      'members:start',
+      'members:done',
+      `connections:${[w.alice.id, w.bob.id].sort().join(',')}`,
+    ]);
   });
 });
 
-describe('Function: readerHintsInMemory', () => {
+describe('Function: readerCacheInMemory', () => {
   it('keeps the most recently used conversations up to its limit, and none with too many readers', () => {
     // Prepare
-    const hints = readerHintsInMemory(2, 3);
+    const cache = readerCacheInMemory(2, 3);
     // Act
-    hints.set('CON-a', ['u1']);
-    hints.set('CON-b', ['u2']);
-    hints.set('CON-a', ['u1', 'u3']);
-    hints.set('CON-c', ['u4']);
-    hints.set('CON-big', ['u1', 'u2', 'u3', 'u4']);
+    cache.set('CON-a', { users: ['u1'], asOf: 1 });
+    cache.set('CON-b', { users: ['u2'], asOf: 1 });
+    cache.set('CON-a', { users: ['u1', 'u3'], asOf: 4 });
+    cache.set('CON-c', { users: ['u4'], asOf: 2 });
+    cache.set('CON-big', { users: ['u1', 'u2', 'u3', 'u4'], asOf: 9 });
     // Assess
-    expect(['CON-a', 'CON-b', 'CON-c', 'CON-big'].map((id) => hints.get(id))).toEqual([
-      ['u1', 'u3'],
+    expect(['CON-a', 'CON-b', 'CON-c', 'CON-big'].map((id) => cache.get(id))).toEqual([
+      { users: ['u1', 'u3'], asOf: 4 },
       undefined,
-      ['u4'],
+      { users: ['u4'], asOf: 2 },
       undefined,
     ]);
   });
