@@ -183,7 +183,11 @@ export const logout = async (deps: SessionDeps, connectionId: string): Promise<v
   await deps.sessions.connections.remove(connectionId);
 };
 
-/** The socket closed: the session stays resumable for a while, so a reconnect misses nothing. */
+/**
+ * The socket closed: the session stays resumable for a while, so a reconnect misses nothing. Also what a
+ * delivery or the heartbeat does with a connection the gateway answers gone for, which may come before
+ * the gateway's own `$disconnect`: whichever is first records the drop, the other finds nothing to do.
+ */
 export const disconnect = async (deps: SessionDeps, connectionId: string): Promise<void> => {
   const removed = await deps.sessions.connections.remove(connectionId);
   if (!removed?.userId) return;
@@ -262,7 +266,7 @@ export const heartbeat = async (deps: SessionDeps): Promise<{ pinged: number; en
         if (c.protocol !== 4 || !c.userId) return;
         if (greeting(c, nowMs)) return;
         if (await deps.sessions.gateway.send(c, [{ kind: 'ping' }])) pinged++;
-        else await deps.sessions.connections.remove(c.id);
+        else await disconnect(deps, c.id);
       }),
     );
   }
@@ -391,7 +395,7 @@ export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]
         c,
         mine.map((item) => ({ kind: 'event', item })),
       );
-      if (!live && !greeting(c, nowMs)) await deps.sessions.connections.remove(c.id);
+      if (!live && !greeting(c, nowMs)) await disconnect(deps, c.id);
     }),
   );
 };

@@ -56,6 +56,25 @@ const world = () => {
   return { mem, deps, sessions, alice, bob, conversation, aliceMember, at, login, bobPosts, kindsSentTo };
 };
 
+describe('Function: deliver, to a connection that is gone', () => {
+  it('leaves the session resumable when the gateway answers gone before its $disconnect arrives', async () => {
+    // Prepare: the socket is gone, but the gateway has not reported its disconnect yet
+    const w = world();
+    const sessionId = await w.login('c1', 60 * 60 * SECOND);
+    w.sessions.refuse('c1');
+    w.at(20 * SECOND);
+    // Act
+    await w.bobPosts('while away');
+    await disconnect(w.deps, 'c1');
+    // Assess: the connection is forgotten, and its session is recorded as dropped (so it can resume)
+    expect(w.sessions.connection('c1')).toBeUndefined();
+    expect(await w.sessions.ports.connections.session(sessionId)).toMatchObject({
+      sessionId,
+      disconnectedAt: new Date(START + 20 * SECOND).toISOString(),
+    });
+  });
+});
+
 describe('Function: refresh', () => {
   it('carries a session past its first token’s end: it is pinged, not ended, and still receives', async () => {
     // Prepare
