@@ -29,6 +29,8 @@ export interface WebhookStore {
   /** The Twilio post-event webhook configuration, an item beside the application's settings. */
   getTwilioWebhooks(applicationId: string): Promise<TwilioWebhookConfig | undefined>;
   putTwilioWebhooks(applicationId: string, config: TwilioWebhookConfig, now: string): Promise<void>;
+  /** The application's settings and its Twilio webhook configuration, in one read. */
+  getSettings(applicationId: string): Promise<{ application?: Application; twilio?: TwilioWebhookConfig }>;
   /**
    * Writes new delivery records, each unless one with its id exists, and returns the deliveries that are
    * still to be made, in the order given: the new ones and those found pending (a stream batch handled

@@ -11,22 +11,26 @@ export interface Found {
 }
 
 /**
- * Reads items by key in one BatchGetItem per 100 keys (strongly consistent), following UnprocessedKeys.
- * Duplicate keys are asked for once; a single key is one GetItem, which answers a little faster.
+ * Reads items by key in one BatchGetItem per 100 keys (strongly consistent unless `consistent: false`),
+ * following UnprocessedKeys. Duplicate keys are asked for once; a single key is one GetItem, which answers
+ * a little faster.
  */
-export const batchGetItems = async (wanted: Key[]): Promise<Found> => {
+export const batchGetItems = async (
+  wanted: Key[],
+  { consistent = true }: { consistent?: boolean } = {},
+): Promise<Found> => {
   const found = new Map<string, Record<string, unknown>>();
   const unique = [...new Map(wanted.map((k) => [keyId(k), k])).values()];
   if (unique.length === 1) {
     const out = await db().send(
-      new GetCommand({ TableName: tableName(), Key: unique[0], ConsistentRead: true }),
+      new GetCommand({ TableName: tableName(), Key: unique[0], ConsistentRead: consistent }),
     );
     if (out.Item) found.set(keyId(out.Item), out.Item);
     return { get: (key) => (key ? found.get(keyId(key)) : undefined) };
   }
   for (let i = 0; i < unique.length; i += 100) {
     let request: BatchGetCommandInput['RequestItems'] = {
-      [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
+      [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: consistent },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       // UnprocessedKeys mean throttling: resend them after the domain's back-off.

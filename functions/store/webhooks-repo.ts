@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TwilioWebhookConfig } from '../domain/twilio-webhooks.ts';
 import type { DeliveryQuery, WebhookStore } from '../domain/webhook-ports.ts';
 import type { Application, Delivery } from '../domain/webhooks.ts';
+import { batchGetItems } from './batch-get.ts';
 import { db, tableName } from './client.ts';
 import { dataOf, meta } from './item.ts';
 import { webhookKeys as keys } from './keys.ts';
@@ -35,6 +36,21 @@ const getTwilioWebhooks = async (applicationId: string): Promise<TwilioWebhookCo
     new GetCommand({ TableName: tableName(), Key: keys.twilioWebhooks(applicationId) }),
   );
   return out.Item ? dataOf<TwilioWebhookConfig>(out.Item) : undefined;
+};
+
+/** Both settings items in one BatchGet, read as the single GetItems are (eventually consistent). */
+const getSettings = async (
+  applicationId: string,
+): Promise<{ application?: Application; twilio?: TwilioWebhookConfig }> => {
+  const found = await batchGetItems([keys.application(applicationId), keys.twilioWebhooks(applicationId)], {
+    consistent: false,
+  });
+  const application = found.get(keys.application(applicationId));
+  const twilio = found.get(keys.twilioWebhooks(applicationId));
+  return {
+    ...(application ? { application: dataOf<Application>(application) } : {}),
+    ...(twilio ? { twilio: dataOf<TwilioWebhookConfig>(twilio) } : {}),
+  };
 };
 
 const putTwilioWebhooks = async (
@@ -92,6 +108,7 @@ export const webhookStore: WebhookStore = {
   putApplication,
   getTwilioWebhooks,
   putTwilioWebhooks,
+  getSettings,
   getDelivery,
 
   async createDeliveries(deliveries, ttlSeconds) {

@@ -38,10 +38,10 @@ import {
 } from '../webhooks.ts';
 
 /** The application as stored, else as the environment seeds it (its id, a name, the seeded event URL). */
-const currentApplication = async (deps: WebhookDeps): Promise<Application> => {
-  const { applicationId, seedEventUrl } = deps.settings;
-  const stored = await deps.store.getApplication(applicationId);
+/** The application's stored settings, or (none stored yet) its defaults. */
+const applicationOr = (deps: WebhookDeps, stored: Application | undefined): Application => {
   if (stored) return stored;
+  const { applicationId, seedEventUrl } = deps.settings;
   return {
     id: applicationId,
     name: 'Parley',
@@ -53,6 +53,9 @@ const currentApplication = async (deps: WebhookDeps): Promise<Application> => {
     },
   };
 };
+
+const currentApplication = async (deps: WebhookDeps): Promise<Application> =>
+  applicationOr(deps, await deps.store.getApplication(deps.settings.applicationId));
 
 const assertApplication = (deps: WebhookDeps, id: string): void => {
   if (id !== deps.settings.applicationId) throw webhookErrors.applicationNotFound();
@@ -92,10 +95,9 @@ interface Targets {
 }
 
 const currentTargets = async (deps: WebhookDeps): Promise<Targets> => {
-  const [app, twilio] = await Promise.all([
-    currentApplication(deps),
-    deps.store.getTwilioWebhooks(deps.settings.applicationId),
-  ]);
+  const settings = await deps.store.getSettings(deps.settings.applicationId);
+  const app = applicationOr(deps, settings.application);
+  const twilio = settings.twilio;
   const url = twilio?.post_webhook_url;
   return {
     app,

@@ -43,6 +43,10 @@ const fakes = (answers: AttemptResult[], app?: Partial<Application>, twilio?: Tw
       putApplication: async () => {},
       getTwilioWebhooks: async () => twilio,
       putTwilioWebhooks: async () => {},
+      getSettings: async (id) => ({
+        application: await deps.store.getApplication(id),
+        twilio: await deps.store.getTwilioWebhooks(id),
+      }),
       createDeliveries: async (ds) => {
         const out: Delivery[] = [];
         for (const d of ds) {
