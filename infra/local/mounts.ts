@@ -13,7 +13,7 @@ import { WEBHOOK_ADMIN_PREFIXES } from '../../functions/webhooks/routes.ts';
 import { handler as webhookSender } from '../../functions/webhooks/sender.ts';
 import type { Mount } from './dev-server.ts';
 import type { SocketMount } from './socket-gateway.ts';
-import type { StreamHandler } from './stream-tail.ts';
+import { pokingAfter, type StreamHandler } from './stream-tail.ts';
 
 /** The Lambdas the dev server serves, matched in order, as API Gateway routes them in the stack. */
 export const mounts = (): Mount[] => [
@@ -47,3 +47,13 @@ export const socketMount = (heartbeatMs: number): SocketMount => ({
 });
 /** The handler the delivery queue feeds, as the stack's SQS event source feeds the webhook sender Lambda. */
 export const deliveryQueueHandler = () => webhookSender;
+
+/** The mounts with each handler followed by `poke` (the stream tail's), so what it wrote is tailed at once. */
+export const pokingMounts = (list: Mount[], poke: () => void): Mount[] =>
+  list.map((m) => ({ ...m, handler: pokingAfter(m.handler, poke) }));
+
+/** The socket mount with its handler followed by `poke`, as `pokingMounts`. */
+export const pokingSocket = (mount: SocketMount, poke: () => void): SocketMount => ({
+  ...mount,
+  handler: pokingAfter(mount.handler, poke),
+});

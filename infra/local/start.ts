@@ -148,7 +148,8 @@ const main = async () => {
   // Imported only now: the handlers read the environment set above.
   const { createDocumentClient } = await import('../../functions/store/client.ts');
   const { createDevServer } = await import('./dev-server.ts');
-  const { mounts, socketMount, streamHandler, deliveryQueueHandler } = await import('./mounts.ts');
+  const { mounts, pokingMounts, pokingSocket, socketMount, streamHandler, deliveryQueueHandler } =
+    await import('./mounts.ts');
   const { LocalSocketGateway } = await import('./socket-gateway.ts');
   const { readSocketConfig } = await import('../../functions/config.ts');
   const { startStreamTail } = await import('./stream-tail.ts');
@@ -164,8 +165,12 @@ const main = async () => {
     tableName,
   });
 
-  const sockets = new LocalSocketGateway(socketMount(readSocketConfig().pingIntervalS * 1000));
-  const server = createDevServer(mounts(), sockets);
+  // Every handler pokes the tail once it returns: its writes are tailed at once, not at the next idle poll.
+  const poke = () => tail.poke();
+  const sockets = new LocalSocketGateway(
+    pokingSocket(socketMount(readSocketConfig().pingIntervalS * 1000), poke),
+  );
+  const server = createDevServer(pokingMounts(mounts(), poke), sockets);
   const stop = async () => {
     sockets.close();
     server.close();

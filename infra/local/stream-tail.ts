@@ -4,6 +4,10 @@
  * batch the handler reports failed is retried from its first failed record, as Lambda retries a shard.
  * New shards (DynamoDB Local rolls them) are picked up from their start, the ones that existed when the
  * tail began from their end: the tail delivers what is written after it starts.
+ *
+ * A shard that keeps having nothing new is polled less and less often (from 5 ms up to `idleMaxMs`), so an
+ * idle dev server leaves DynamoDB Local idle too; `poke()` (called once a handler that may have written has
+ * returned) has every shard polled at once, so what was written is delivered without waiting for that.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,17 +25,36 @@ export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatc
 export interface StreamTailOptions {
   endpoint: string;
   tableName: string;
-  /** Pause between polls of a shard that had nothing new (ms). */
-  idleMs?: number;
+  /** The longest pause between polls of a shard that keeps having nothing new (ms). */
+  idleMaxMs?: number;
   /** Pause before a failed batch is handed over again (ms). */
   retryMs?: number;
 }
 
 export interface StreamTail {
+  /** Something may have been written: every shard is polled now, not at the end of its idle pause. */
+  poke(): void;
   stop(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/** The first pause after a poll that found nothing (ms); each further one doubles it, up to `idleMaxMs`. */
+const IDLE_FIRST_MS = 5;
+
+/**
+ * A handler that pokes `tail` once it has returned (whatever it answered): a handler's writes are in the
+ * table by then.
+ */
+export const pokingAfter =
+  <A extends unknown[], R>(handler: (...args: A) => Promise<R>, poke: () => void) =>
+  async (...args: A): Promise<R> => {
+    try {
+      return await handler(...args);
+    } finally {
+      poke();
+    }
+  };
 
 /** A Streams API record in the shape Lambda hands to a stream handler. */
 const asLambdaRecord = (r: _Record, streamArn: string): DynamoDBRecord => ({
@@ -55,7 +78,7 @@ export const startStreamTail = async (
   handler: StreamHandler,
   options: StreamTailOptions,
 ): Promise<StreamTail> => {
-  const { endpoint, tableName, idleMs = 5, retryMs = 200 } = options;
+  const { endpoint, tableName, idleMaxMs = 100, retryMs = 200 } = options;
   const config = localEndpoint(endpoint);
   const dynamo = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
@@ -64,6 +87,20 @@ export const startStreamTail = async (
   if (!streamArn) throw new Error(`table ${tableName} has no stream`);
 
   let running = true;
+  /** How many pokes there have been, and the pauses they cut short. */
+  let pokes = 0;
+  const sleepers = new Set<() => void>();
+  /** A pause that a poke ends early. */
+  const idle = (ms: number) =>
+    new Promise<void>((res) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        res();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
   /** Shards being read, by id; a shard whose iterator ran out is closed and stays in `finished`. */
   const reading = new Map<string, Promise<void>>();
   const finished = new Set<string>();
@@ -79,15 +116,25 @@ export const startStreamTail = async (
       )
     ).ShardIterator;
     let pending: DynamoDBRecord[] = [];
+    let pause = IDLE_FIRST_MS;
     while (running && iterator) {
       if (pending.length === 0) {
+        const pokesBefore = pokes;
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
         iterator = page.NextShardIterator;
         pending = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn));
         if (pending.length === 0) {
-          await sleep(idleMs);
+          // Poked while this poll was on its way: what was written may have missed it, so poll again now.
+          if (pokes !== pokesBefore) {
+            pause = IDLE_FIRST_MS;
+            continue;
+          }
+          const pokesAsleep = pokes;
+          await idle(pause);
+          pause = pokes !== pokesAsleep ? IDLE_FIRST_MS : Math.min(pause * 2, idleMaxMs);
           continue;
         }
+        pause = IDLE_FIRST_MS;
       }
       const result = await handler({ Records: pending }).catch((error: unknown) => {
         console.error('parley: stream handler failed:', error);
@@ -136,8 +183,13 @@ export const startStreamTail = async (
   })();
 
   return {
+    poke() {
+      pokes++;
+      for (const wake of [...sleepers]) wake();
+    },
     async stop() {
       running = false;
+      for (const wake of [...sleepers]) wake();
       await Promise.allSettled([discovery, ...reading.values()]);
       dynamo.destroy();
       streams.destroy();

@@ -29,6 +29,8 @@ export interface Bench {
   userToken(name: string): Promise<string>;
   /** The environment the handlers run with (also given to child processes). */
   env: NodeJS.ProcessEnv;
+  /** Runs `hook` after each request `api` handles (a stream tail's poke); answers the undo. */
+  afterEachRequest(hook: () => void): () => void;
   /** Warm-up and sample counts of the latency figures. */
   latency: { warmup: number; samples: number };
   fixtures: Fixtures;
@@ -73,13 +75,18 @@ export const setUp = async (options: BenchOptions): Promise<Bench> => {
 
   const { resetConfig } = await import('../../functions/config.ts');
   const { createDocumentClient, setDocumentClient } = await import('../../functions/store/client.ts');
-  const { mounts } = await import('../../infra/local/mounts.ts');
+  const { mounts, pokingMounts } = await import('../../infra/local/mounts.ts');
   resetConfig();
   const client = createDocumentClient(ddb.endpoint);
   const counter = installRoundTripCounter(client);
   const units = installUnitCounter(client, createDocumentClient(ddb.endpoint), table);
   setDocumentClient(client);
-  const api = createApi(mounts());
+  const hooks = new Set<() => void>();
+  const api = createApi(
+    pokingMounts(mounts(), () => {
+      for (const hook of hooks) hook();
+    }),
+  );
 
   const mint = (sub?: string) =>
     mintToken({
@@ -146,6 +153,10 @@ export const setUp = async (options: BenchOptions): Promise<Bench> => {
     adminToken,
     userToken,
     env: { ...process.env, ...env },
+    afterEachRequest(hook) {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
+    },
     latency: options.quick ? { warmup: 20, samples: 100 } : { warmup: 100, samples: 600 },
     fixtures,
   };

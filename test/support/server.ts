@@ -1,9 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { config, resetConfig } from '../../functions/config.ts';
 import { createDevServer } from '../../infra/local/dev-server.ts';
-import { mounts, SOCKET_FUNCTION_NAME, socketMount, streamHandler } from '../../infra/local/mounts.ts';
+import {
+  mounts,
+  pokingMounts,
+  pokingSocket,
+  SOCKET_FUNCTION_NAME,
+  socketMount,
+  streamHandler,
+} from '../../infra/local/mounts.ts';
 import { LAMBDA_PATH, LocalSocketGateway, MANAGEMENT_PATH } from '../../infra/local/socket-gateway.ts';
-import { startStreamTail } from '../../infra/local/stream-tail.ts';
+import { type StreamTail, startStreamTail } from '../../infra/local/stream-tail.ts';
 
 export interface TestServer {
   /** e.g. `http://127.0.0.1:41234`, to give an SDK as its `apiHost`. */
@@ -26,8 +33,13 @@ export interface TestServerOptions {
 
 /** Starts the dev server (the same handlers as Lambda) on a free loopback port. */
 export const startTestServer = async (options: TestServerOptions = {}): Promise<TestServer> => {
-  const gateway = options.sockets ? new LocalSocketGateway(socketMount(options.heartbeatMs ?? 0)) : undefined;
-  const server = createDevServer(mounts(), gateway);
+  // As `npm start` does: each handler pokes the stream tail (once there is one) when it returns.
+  let tail: StreamTail | undefined;
+  const poke = () => tail?.poke();
+  const gateway = options.sockets
+    ? new LocalSocketGateway(pokingSocket(socketMount(options.heartbeatMs ?? 0), poke))
+    : undefined;
+  const server = createDevServer(pokingMounts(mounts(), poke), gateway);
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -41,7 +53,7 @@ export const startTestServer = async (options: TestServerOptions = {}): Promise<
     resetConfig();
   }
   const { dynamodbEndpoint, tableName } = config();
-  const tail = options.stream
+  tail = options.stream
     ? await startStreamTail(streamHandler(), { endpoint: dynamodbEndpoint ?? '', tableName })
     : undefined;
   return {

@@ -89,6 +89,7 @@ const startDelivery = async (bench: Bench) => {
     endpoint: bench.ddb.endpoint,
     tableName: bench.table,
   });
+  const unhook = bench.afterEachRequest(() => tail.poke());
   await bench.api.ok({
     method: 'PUT',
     url: `/v2/applications/${bench.application.applicationId}`,
@@ -98,6 +99,7 @@ const startDelivery = async (bench: Bench) => {
   return {
     receiver,
     stop: async () => {
+      unhook();
       await tail.stop();
       await queue.stop();
       setDeliveryQueue(undefined);
