@@ -18,8 +18,11 @@ const watched = new Set();
 const report = (type, args, conversation) => {
   const event = args.find((a) => a && typeof a === 'object' && 'type' in a && 'body' in a);
   if (!event) return;
+  // When the handler fired, on the clock every thread shares (epoch ms, sub-millisecond).
+  const firedAt = performance.timeOrigin + performance.now();
   parentPort.postMessage({
     event: {
+      firedAt,
       type,
       cid: conversation?.id ?? event.cid ?? event.conversation?.id,
       id: event.id === undefined ? undefined : Number(event.id),

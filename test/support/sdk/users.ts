@@ -10,6 +10,8 @@ export interface SdkEvent {
   state?: { delivered_to?: Record<string, string>; seen_by?: Record<string, string> };
   // biome-ignore lint/suspicious/noExplicitAny: event bodies are JSON of any shape
   body: any;
+  /** When the SDK's handler fired in its worker (`performance.timeOrigin + performance.now()`), if told. */
+  firedAt?: number;
 }
 
 export interface SdkUser {
