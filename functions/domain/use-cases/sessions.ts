@@ -15,6 +15,7 @@ import {
   type Outgoing,
   RESUME_OVERLAP_MS,
   RESUME_WINDOW_S,
+  type Readers,
   type SessionEvent,
   type SessionPorts,
 } from '../sessions.ts';
@@ -336,6 +337,38 @@ const unwrap = <T>(outcome: Outcome<T>): T => {
   return outcome.value;
 };
 
+/** The readers of events that follow the cache's own: no read, and the cache moves on past them. */
+const readersFollowing = (
+  deps: SessionDeps,
+  known: Readers,
+  events: readonly SessionEvent[],
+): Set<string>[] => {
+  const { each, after } = readersFrom(known.users, events);
+  deps.sessions.readers?.set(events[0].conversationId, {
+    users: [...after],
+    asOf: known.asOf + events.length,
+  });
+  return each;
+};
+
+/**
+ * The readers of events from the conversation's members read now, which the cache then keeps as of the
+ * sequence number read with them, when that is past these events (an eventually consistent read may lag
+ * behind them).
+ */
+const readersRead = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<Set<string>[]> => {
+  const { conversationId } = events[0];
+  const found = await deps.ports.conversations.withMembers(conversationId);
+  const live = new Set(
+    (found?.members ?? []).filter((m) => m.state === 'INVITED' || m.state === 'JOINED').map((m) => m.user_id),
+  );
+  const asOf = found?.conversation.sequence_number;
+  const last = events.at(-1)?.event.id;
+  if (asOf !== undefined && (last === undefined || asOf >= last))
+    deps.sessions.readers?.set(conversationId, { users: [...live], asOf });
+  return readersUntil(live, events);
+};
+
 /**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
  * read them, each session's events in order. A session that is gone is forgotten (unless it may still be
@@ -350,40 +383,20 @@ export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]
   const { conversationId } = events[0];
   const { connections: store, readers: cache } = deps.sessions;
   const known = cache?.get(conversationId);
-  let readers: Set<string>[];
-  let connections: Connection[];
-  if (known && follow(events, known.asOf)) {
-    const { each, after } = readersFrom(known.users, events);
-    readers = each;
-    cache?.set(conversationId, { users: [...after], asOf: known.asOf + events.length });
-    const everyone = [...new Set(each.flatMap((r) => [...r]))];
-    connections = everyone.length > 0 ? await store.ofUsers(everyone) : [];
-  } else {
-    const guessed = known?.users ?? [];
-    const early = guessed.length > 0 ? settled(store.ofUsers(guessed)) : undefined;
-    const found = await deps.ports.conversations.withMembers(conversationId);
-    const live = new Set(
-      (found?.members ?? [])
-        .filter((m) => m.state === 'INVITED' || m.state === 'JOINED')
-        .map((m) => m.user_id),
-    );
-    readers = readersUntil(live, events);
-    // The members read are those as of the conversation's sequence number read with them, when that is
-    // past these events (an eventually consistent read may lag behind them).
-    const asOf = found?.conversation.sequence_number;
-    const last = events.at(-1)?.event.id;
-    if (cache && asOf !== undefined && (last === undefined || asOf >= last))
-      cache.set(conversationId, { users: [...live], asOf });
-    const everyone = new Set(readers.flatMap((r) => [...r]));
-    const asked = new Set(guessed);
-    const missing = [...everyone].filter((u) => !asked.has(u));
-    const [hinted, rest] = await Promise.all([
-      early?.then(unwrap) ?? [],
-      missing.length > 0 ? store.ofUsers(missing) : [],
-    ]);
-    // Who receives is decided by the members just read: a guessed user who is no reader gets nothing.
-    connections = [...hinted, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
-  }
+  const follows = known !== undefined && follow(events, known.asOf);
+  // Unless the cache decides, the connections of the readers it last knew are read beside the members.
+  const guessed = !follows && known ? known.users : [];
+  const early = guessed.length > 0 ? settled(store.ofUsers(guessed)) : undefined;
+  const readers = follows ? readersFollowing(deps, known, events) : await readersRead(deps, events);
+  const everyone = new Set(readers.flatMap((r) => [...r]));
+  const asked = new Set(guessed);
+  const missing = [...everyone].filter((u) => !asked.has(u));
+  const [hinted, rest] = await Promise.all([
+    early?.then(unwrap) ?? [],
+    missing.length > 0 ? store.ofUsers(missing) : [],
+  ]);
+  // Who receives is decided by the readers just found: a guessed user who is no reader gets nothing.
+  const connections = [...hinted, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
   const nowMs = Date.parse(deps.now());
   await Promise.all(
     connections.map(async (c) => {
