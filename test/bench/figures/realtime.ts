@@ -5,9 +5,9 @@
  * dev-server process holds open, opened from a child process, with its RSS growth per 1,000).
  */
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startSdkUser } from '../../support/sdk/users.ts';
+import type { TestServer } from '../../support/server.ts';
 import type { Bench } from '../context.ts';
 import { type Figure, judge } from '../figure.ts';
 import { describe, percentile, type Summary } from '../stats.ts';
@@ -18,51 +18,17 @@ const summary = (values: number[]): Summary => {
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
 
-interface RealtimeServer {
-  baseUrl: string;
-  close(): Promise<void>;
-}
-
-/** The dev server with its socket gateway and the stream tail, as `npm start` runs them. */
-const startRealtimeServer = async (bench: Bench): Promise<RealtimeServer> => {
-  const { resetConfig } = await import('../../../functions/config.ts');
-  const { createDevServer } = await import('../../../infra/local/dev-server.ts');
-  const { mounts, pokingMounts, pokingSocket, SOCKET_FUNCTION_NAME, socketMount, streamHandler } =
-    await import('../../../infra/local/mounts.ts');
-  const { LAMBDA_PATH, LocalSocketGateway, MANAGEMENT_PATH } = await import(
-    '../../../infra/local/socket-gateway.ts'
-  );
-  const { startStreamTail } = await import('../../../infra/local/stream-tail.ts');
-  let poke = () => {};
-  const gateway = new LocalSocketGateway(pokingSocket(socketMount(0), () => poke()));
-  const server = createDevServer(
-    pokingMounts(mounts(), () => poke()),
-    gateway,
-  );
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.WEBSOCKET_MANAGEMENT_URL = `${baseUrl}${MANAGEMENT_PATH}`;
-  process.env.LAMBDA_ENDPOINT = `${baseUrl}${LAMBDA_PATH}`;
-  process.env.SOCKET_FUNCTION_NAME = SOCKET_FUNCTION_NAME;
-  resetConfig();
-  const tail = await startStreamTail(streamHandler(), {
-    endpoint: bench.ddb.endpoint,
-    tableName: bench.table,
-  });
-  poke = () => tail.poke();
-  return {
-    baseUrl,
-    close: async () => {
-      await tail.stop();
-      gateway.close();
-      server.closeAllConnections();
-      await new Promise<void>((res) => server.close(() => res()));
-    },
-  };
+/**
+ * The dev server with its socket gateway and the stream tail, as `npm start` runs them (the tests' own
+ * server, over the bench's table: imported only now, as the handlers read the environment set up for it).
+ */
+const startRealtimeServer = async (): Promise<TestServer> => {
+  const { startTestServer } = await import('../../support/server.ts');
+  return startTestServer({ stream: true, sockets: true });
 };
 
 export const realtimeFigures = async (bench: Bench): Promise<Figure[]> => {
-  const server = await startRealtimeServer(bench);
+  const server = await startRealtimeServer();
   try {
     return [await pushLatencyRatio(bench, server), await idleSocketsHeld(bench, server)];
   } finally {
@@ -70,7 +36,7 @@ export const realtimeFigures = async (bench: Bench): Promise<Figure[]> => {
   }
 };
 
-const pushLatencyRatio = (bench: Bench, server: RealtimeServer): Promise<Figure> =>
+const pushLatencyRatio = (bench: Bench, server: TestServer): Promise<Figure> =>
   guarded('push_latency_ratio', 1.5, 'max', async () => {
     const sender = await bench.fixtures.createUser();
     const receiver = await bench.fixtures.createUser();
@@ -138,7 +104,7 @@ process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));
 `;
 
-const idleSocketsHeld = (bench: Bench, server: RealtimeServer): Promise<Figure> =>
+const idleSocketsHeld = (bench: Bench, server: TestServer): Promise<Figure> =>
   guarded('idle_sockets_held', 5000, 'min', async () => {
     const target = bench.options.quick ? 1000 : 5000;
     const user = await bench.fixtures.createUser();
