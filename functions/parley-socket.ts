@@ -3,7 +3,7 @@
  * Like functions/parley.ts, one of the few modules that know both the domain and the store.
  */
 import { config } from './config.ts';
-import { readerCacheInMemory } from './domain/sessions.ts';
+import { connectionCacheInMemory, readerCacheInMemory } from './domain/sessions.ts';
 import type { SessionDeps } from './domain/use-cases/sessions.ts';
 import * as sessions from './domain/use-cases/sessions.ts';
 import { managementGateway } from './socket/gateway.ts';
@@ -14,6 +14,9 @@ import { depsOver, noCallStore, noLegPorts, noNumberPorts } from './wiring.ts';
 /** Conversations whose readers a process remembers, each with at most this many (~50 bytes a reader). */
 const READER_CACHE_LIMIT = 10_000;
 const READER_CACHE_MAX_READERS = 100;
+/** Users whose connections a process remembers, each with at most this many (~300 bytes a connection). */
+const CONNECTION_CACHE_LIMIT = 10_000;
+const CONNECTION_CACHE_MAX_PER_USER = 20;
 
 const base = depsOver({
   ...restPorts,
@@ -24,10 +27,12 @@ const base = depsOver({
 const gateway = managementGateway();
 /** Held for the process's life: who may read each conversation delivered to, as of its last event delivered. */
 const readers = readerCacheInMemory(READER_CACHE_LIMIT, READER_CACHE_MAX_READERS);
+/** The connections of the users delivered to, as last read. */
+const seen = connectionCacheInMemory(CONNECTION_CACHE_LIMIT, CONNECTION_CACHE_MAX_PER_USER);
 
 const deps = (): SessionDeps => ({
   ...base(),
-  sessions: { connections: connectionStore, gateway, readers },
+  sessions: { connections: connectionStore, gateway, readers, seen },
   applicationId: config().applicationId,
 });
 

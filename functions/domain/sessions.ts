@@ -118,11 +118,41 @@ export const readerCacheInMemory = (limit: number, maxReaders: number): ReaderCa
   };
 };
 
+/**
+ * The live connections of users as this process last read them. A connection belongs to one user for its
+ * whole life, so a delivery may send to the ones known before its own read of the connections returns:
+ * that read still decides (a connection it finds that was not known is sent to then, one it no longer
+ * finds is not treated as gone on the strength of the earlier send).
+ */
+export interface ConnectionCache {
+  get(userId: string): readonly Connection[] | undefined;
+  set(userId: string, connections: readonly Connection[]): void;
+}
+
+/**
+ * Connections in memory, of the `limit` users delivered to most recently who have at most
+ * `maxConnections` of them (one with more is forgotten).
+ */
+export const connectionCacheInMemory = (limit: number, maxConnections: number): ConnectionCache => {
+  const known = new Map<string, readonly Connection[]>();
+  return {
+    get: (userId) => known.get(userId),
+    set(userId, connections) {
+      known.delete(userId);
+      if (connections.length > maxConnections) return;
+      known.set(userId, [...connections]);
+      if (known.size > limit) known.delete(known.keys().next().value as string);
+    },
+  };
+};
+
 export interface SessionPorts {
   connections: ConnectionStore;
   gateway: SocketGateway;
   /** Absent: every delivery reads the members, then the connections. */
   readers?: ReaderCache;
+  /** Absent: every delivery sends only once its read of the connections is back. */
+  seen?: ConnectionCache;
 }
 
 /** An event of a conversation as a session receives it: stored ones with their id, ephemeral ones without. */

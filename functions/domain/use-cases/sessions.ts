@@ -370,45 +370,75 @@ const readersRead = async (deps: SessionDeps, events: readonly SessionEvent[]): 
 };
 
 /**
+ * Who may read each of these events (one conversation's, in id order), and the connections of the users
+ * the reader cache guessed, when it guessed: from the cache when it knows the readers as of the event just
+ * before these (no read of the members: see `ReaderCache`); otherwise from the members, read while the
+ * connections of the users the cache last knew are (a guess that only saves a round trip: the members
+ * read decide).
+ */
+const readersOf = async (deps: SessionDeps, events: readonly SessionEvent[]) => {
+  const known = deps.sessions.readers?.get(events[0].conversationId);
+  if (known !== undefined && follow(events, known.asOf))
+    return { readers: readersFollowing(deps, known, events), guessed: [] };
+  const guessed = known?.users ?? [];
+  const early = guessed.length > 0 ? settled(deps.sessions.connections.ofUsers(guessed)) : undefined;
+  const readers = await readersRead(deps, events);
+  return { readers, guessed, early };
+};
+
+/**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
- * read them, each session's events in order. A session that is gone is forgotten (unless it may still be
- * in its greeting, which the gateway refuses posts before); one whose token expired is ended. Who may read
- * comes from the reader cache when it knows them as of the event just before these (no read of the
- * members: see `ReaderCache`); otherwise from the members, read while the connections of the users the
- * cache last knew are (a guess that only saves a round trip: the members read decide). Throws when the
- * gateway fails otherwise, so the batch is retried (sessions drop repeats by id).
+ * read them, each session's events in order. The connections this process knows of those users (see
+ * `ConnectionCache`) are sent to at once; the connections read then decide: one that was not known is sent
+ * to once found, one that is no longer found is left alone whatever it answered. A session that is gone
+ * is forgotten (unless it may still be in its greeting, which the gateway refuses posts before); one whose
+ * token expired is ended. Throws when a read fails or the gateway fails otherwise, so the batch is retried
+ * (sessions drop repeats by id).
  */
 export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
   if (events.length === 0) return;
-  const { conversationId } = events[0];
-  const { connections: store, readers: cache } = deps.sessions;
-  const known = cache?.get(conversationId);
-  const follows = known !== undefined && follow(events, known.asOf);
-  // Unless the cache decides, the connections of the readers it last knew are read beside the members.
-  const guessed = !follows && known ? known.users : [];
-  const early = guessed.length > 0 ? settled(store.ofUsers(guessed)) : undefined;
-  const readers = follows ? readersFollowing(deps, known, events) : await readersRead(deps, events);
+  const { connections: store, seen: cache } = deps.sessions;
+  const { readers, guessed, early } = await readersOf(deps, events);
   const everyone = new Set(readers.flatMap((r) => [...r]));
+  const nowMs = Date.parse(deps.now());
+  /** Sends a connection the events its user reads; undefined when there are none. */
+  const sendTo = async (c: Connection): Promise<boolean | undefined> => {
+    const mine = events.filter((_, i) => readers[i].has(c.userId as string));
+    if (mine.length === 0) return undefined;
+    return deps.sessions.gateway.send(
+      c,
+      mine.map((item) => ({ kind: 'event', item })),
+    );
+  };
+  const sent = new Map<string, Promise<Outcome<boolean | undefined>>>();
+  for (const user of everyone)
+    for (const c of cache?.get(user) ?? []) if (!expired(c, nowMs)) sent.set(c.id, settled(sendTo(c)));
   const asked = new Set(guessed);
   const missing = [...everyone].filter((u) => !asked.has(u));
-  const [hinted, rest] = await Promise.all([
-    early?.then(unwrap) ?? [],
-    missing.length > 0 ? store.ofUsers(missing) : [],
-  ]);
-  // Who receives is decided by the readers just found: a guessed user who is no reader gets nothing.
-  const connections = [...hinted, ...rest].filter((c) => c.userId !== undefined && everyone.has(c.userId));
-  const nowMs = Date.parse(deps.now());
-  await Promise.all(
-    connections.map(async (c) => {
-      if (!c.userId) return;
-      if (expired(c, nowMs)) return end(deps, c);
-      const mine = events.filter((_, i) => readers[i].has(c.userId as string));
-      if (mine.length === 0) return;
-      const live = await deps.sessions.gateway.send(
-        c,
-        mine.map((item) => ({ kind: 'event', item })),
-      );
-      if (!live && !greeting(c, nowMs)) await disconnect(deps, c.id);
-    }),
+  const found = await settled(
+    Promise.all([early?.then(unwrap) ?? [], missing.length > 0 ? store.ofUsers(missing) : []]),
   );
+  if (!found.ok) await Promise.all(sent.values());
+  // Who receives is decided by the readers just found: a guessed user who is no reader gets nothing.
+  const connections = unwrap(found)
+    .flat()
+    .filter((c) => c.userId !== undefined && everyone.has(c.userId));
+  for (const user of everyone)
+    cache?.set(
+      user,
+      connections.filter((c) => c.userId === user),
+    );
+  await Promise.all([
+    ...connections.map(async (c) => {
+      const before = sent.get(c.id);
+      if (expired(c, nowMs)) {
+        await before;
+        return end(deps, c);
+      }
+      const live = before ? unwrap(await before) : await sendTo(c);
+      if (live === false && !greeting(c, nowMs)) await disconnect(deps, c.id);
+    }),
+    // What a known connection the read no longer finds answered says nothing: it went away meanwhile.
+    ...sent.values(),
+  ]);
 };

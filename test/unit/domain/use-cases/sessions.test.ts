@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Outgoing, readerCacheInMemory } from '../../../../functions/domain/sessions.ts';
+import {
+  type Connection,
+  connectionCacheInMemory,
+  type Outgoing,
+  readerCacheInMemory,
+} from '../../../../functions/domain/sessions.ts';
 import {
   connect,
   deliver,
@@ -244,6 +249,7 @@ describe('Function: deliver, with the reader cache', () => {
         },
       },
       readers: readerCacheInMemory(10, 10),
+      seen: connectionCacheInMemory(10, 10),
     };
     const cid = w.conversation.id;
     const carol = w.mem.seedUser('carol');
@@ -348,6 +354,131 @@ describe('Function: deliver, with the reader cache', () => {
       'members:start',
       'members:done',
       `connections:${[w.alice.id, w.bob.id].sort().join(',')}`,
+    ]);
+  });
+});
+
+describe('Function: deliver, with the connection cache', () => {
+  /** A world whose deliveries remember connections, with the read of the connections held until `release`. */
+  const heldWorld = () => {
+    const w = world();
+    const { connections, gateway } = w.sessions.ports;
+    const attempts: string[] = [];
+    let held: Promise<void> | undefined;
+    let release = () => {};
+    w.deps.sessions = {
+      ...w.sessions.ports,
+      connections: {
+        ...connections,
+        ofUsers: async (userIds) => {
+          await held;
+          return connections.ofUsers(userIds);
+        },
+      },
+      gateway: {
+        ...gateway,
+        send: (connection, messages) => {
+          attempts.push(connection.id);
+          return gateway.send(connection, messages);
+        },
+      },
+      seen: connectionCacheInMemory(10, 10),
+    };
+    const hold = () => {
+      held = new Promise((res) => {
+        release = res;
+      });
+    };
+    const idsSentTo = (id: string) =>
+      (w.sessions.sent.get(id) ?? []).flatMap((m) => (m.kind === 'event' ? [m.item.event.id] : []));
+    /** How many times the gateway was asked to send to this connection. */
+    const attemptsAt = (id: string) => attempts.filter((a) => a === id).length;
+    return { ...w, hold, release: () => release(), idsSentTo, attemptsAt };
+  };
+  const turns = async (n = 20) => {
+    for (let i = 0; i < n; i++) await new Promise((res) => setImmediate(res));
+  };
+
+  it('sends to the connections it knows before its read of them is back, and to a new one once it is', async () => {
+    // Prepare: alice on c1 and bob on c2 have had a delivery; then bob opens c3
+    const w = heldWorld();
+    await w.login('c1', 60 * 60 * SECOND);
+    await connect(w.deps, tokenOf('bob', 60 * 60 * SECOND), { connectionId: 'c2', protocol: 4 });
+    const first = await w.bobPosts('one');
+    await connect(w.deps, tokenOf('bob', 60 * 60 * SECOND), { connectionId: 'c3', protocol: 4 });
+    // Act: the next delivery, its read of the connections held
+    w.hold();
+    const second = w.bobPosts('two');
+    await turns();
+    const whileReading = ['c1', 'c2', 'c3'].map((id) => w.idsSentTo(id));
+    w.release();
+    const two = await second;
+    // Assess: the known ones had it during the read, the new one after it; each exactly once
+    expect(whileReading).toEqual([[first.id, two.id], [first.id, two.id], []]);
+    expect(['c1', 'c2', 'c3'].map((id) => w.idsSentTo(id))).toEqual([
+      [first.id, two.id],
+      [first.id, two.id],
+      [two.id],
+    ]);
+  });
+
+  it('tries a known connection the read no longer finds once, and leaves its recorded drop as it is', async () => {
+    // Prepare: alice's c1 had a delivery, then dropped (recorded at 2 s); the gateway answers it gone
+    const w = heldWorld();
+    const sessionId = await w.login('c1', 60 * 60 * SECOND);
+    await w.bobPosts('one');
+    w.at(2 * SECOND);
+    await disconnect(w.deps, 'c1');
+    w.sessions.refuse('c1');
+    const writes = w.sessions.writes.length;
+    // Act: two more deliveries
+    w.at(30 * SECOND);
+    await w.bobPosts('two');
+    const afterTwo = w.attemptsAt('c1');
+    await w.bobPosts('three');
+    // Assess: tried from memory for the first, not at all for the second; nothing written, so the
+    // session is still resumable from its drop at 2 s
+    expect([afterTwo, w.attemptsAt('c1')]).toEqual([2, 2]);
+    expect(w.sessions.writes).toHaveLength(writes);
+    expect(await w.sessions.ports.connections.session(sessionId)).toMatchObject({
+      disconnectedAt: new Date(START + 2 * SECOND).toISOString(),
+    });
+  });
+
+  it('sends nothing before the read to a user whose connections it has not read yet', async () => {
+    // Prepare: nothing delivered yet, alice online
+    const w = heldWorld();
+    await w.login('c1', 60 * 60 * SECOND);
+    // Act
+    w.hold();
+    const first = w.bobPosts('one');
+    await turns();
+    const whileReading = w.idsSentTo('c1');
+    w.release();
+    const one = await first;
+    // Assess
+    expect(whileReading).toEqual([]);
+    expect(w.idsSentTo('c1')).toEqual([one.id]);
+  });
+});
+
+describe('Function: connectionCacheInMemory', () => {
+  it('keeps the most recently used users up to its limit, and none with too many connections', () => {
+    // Prepare
+    const cache = connectionCacheInMemory(2, 2);
+    const c = (id: string, userId: string) => ({ id, userId }) as Connection;
+    // Act
+    cache.set('u1', [c('a', 'u1')]);
+    cache.set('u2', [c('b', 'u2')]);
+    cache.set('u1', [c('a', 'u1'), c('c', 'u1')]);
+    cache.set('u3', []);
+    cache.set('u4', [c('d', 'u4'), c('e', 'u4'), c('f', 'u4')]);
+    // Assess
+    expect(['u1', 'u2', 'u3', 'u4'].map((u) => cache.get(u)?.map((x) => x.id))).toEqual([
+      ['a', 'c'],
+      undefined,
+      [],
+      undefined,
     ]);
   });
 });
