@@ -1,7 +1,7 @@
 /**
  * The realtime figures, against the dev server's socket and stream tail in this process:
  * `push_latency_ratio` (a REST post until the other user's nexmo-client event handler fires, against the
- * post's own latency, measured in the same samples) and `idle_sockets_held` (engine.io 4 sessions one
+ * post's own latency, measured in the same samples, one message at a time) and `idle_sockets_held` (engine.io 4 sessions one
  * dev-server process holds open, opened from a child process, with its RSS growth per 1,000).
  */
 import { spawn } from 'node:child_process';
@@ -59,6 +59,9 @@ const pushLatencyRatio = (bench: Bench, server: TestServer): Promise<Figure> =>
         const pushed = await sdk.waitFor((e) => e.type === 'message' && e.id === id, 10_000);
         // The moment the handler fired in the SDK's thread, not when this thread next got to hear of it.
         const fired = (pushed.firedAt ?? performance.timeOrigin + performance.now()) - performance.timeOrigin;
+        // One message at a time, as people chat: the next is posted once the SDK's automatic delivered receipt
+        // of this one is stored and pushed back to it, so that no sample queues behind the last one's receipt.
+        await sdk.waitFor((e) => e.type === 'message:delivered' && e.id === id, 10_000);
         return { post: posted, push: fired - started };
       };
       for (let i = 0; i < bench.latency.warmup; i++) await post();
@@ -76,6 +79,7 @@ const pushLatencyRatio = (bench: Bench, server: TestServer): Promise<Figure> =>
         describe('REST post → the other nexmo-client handler fires', q),
         describe('the REST post itself (same samples)', p),
         `p99 ratio ${(q.p99 / p.p99).toFixed(2)}; the push runs through DynamoDB Local's stream (polled) into the fan-out`,
+        "each message posted once the receiver's automatic delivered receipt of the one before had come back to it",
       ]);
     } finally {
       await sdk.stop();
