@@ -1,10 +1,10 @@
 /**
  * The socket gateway over API Gateway's Management API (`POST`/`DELETE /@connections/{id}`) and Lambda's
- * asynchronous Invoke (the greeting a `$connect` cannot send itself), both by signed `fetch`. The dev
+ * asynchronous Invoke (the greeting a `$connect` cannot send itself), both by signed request. The dev
  * server serves the same two APIs for its own sockets, so this runs unchanged there.
  */
 import { invokeLater } from '../aws/invoke.ts';
-import { signedFetch } from '../aws/signed-fetch.ts';
+import { signedRequest } from '../aws/signed-request.ts';
 import { config, readSocketConfig } from '../config.ts';
 import type { Connection, Outgoing, SessionEvent, SocketGateway } from '../domain/sessions.ts';
 import type { Heartbeat } from './codec.ts';
@@ -35,14 +35,13 @@ const connectionUrl = (connectionId: string): string => {
 };
 
 const postFrame = async (connectionId: string, frame: string): Promise<boolean> => {
-  const res = await signedFetch({
+  const res = await signedRequest({
     service: 'execute-api',
     method: 'POST',
     url: connectionUrl(connectionId),
     headers: { 'content-type': 'text/plain' },
     body: frame,
   });
-  await res.arrayBuffer();
   if (res.status === 410) return false;
   if (!res.ok) throw new Error(`PostToConnection answered ${res.status}`);
   return true;
@@ -60,12 +59,11 @@ export const managementGateway = (): SocketGateway => ({
   },
 
   async close(connectionId) {
-    const res = await signedFetch({
+    await signedRequest({
       service: 'execute-api',
       method: 'DELETE',
       url: connectionUrl(connectionId),
     });
-    await res.arrayBuffer();
   },
 
   async greetLater(connectionId) {
