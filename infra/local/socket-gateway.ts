@@ -52,6 +52,8 @@ export class LocalSocketGateway {
   /** Open sockets by connection id; `live` once `$connect` answered 200. */
   private readonly sockets = new Map<string, { ws: WebSocket; live: boolean }>();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Handler invocations under way. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly mount: SocketMount) {
     if (mount.heartbeatMs > 0) {
@@ -68,10 +70,20 @@ export class LocalSocketGateway {
   }
 
   private invoke(event: unknown): Promise<{ statusCode: number; body?: string } | undefined> {
-    return this.mount.handler(event, lambdaContext(randomUUID(), this.mount.functionName)).catch((error) => {
-      console.error('parley: socket handler failed', error);
-      return { statusCode: 500 };
-    });
+    const run = this.mount
+      .handler(event, lambdaContext(randomUUID(), this.mount.functionName))
+      .catch((error) => {
+        console.error('parley: socket handler failed', error);
+        return { statusCode: 500 };
+      });
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return run;
+  }
+
+  /** Resolves once no handler invocation is under way (a `$disconnect` after a socket closed, among them). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   private event(routeKey: string, connectionId: string, extra: Record<string, unknown> = {}) {
@@ -104,14 +116,18 @@ export class LocalSocketGateway {
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
     this.wss.handleUpgrade(req, socket, head, async (ws) => {
       this.sockets.set(connectionId, { ws, live: false });
-      const frames: Promise<unknown>[] = [];
+      // The frames still being handled: `$disconnect` comes after them.
+      const frames = new Set<Promise<unknown>>();
       ws.on('message', (data, isBinary) => {
         const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
-        frames.push(this.onMessage(connectionId, body, isBinary));
+        const frame = this.onMessage(connectionId, body, isBinary);
+        const done = () => frames.delete(frame);
+        frames.add(frame);
+        frame.then(done, done);
       });
       ws.on('close', () => {
         this.sockets.delete(connectionId);
-        void Promise.allSettled(frames).then(() => this.invoke(this.event('$disconnect', connectionId)));
+        void Promise.allSettled([...frames]).then(() => this.invoke(this.event('$disconnect', connectionId)));
       });
       const result = await this.invoke(
         this.event('$connect', connectionId, {

@@ -19,6 +19,8 @@ export interface TestServer {
   dropSockets(): void;
   /** How many sockets the gateway holds open. */
   openSockets(): number;
+  /** Resolves once the socket handlers have nothing under way (the disconnects of closed sockets too). */
+  socketsIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export const startTestServer = async (options: TestServerOptions = {}): Promise<
     baseUrl,
     dropSockets: () => gateway?.dropAll(),
     openSockets: () => gateway?.size ?? 0,
+    socketsIdle: async () => gateway?.idle(),
     close: async () => {
       await tail?.stop();
       gateway?.close();
