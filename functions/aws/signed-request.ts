@@ -2,8 +2,8 @@
  * A SigV4-signed request to an AWS service endpoint: for the few calls whose full SDK client would cost a
  * Lambda bundle far more than the call (the API Gateway Management API's `POST /@connections/{id}`,
  * Lambda's asynchronous Invoke). The signer, the hash, the credential chain and the HTTP handler are the
- * ones the DynamoDB client already brings. Locally the dev server's emulations take any signature (the dev server and the
- * tests put placeholder credentials in the environment, as for DynamoDB Local).
+ * ones the DynamoDB client already brings. Locally the dev server's emulations take any signature (the dev
+ * server and the tests put placeholder credentials in the environment, as for DynamoDB Local).
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';

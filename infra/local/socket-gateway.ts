@@ -44,6 +44,14 @@ const readAll = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', rej);
   });
 
+/** Keeps `promise` in `running` until it settles; answers it. */
+const tracked = <T>(running: Set<Promise<unknown>>, promise: Promise<T>): Promise<T> => {
+  const done = () => running.delete(promise);
+  running.add(promise);
+  promise.then(done, done);
+  return promise;
+};
+
 /** An API Gateway connection id: 16 characters of base64 ending in `=`, as the real ones look. */
 const newConnectionId = () => `${randomBytes(11).toString('base64').slice(0, 15)}=`;
 
@@ -76,9 +84,7 @@ export class LocalSocketGateway {
         console.error('parley: socket handler failed', error);
         return { statusCode: 500 };
       });
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
-    return run;
+    return tracked(this.running, run);
   }
 
   /** Resolves once no handler invocation is under way (a `$disconnect` after a socket closed, among them). */
@@ -120,10 +126,7 @@ export class LocalSocketGateway {
       const frames = new Set<Promise<unknown>>();
       ws.on('message', (data, isBinary) => {
         const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
-        const frame = this.onMessage(connectionId, body, isBinary);
-        const done = () => frames.delete(frame);
-        frames.add(frame);
-        frame.then(done, done);
+        tracked(frames, this.onMessage(connectionId, body, isBinary));
       });
       ws.on('close', () => {
         this.sockets.delete(connectionId);

@@ -1,8 +1,9 @@
 /**
  * The realtime figures, against the dev server's socket and stream tail in this process:
  * `push_latency_ratio` (a REST post until the other user's nexmo-client event handler fires, against the
- * post's own latency, measured in the same samples, one message at a time) and `idle_sockets_held` (engine.io 4 sessions one
- * dev-server process holds open, opened from a child process, with its RSS growth per 1,000).
+ * post's own latency, measured in the same samples, one message at a time) and `idle_sockets_held`
+ * (engine.io 4 sessions one dev-server process holds open, opened from a child process, with its RSS growth
+ * per 1,000).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
