@@ -389,8 +389,8 @@ const readersOf = async (deps: SessionDeps, events: readonly SessionEvent[]) => 
 /**
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
  * read them, each session's events in order. The connections this process knows of those users (see
- * `ConnectionCache`) are sent to at once; the connections read then decide: one that was not known is sent
- * to once found, one that is no longer found is left alone whatever it answered. A session that is gone
+ * `ConnectionCache`) are sent to at once; once those sends are done, the connections read decide: one that
+ * was not known is sent to once found, one that is no longer found is left alone whatever it answered. A session that is gone
  * is forgotten (unless it may still be in its greeting, which the gateway refuses posts before); one whose
  * token expired is ended. Throws when a read fails or the gateway fails otherwise, so the batch is retried
  * (sessions drop repeats by id).
@@ -413,32 +413,28 @@ export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]
   const sent = new Map<string, Promise<Outcome<boolean | undefined>>>();
   for (const user of everyone)
     for (const c of cache?.get(user) ?? []) if (!expired(c, nowMs)) sent.set(c.id, settled(sendTo(c)));
+  // Those sends go out with nothing beside them; the read that confirms them comes once they are done.
+  await Promise.all(sent.values());
   const asked = new Set(guessed);
   const missing = [...everyone].filter((u) => !asked.has(u));
-  const found = await settled(
-    Promise.all([early?.then(unwrap) ?? [], missing.length > 0 ? store.ofUsers(missing) : []]),
-  );
-  if (!found.ok) await Promise.all(sent.values());
+  const found = await Promise.all([
+    early?.then(unwrap) ?? [],
+    missing.length > 0 ? store.ofUsers(missing) : [],
+  ]);
   // Who receives is decided by the readers just found: a guessed user who is no reader gets nothing.
-  const connections = unwrap(found)
-    .flat()
-    .filter((c) => c.userId !== undefined && everyone.has(c.userId));
+  // What a known connection the read no longer finds answered says nothing: it went away meanwhile.
+  const connections = found.flat().filter((c) => c.userId !== undefined && everyone.has(c.userId));
   for (const user of everyone)
     cache?.set(
       user,
       connections.filter((c) => c.userId === user),
     );
-  await Promise.all([
-    ...connections.map(async (c) => {
+  await Promise.all(
+    connections.map(async (c) => {
       const before = sent.get(c.id);
-      if (expired(c, nowMs)) {
-        await before;
-        return end(deps, c);
-      }
+      if (expired(c, nowMs)) return end(deps, c);
       const live = before ? unwrap(await before) : await sendTo(c);
       if (live === false && !greeting(c, nowMs)) await disconnect(deps, c.id);
     }),
-    // What a known connection the read no longer finds answered says nothing: it went away meanwhile.
-    ...sent.values(),
-  ]);
+  );
 };

@@ -366,19 +366,24 @@ describe('Function: deliver, with the connection cache', () => {
     const attempts: string[] = [];
     let held: Promise<void> | undefined;
     let release = () => {};
+    let sendsHeld: Promise<void> | undefined;
+    let releaseSends = () => {};
+    let reads = 0;
     w.deps.sessions = {
       ...w.sessions.ports,
       connections: {
         ...connections,
         ofUsers: async (userIds) => {
+          reads++;
           await held;
           return connections.ofUsers(userIds);
         },
       },
       gateway: {
         ...gateway,
-        send: (connection, messages) => {
+        send: async (connection, messages) => {
           attempts.push(connection.id);
+          await sendsHeld;
           return gateway.send(connection, messages);
         },
       },
@@ -389,11 +394,25 @@ describe('Function: deliver, with the connection cache', () => {
         release = res;
       });
     };
+    const holdSends = () => {
+      sendsHeld = new Promise((res) => {
+        releaseSends = res;
+      });
+    };
     const idsSentTo = (id: string) =>
       (w.sessions.sent.get(id) ?? []).flatMap((m) => (m.kind === 'event' ? [m.item.event.id] : []));
     /** How many times the gateway was asked to send to this connection. */
     const attemptsAt = (id: string) => attempts.filter((a) => a === id).length;
-    return { ...w, hold, release: () => release(), idsSentTo, attemptsAt };
+    return {
+      ...w,
+      hold,
+      release: () => release(),
+      holdSends,
+      releaseSends: () => releaseSends(),
+      reads: () => reads,
+      idsSentTo,
+      attemptsAt,
+    };
   };
   const turns = async (n = 20) => {
     for (let i = 0; i < n; i++) await new Promise((res) => setImmediate(res));
@@ -420,6 +439,25 @@ describe('Function: deliver, with the connection cache', () => {
       [first.id, two.id],
       [two.id],
     ]);
+  });
+
+  it('reads the connections once the sends to the ones it knows are done, not beside them', async () => {
+    // Prepare: alice on c1 has had a delivery; the gateway then holds its sends
+    const w = heldWorld();
+    await w.login('c1', 60 * 60 * SECOND);
+    const first = await w.bobPosts('one');
+    const readsBefore = w.reads();
+    w.holdSends();
+    // Act: the next delivery, its send to c1 held for a while, then let go
+    const second = w.bobPosts('two');
+    await turns();
+    const whileSending = { reads: w.reads() - readsBefore, tried: w.attemptsAt('c1') };
+    w.releaseSends();
+    const two = await second;
+    // Assess: c1 was being sent to with no read under way; the read came after, and c1 had it once
+    expect(whileSending).toEqual({ reads: 0, tried: 2 });
+    expect(w.reads() - readsBefore).toBe(1);
+    expect(w.idsSentTo('c1')).toEqual([first.id, two.id]);
   });
 
   it('tries a known connection the read no longer finds once, and leaves its recorded drop as it is', async () => {
