@@ -19,21 +19,28 @@ export interface SignedRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Who signs, where not this process's own credentials and region (DynamoDB Local's placeholders). */
+  as?: { region: string; credentials: AwsCredentialIdentity };
 }
 
 let credentials: Provider<AwsCredentialIdentity> | undefined;
-/** One signer per service, sharing the process's credentials. */
+const processCredentials = (): Provider<AwsCredentialIdentity> => {
+  credentials ??= defaultProvider();
+  return credentials;
+};
+
+/** One signer per service (and per identity given instead of the process's credentials). */
 const signers: Record<string, SignatureV4> = {};
 
-const signerFor = (service: string): SignatureV4 => {
-  credentials ??= defaultProvider();
-  signers[service] ??= new SignatureV4({
+const signerFor = (service: string, as: SignedRequest['as']): SignatureV4 => {
+  const key = as ? `${service} ${as.region} ${as.credentials.accessKeyId}` : service;
+  signers[key] ??= new SignatureV4({
     service,
-    region: process.env.AWS_REGION ?? '',
+    region: as?.region ?? process.env.AWS_REGION ?? '',
     sha256: Sha256,
-    credentials,
+    credentials: as?.credentials ?? processCredentials(),
   });
-  return signers[service];
+  return signers[key];
 };
 
 let handler: NodeHttpHandler | undefined;
@@ -51,7 +58,7 @@ export interface SignedResponse {
  */
 export const signedRequest = async (request: SignedRequest): Promise<SignedResponse> => {
   const url = new URL(request.url);
-  const signed = await signerFor(request.service).sign(
+  const signed = await signerFor(request.service, request.as).sign(
     new HttpRequest({
       method: request.method,
       protocol: url.protocol,

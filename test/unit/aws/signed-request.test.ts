@@ -48,16 +48,14 @@ const signatureIn = (headers: Record<string, unknown>) =>
   /Signature=([0-9a-f]+)/.exec(String(headers.authorization))?.[1];
 
 /** The signature of what the server received, computed afresh from the signed headers it names. */
-const signatureOf = async (r: Received) => {
+const signatureOf = async (
+  r: Received,
+  as = { service: 'execute-api', region: 'eu-west-1', credentials },
+) => {
   const signedNames = /SignedHeaders=([^,]+)/.exec(String(r.headers.authorization))?.[1].split(';') ?? [];
   const headers = Object.fromEntries(signedNames.map((n) => [n, String(r.headers[n])]));
   const amzDate = String(r.headers['x-amz-date']);
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region: 'eu-west-1',
-    sha256: Sha256,
-    credentials,
-  });
+  const signer = new SignatureV4({ ...as, sha256: Sha256 });
   const date = new Date(
     `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
   );
@@ -105,5 +103,29 @@ describe('Function: signedRequest', () => {
     expect(res).toEqual({ status: 410, ok: false, body: '{"message":"answer"}' });
     expect([received[0].method, received[0].body]).toEqual(['DELETE', '']);
     expect(await signatureOf(received[0])).toBe(signatureIn(received[0].headers));
+  });
+
+  it('signs as the identity and region it is given instead of those of the process', async () => {
+    // Prepare
+    received.length = 0;
+    status = 200;
+    const local = { accessKeyId: 'local', secretAccessKey: 'local' };
+    // Act
+    await signedRequest({
+      service: 'dynamodb',
+      method: 'POST',
+      url: base,
+      headers: { 'x-amz-target': 'DynamoDBStreams_20120810.GetRecords' },
+      body: '{"ShardIterator":"it"}',
+      as: { region: 'local', credentials: local },
+    });
+    // Assess
+    const [r] = received;
+    expect(String(r.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/local\/dynamodb\//,
+    );
+    expect(await signatureOf(r, { service: 'dynamodb', region: 'local', credentials: local })).toBe(
+      signatureIn(r.headers),
+    );
   });
 });
