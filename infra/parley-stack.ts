@@ -62,11 +62,27 @@ export const REAPER_FILTER = {
   },
 };
 
-/** The stream records the fan-out is invoked for: new event items, the only records that leave the table. */
-export const FANOUT_FILTER = {
-  eventName: FilterRule.isEqual('INSERT'),
-  dynamodb: { NewImage: { _et: { S: FilterRule.isEqual('event') } } },
-};
+/**
+ * The stream records the fan-out is invoked for, the only records that leave the table: new event items,
+ * and the updates of edited messages (which the fan-out tells from a receipt's or a deletion's by the edit
+ * time changing).
+ */
+export const FANOUT_FILTERS = [
+  {
+    eventName: FilterRule.isEqual('INSERT'),
+    dynamodb: { NewImage: { _et: { S: FilterRule.isEqual('event') } } },
+  },
+  {
+    eventName: FilterRule.isEqual('MODIFY'),
+    dynamodb: {
+      NewImage: {
+        _et: { S: FilterRule.isEqual('event') },
+        type: { S: FilterRule.isEqual('message') },
+        edited: { S: FilterRule.exists() },
+      },
+    },
+  },
+];
 
 /**
  * Parley in one stack: the single DynamoDB table, six Lambdas (REST API router, OpenAPI document, voice
@@ -324,7 +340,7 @@ export class ParleyStack extends Stack {
         retryAttempts: 20,
         maxRecordAge: Duration.hours(6),
         onFailure: new SqsDlq(this.fanOutDeadLetters),
-        filters: [FilterCriteria.filter(FANOUT_FILTER)],
+        filters: FANOUT_FILTERS.map((f) => FilterCriteria.filter(f)),
       }),
     );
 

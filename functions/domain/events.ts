@@ -30,10 +30,14 @@ export interface ConversationEvent {
   edited?: string;
 }
 
-/** A new event of a conversation as it leaves the table (through its stream), exactly as stored. */
+/**
+ * A new event of a conversation as it leaves the table (through its stream), exactly as stored; or, with
+ * `edit`, a stored message as it is once edited in place (an edit leaves no new event).
+ */
 export interface StreamedEvent {
   conversationId: string;
   event: ConversationEvent;
+  edit?: true;
 }
 
 /** An event before the conversation assigns its id. */

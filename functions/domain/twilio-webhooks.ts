@@ -98,10 +98,11 @@ export interface TwilioMapping {
  * message, which only reading it tells); `member:invited` and `member:joined` add a participant, except
  * a join after an invitation, which only updates one already there; `member:left` removes it;
  * `conversation:updated` is `onConversationUpdated`. Receipts, custom events, legs and calls have no
- * Twilio counterpart. (Edits change the stored event in place and leave no new one on the stream: no
- * `onMessageUpdated`.)
+ * Twilio counterpart. An edit of a message (the stored message changed in place) is `onMessageUpdated`.
  */
-export const twilioMappingOf = (event: ConversationEvent): TwilioMapping | undefined => {
+export const twilioMappingOf = (event: ConversationEvent, edit = false): TwilioMapping | undefined => {
+  if (edit)
+    return event.type === 'message' ? { eventType: 'onMessageUpdated', subject: 'message' } : undefined;
   switch (event.type) {
     case 'message':
       return { eventType: 'onMessageAdded', subject: 'message' };

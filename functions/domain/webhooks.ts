@@ -223,6 +223,18 @@ export const twilioDeliveryIdOfEvent = (
   `DLV-${uuidOfHash(`parley-twilio-delivery\u0000${applicationId}\u0000${conversationId}\u0000${eventId}`)}`;
 
 /**
+ * The id of the Twilio delivery of an edit of a stored message: derived from the message and the edit's
+ * time, so the same edit seen twice is one delivery and each later edit another.
+ */
+export const twilioDeliveryIdOfEdit = (
+  applicationId: string,
+  conversationId: string,
+  eventId: number,
+  editedAt: string,
+): string =>
+  `DLV-${uuidOfHash(`parley-twilio-edit\u0000${applicationId}\u0000${conversationId}\u0000${eventId}\u0000${editedAt}`)}`;
+
+/**
  * The id of an ephemeral event's delivery. Such an event has no id of its own, so the delivery's id derives
  * from its body, which names the application and the conversation and carries the sender, the body and the
  * timestamp to the millisecond: an invocation handled twice (retried, or handed over twice) makes the

@@ -22,7 +22,11 @@ const byConversation = (events: readonly SequencedEvent[]): SequencedEvent[][] =
 
 /** Delivers one conversation's events to every sink; resolves with whether all of them took them. */
 const deliverGroup = async (sinks: readonly Sink[], group: readonly SequencedEvent[]): Promise<boolean> => {
-  const events = group.map(({ conversationId, event }) => ({ conversationId, event }));
+  const events = group.map(({ conversationId, event, edit }) => ({
+    conversationId,
+    event,
+    ...(edit && { edit }),
+  }));
   const results = await Promise.allSettled(sinks.map((s) => s.deliver(events)));
   let ok = true;
   results.forEach((r, i) => {

@@ -4,12 +4,12 @@
  * in the order the stream gives them. The sender Lambda does the rest. A batch handled twice makes the
  * same deliveries (their ids derive from the events), so the at-least-once stream sends each event once.
  */
-import type { ConversationEvent } from '../domain/events.ts';
+import type { StreamedEvent } from '../domain/events.ts';
 import { parleyWebhooks } from '../parley-webhooks.ts';
 
 export const webhookSink = {
   name: 'webhooks',
-  deliver: async (events: readonly { conversationId: string; event: ConversationEvent }[]): Promise<void> => {
+  deliver: async (events: readonly StreamedEvent[]): Promise<void> => {
     await parleyWebhooks.deliveries.queueEvents(events);
   },
 };

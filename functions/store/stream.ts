@@ -4,7 +4,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord, StreamRecord } from 'aws-lambda';
 import type { ConversationEvent, StreamedEvent } from '../domain/events.ts';
 import { dataOf } from './item.ts';
 import { conversationPartition, keys } from './keys.ts';
@@ -16,10 +16,9 @@ export interface SequencedEvent extends StreamedEvent {
 
 const CONVERSATION_PREFIX = conversationPartition('');
 
-/** The event a record brings, if it is the INSERT of an event item; anything else is not an event. */
-export const eventOfRecord = (record: DynamoDBRecord): SequencedEvent | undefined => {
-  const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || !image) return undefined;
+/** An image's item, when it is an event item of a conversation. */
+const eventItemOf = (image: StreamRecord['NewImage']) => {
+  if (!image) return undefined;
   let item: Record<string, unknown>;
   try {
     item = unmarshall(image as Record<string, AttributeValue>);
@@ -30,11 +29,28 @@ export const eventOfRecord = (record: DynamoDBRecord): SequencedEvent | undefine
   if (item._et !== 'event' || typeof item.pk !== 'string' || !item.pk.startsWith(CONVERSATION_PREFIX))
     return undefined;
   if (typeof item.sk !== 'string' || !item.sk.startsWith(keys.eventsPrefix)) return undefined;
-  return {
+  return item as Record<string, unknown> & { pk: string };
+};
+
+/**
+ * The event a record brings: the INSERT of an event item (a new event), or the MODIFY of a message whose
+ * edit time it changes (an edit, with `edit`: the message as it now is). Anything else is not an event:
+ * a deletion's tombstone, a receipt's or a count's update.
+ */
+export const eventOfRecord = (record: DynamoDBRecord): SequencedEvent | undefined => {
+  const item = eventItemOf(record.dynamodb?.NewImage);
+  if (!item) return undefined;
+  const found = {
     conversationId: item.pk.slice(CONVERSATION_PREFIX.length),
     event: dataOf<ConversationEvent>(item),
     sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
   };
+  if (record.eventName === 'INSERT') return found;
+  if (record.eventName !== 'MODIFY') return undefined;
+  const { event } = found;
+  const before = eventItemOf(record.dynamodb?.OldImage);
+  const edited = event.type === 'message' && !event.deleted && event.edited !== undefined;
+  return edited && before?.edited !== event.edited ? { ...found, edit: true } : undefined;
 };
 
 /** The new events a batch of stream records brings, in stream order. */

@@ -648,9 +648,10 @@ describe('Class: ParleyStack', () => {
   });
 
   describe('Fan-out stream', () => {
-    it('feeds the fan-out new event items only, from the latest record, failures by record, a DLQ after that', () => {
+    it('feeds the fan-out new event items and edited messages only, from the latest record, failures by record, a DLQ after that', () => {
       // Assess
       const pattern = new Capture();
+      const edits = new Capture();
       const dlq = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: functionId(app, app.stack.fanOutFunction) },
@@ -659,11 +660,17 @@ describe('Class: ParleyStack', () => {
         ParallelizationFactor: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
-        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+        FilterCriteria: { Filters: [{ Pattern: pattern }, { Pattern: edits }] },
       });
       expect(JSON.parse(pattern.asString())).toEqual({
         eventName: ['INSERT'],
         dynamodb: { NewImage: { _et: { S: ['event'] } } },
+      });
+      expect(JSON.parse(edits.asString())).toEqual({
+        eventName: ['MODIFY'],
+        dynamodb: {
+          NewImage: { _et: { S: ['event'] }, type: { S: ['message'] }, edited: { S: [{ exists: true }] } },
+        },
       });
       template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
       expect(dlq.asString()).toMatch(/FanOutDeadLetters/);

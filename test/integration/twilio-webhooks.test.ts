@@ -97,6 +97,7 @@ const validates = (hit: Hit, token = twilioAccount.authToken): boolean =>
 
 const ALL = [
   'onMessageAdded',
+  'onMessageUpdated',
   'onMessageRemoved',
   'onParticipantAdded',
   'onParticipantRemoved',
@@ -305,6 +306,68 @@ describe('Twilio: post-event deliveries', () => {
       Author: identity,
     });
     expect(validates(conversation) && validates(removed)).toBe(true);
+  });
+
+  it('sends onMessageUpdated for each edit, with what the library fetches after it, and none for a removal', async () => {
+    // Prepare
+    const { c, identity, messages } = await withParticipant();
+    const message = await messages.create({ author: identity, body: 'first draft' });
+
+    // Act
+    await messages(message.sid).update({ body: 'second draft' });
+    const edited = await messages(message.sid).update({
+      body: 'final',
+      attributes: JSON.stringify({ v: 3 }),
+    });
+    const fetched = await messages(message.sid).fetch();
+    await messages(message.sid).remove();
+    await waitFor(() => hitsOf(c.sid, 'onMessageRemoved').length > 0, 'onMessageRemoved');
+
+    // Assess: in order, one per change; the removal of an edited message is no further update
+    const ofMessage = hitsOf(c.sid).filter((h) => h.params.MessageSid === message.sid);
+    expect(ofMessage.map((h) => h.params.EventType)).toEqual([
+      'onMessageAdded',
+      'onMessageUpdated',
+      'onMessageUpdated',
+      'onMessageRemoved',
+    ]);
+    expect(ofMessage.slice(0, 3).map((h) => h.params.Body)).toEqual(['first draft', 'second draft', 'final']);
+    const last = hitsOf(c.sid, 'onMessageUpdated')[1];
+    expect(last.params).toMatchObject({
+      AccountSid: twilioAccount.accountSid,
+      ChatServiceSid: c.chatServiceSid,
+      ConversationSid: c.sid,
+      Index: String(fetched.index),
+      Author: identity,
+      Attributes: fetched.attributes,
+      DateCreated: fetched.dateCreated.toISOString().replace('.000Z', 'Z'),
+      DateUpdated: fetched.dateUpdated.toISOString().replace('.000Z', 'Z'),
+      Source: 'API',
+    });
+    expect(edited.body).toBe('final');
+    expect(ofMessage.every((h) => validates(h))).toBe(true);
+    expect(new Set(ofMessage.map((h) => h.headers['i-twilio-idempotency-token'])).size).toBe(4);
+  });
+
+  it('sends no onMessageUpdated when its Filters do not name it', async () => {
+    // Prepare
+    await webhooks().update({ filters: ['onMessageAdded', 'onParticipantAdded'] });
+    const { c, identity, messages } = await withParticipant();
+    const message = await messages.create({ author: identity, body: 'draft' });
+    await messages(message.sid).update({ body: 'edited' });
+
+    // Act: one conversation's deliveries go out in order, so once a later one is in, the edit's turn has passed
+    const later = await client.conversations.v1
+      .conversations(c.sid)
+      .participants.create({ identity: `late-${randomUUID()}` });
+    await waitFor(
+      () => hitsOf(c.sid).some((h) => h.params.ParticipantSid === later.sid),
+      'the later participant',
+    );
+
+    // Assess
+    expect(hitsOf(c.sid, 'onMessageUpdated')).toEqual([]);
+    expect(hitsOf(c.sid, 'onMessageAdded').map((h) => h.params.Body)).toEqual(['draft']);
   });
 
   it('sends nothing for a refused request', async () => {

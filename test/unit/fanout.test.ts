@@ -55,6 +55,51 @@ describe('stream records → new events', () => {
   });
 });
 
+describe('stream records → edits', () => {
+  const message = (extra: Record<string, unknown>) =>
+    eventItem('CON-a', {
+      id: 3,
+      type: 'message',
+      from: 'MEM-1',
+      body: { message_type: 'text', text: 'again' },
+      timestamp: '2026-12-01T00:00:00.000Z',
+      ...extra,
+    });
+  /** A MODIFY of event 3 from `before` to `after`. */
+  const modify = (before: Record<string, unknown>, after: Record<string, unknown>): DynamoDBRecord => {
+    const r = record('MODIFY', message(after));
+    // biome-ignore lint/suspicious/noExplicitAny: as in record()
+    (r.dynamodb as { OldImage?: any }).OldImage = marshall(message(before), { removeUndefinedValues: true });
+    return r;
+  };
+
+  it('takes a MODIFY that changes the edit time of a message as an edit of it, the message as it now is', () => {
+    const out = eventsOfRecords([
+      modify({}, { edited: '2026-12-01T00:01:00.000Z' }),
+      modify({ edited: '2026-12-01T00:01:00.000Z' }, { edited: '2026-12-01T00:02:00.000Z' }),
+    ]);
+    expect(out.map((e) => [e.conversationId, e.event.id, e.edit, e.event.edited])).toEqual([
+      ['CON-a', 3, true, '2026-12-01T00:01:00.000Z'],
+      ['CON-a', 3, true, '2026-12-01T00:02:00.000Z'],
+    ]);
+    expect(out[0].event.body).toEqual({ message_type: 'text', text: 'again' });
+  });
+
+  it('takes no other MODIFY as an edit: a receipt, a deletion of an edited message, a custom event', () => {
+    const edited = { edited: '2026-12-01T00:01:00.000Z' };
+    const out = eventsOfRecords([
+      modify(edited, { ...edited, seen_by: 2 }),
+      modify(edited, { ...edited, deleted: '2026-12-01T00:03:00.000Z' }),
+      modify({}, {}),
+      record(
+        'MODIFY',
+        eventItem('CON-a', { id: 4, type: 'custom:x', body: {}, timestamp: 'x', edited: 'y' }),
+      ),
+    ]);
+    expect(out).toEqual([]);
+  });
+});
+
 describe('fan-out handler', () => {
   const sink = (fail: Set<string>, got: string[]): Sink => ({
     name: 'test',

@@ -6,7 +6,7 @@
  */
 
 import { notFound, validationError } from '../errors.ts';
-import type { ConversationEvent } from '../events.ts';
+import type { ConversationEvent, StreamedEvent } from '../events.ts';
 import type { Page, PageCursor } from '../page.ts';
 import {
   sendsTwilioEvent,
@@ -33,6 +33,7 @@ import {
   newDeliveryId,
   nextAttemptNumber,
   signatureClaims,
+  twilioDeliveryIdOfEdit,
   twilioDeliveryIdOfEvent,
   webhookErrors,
 } from '../webhooks.ts';
@@ -116,18 +117,18 @@ const hasTarget = (t: Targets): boolean => t.vonage || t.twilio !== undefined;
 const twilioDeliveryOf = async (
   deps: WebhookDeps,
   config: TwilioWebhookConfig,
-  item: { conversationId: string; event: ConversationEvent },
+  item: StreamedEvent,
   ids: { id: string; replayOf?: string },
   now: string,
 ): Promise<Delivery | undefined> => {
   const { conversationId, event } = item;
-  const mapping = twilioMappingOf(event);
+  const mapping = twilioMappingOf(event, item.edit);
   if (!mapping || !sendsTwilioEvent(config, mapping.eventType)) return undefined;
   const json = await deps.twilio.subjectOf(conversationId, event, mapping.subject);
   if (!json) return undefined;
   const fields = twilioPostEventFields(mapping.eventType, json, {
     source: sourceOf(event),
-    at: event.timestamp,
+    at: (item.edit && event.edited) || event.timestamp,
   });
   return newDelivery({
     ...ids,
@@ -142,27 +143,24 @@ const twilioDeliveryOf = async (
 
 /**
  * The deliveries of stored events, in event order: for each event, the application's (when it has an
- * event URL), then Twilio's (when configured and its filters want that event). `ids` names each one.
+ * event URL), then Twilio's (when configured and its filters want that event). An edit goes to Twilio
+ * only (`onMessageUpdated`): the Vonage event stream has no event for it. `ids` names each one.
  */
 const deliveriesOfEvents = async (
   deps: WebhookDeps,
   targets: Targets,
-  events: readonly { conversationId: string; event: ConversationEvent }[],
-  ids: (
-    target: 'vonage' | 'twilio',
-    conversationId: string,
-    eventId: number,
-  ) => { id: string; replayOf?: string },
+  events: readonly StreamedEvent[],
+  ids: (target: 'vonage' | 'twilio', item: StreamedEvent) => { id: string; replayOf?: string },
 ): Promise<Delivery[]> => {
   const now = deps.now();
   const perEvent = await Promise.all(
     events.map(async (item) => {
       const { conversationId, event } = item;
       const out: Delivery[] = [];
-      if (targets.vonage)
+      if (targets.vonage && !item.edit)
         out.push(
           newDelivery({
-            ...ids('vonage', conversationId, event.id),
+            ...ids('vonage', item),
             conversationId,
             eventId: event.id,
             eventType: event.type,
@@ -171,13 +169,7 @@ const deliveriesOfEvents = async (
           }),
         );
       if (targets.twilio) {
-        const twilio = await twilioDeliveryOf(
-          deps,
-          targets.twilio,
-          item,
-          ids('twilio', conversationId, event.id),
-          now,
-        );
+        const twilio = await twilioDeliveryOf(deps, targets.twilio, item, ids('twilio', item), now);
         if (twilio) out.push(twilio);
       }
       return out;
@@ -195,18 +187,25 @@ const deliveriesOfEvents = async (
  */
 export const queueEventDeliveries = async (
   deps: WebhookDeps,
-  events: readonly { conversationId: string; event: ConversationEvent }[],
+  events: readonly StreamedEvent[],
 ): Promise<number> => {
   if (events.length === 0) return 0;
   const targets = await currentTargets(deps);
   if (!hasTarget(targets)) return 0;
   const appId = targets.app.id;
-  const deliveries = await deliveriesOfEvents(deps, targets, events, (target, conversationId, eventId) => ({
-    id:
-      target === 'twilio'
-        ? twilioDeliveryIdOfEvent(appId, conversationId, eventId)
-        : deliveryIdOfEvent(appId, conversationId, eventId),
-  }));
+  const deliveries = await deliveriesOfEvents(
+    deps,
+    targets,
+    events,
+    (target, { conversationId, event, edit }) => ({
+      id:
+        target === 'vonage'
+          ? deliveryIdOfEvent(appId, conversationId, event.id)
+          : edit
+            ? twilioDeliveryIdOfEdit(appId, conversationId, event.id, event.edited ?? '')
+            : twilioDeliveryIdOfEvent(appId, conversationId, event.id),
+    }),
+  );
   if (deliveries.length === 0) return 0;
   const pending = await deps.store.createDeliveries(deliveries, deps.settings.policy.recordTtlSeconds);
   await deps.queue.enqueue(pending.map(queued));
@@ -428,12 +427,12 @@ export const replayEvents = async (
     deps,
     targets,
     replayed.map((event) => ({ conversationId: input.conversationId, event })),
-    (target, conversationId, eventId) => ({
+    (target, { conversationId, event }) => ({
       id: newDeliveryId(),
       replayOf:
         target === 'twilio'
-          ? twilioDeliveryIdOfEvent(appId, conversationId, eventId)
-          : deliveryIdOfEvent(appId, conversationId, eventId),
+          ? twilioDeliveryIdOfEvent(appId, conversationId, event.id)
+          : deliveryIdOfEvent(appId, conversationId, event.id),
     }),
   );
   const created = await deps.store.createDeliveries(deliveries, deps.settings.policy.recordTtlSeconds);

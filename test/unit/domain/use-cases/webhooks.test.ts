@@ -17,6 +17,7 @@ import {
   DELIVERY_ID,
   type Delivery,
   deliveryIdOfEvent,
+  twilioDeliveryIdOfEdit,
   twilioDeliveryIdOfEvent,
 } from '../../../../functions/domain/webhooks.ts';
 
@@ -329,6 +330,39 @@ describe('Use-case: queueEventDeliveries and attemptDelivery with a Twilio post-
       Index: '1',
       Body: 'm1',
       Source: 'API',
+    });
+  });
+
+  it('makes an edit a Twilio onMessageUpdated alone, once per edit time, none when the filters leave it out', async () => {
+    // Prepare
+    const f = fakes([], undefined, { ...TWILIO, filters: ['onMessageAdded', 'onMessageUpdated'] });
+    const edit = (at: string) => ({
+      conversationId: 'CON-1',
+      event: { ...event(1), body: { text: `edited at ${at}` }, edited: at },
+      edit: true as const,
+    });
+    const later = '2026-12-01T00:05:00.000Z';
+
+    // Act: an edit (then delivered); the same edit again (a retried batch) with a later one; then an
+    // edit with the filter off
+    const n = await queueEventDeliveries(f.deps, [edit(NOW)]);
+    (f.deliveries.get(twilioDeliveryIdOfEdit('app-1', 'CON-1', 1, NOW)) as Delivery).status = 'delivered';
+    const again = await queueEventDeliveries(f.deps, [edit(NOW), edit(later)]);
+    const off = fakes([], undefined, TWILIO);
+    const none = await queueEventDeliveries(off.deps, [edit(NOW)]);
+
+    // Assess
+    expect([n, again, none]).toEqual([1, 1, 0]);
+    expect(f.queued.map((q) => q.deliveryId)).toEqual([
+      twilioDeliveryIdOfEdit('app-1', 'CON-1', 1, NOW),
+      twilioDeliveryIdOfEdit('app-1', 'CON-1', 1, later),
+    ]);
+    const first = f.deliveries.get(twilioDeliveryIdOfEdit('app-1', 'CON-1', 1, NOW));
+    expect(first).toMatchObject({ target: 'twilio', event_type: 'onMessageUpdated', event_id: 1 });
+    expect(Object.fromEntries(new URLSearchParams(first?.payload))).toMatchObject({
+      EventType: 'onMessageUpdated',
+      MessageSid: 'IM-1',
+      Body: `edited at ${NOW}`,
     });
   });
 
