@@ -179,11 +179,11 @@ const deliveriesOfEvents = async (
 };
 
 /**
- * New events of conversations (a stream batch, in stream order): one delivery record per event and
- * target, then one queue message each, in the same order, so each conversation's deliveries are sent in
- * event order. Nothing when neither the application's event URL nor a Twilio post-event URL is set.
- * Handled twice, the same deliveries come out (their ids derive from the event and the target), and
- * those already made are not queued again.
+ * New events of conversations and edits of their messages (a stream batch, in stream order): one delivery
+ * record per event and target, then one queue message each, in the same order, so each conversation's
+ * deliveries are sent in stream order. Nothing when neither the application's event URL nor a Twilio
+ * post-event URL is set. Handled twice, the same deliveries come out (their ids derive from the event,
+ * the edit's time and the target), and those already made are not queued again.
  */
 export const queueEventDeliveries = async (
   deps: WebhookDeps,
