@@ -175,6 +175,19 @@ describe('Twilio: /v1/Configuration/Webhooks', () => {
 
 describe('Twilio: post-event deliveries', () => {
   /** A conversation with a chat participant, both made with the library. */
+  /**
+   * Adds a participant and waits for its onParticipantAdded: a conversation's deliveries go out in event
+   * order, so once it is in, every delivery queued before it has had its turn.
+   */
+  const addParticipantAndWait = async (sid: string, identity: string) => {
+    const participant = await client.conversations.v1.conversations(sid).participants.create({ identity });
+    await waitFor(
+      () => hitsOf(sid).some((h) => h.params.ParticipantSid === participant.sid),
+      `participant ${identity}`,
+    );
+    return participant;
+  };
+
   const withParticipant = async () => {
     const c = await client.conversations.v1.conversations.create({ friendlyName: `hooks-${randomUUID()}` });
     const identity = `alice-${randomUUID()}`;
@@ -263,14 +276,8 @@ describe('Twilio: post-event deliveries', () => {
       .messages.create({ author: first.identity, body: 'not sent' });
     await client.conversations.v1.conversations(c.sid).update({ friendlyName: 'renamed' });
 
-    // Act: deliveries of one conversation go out in event order, so once this one is in, any before it is.
-    const last = await client.conversations.v1
-      .conversations(c.sid)
-      .participants.create({ identity: `g-${randomUUID()}` });
-    await waitFor(
-      () => hitsOf(c.sid).some((h) => h.params.ParticipantSid === last.sid),
-      'the second participant',
-    );
+    // Act: once this one is in, any delivery before it is
+    const last = await addParticipantAndWait(c.sid, `g-${randomUUID()}`);
 
     // Assess
     expect(hitsOf(c.sid).map((h) => [h.params.EventType, h.params.ParticipantSid])).toEqual([
@@ -356,14 +363,8 @@ describe('Twilio: post-event deliveries', () => {
     const message = await messages.create({ author: identity, body: 'draft' });
     await messages(message.sid).update({ body: 'edited' });
 
-    // Act: one conversation's deliveries go out in order, so once a later one is in, the edit's turn has passed
-    const later = await client.conversations.v1
-      .conversations(c.sid)
-      .participants.create({ identity: `late-${randomUUID()}` });
-    await waitFor(
-      () => hitsOf(c.sid).some((h) => h.params.ParticipantSid === later.sid),
-      'the later participant',
-    );
+    // Act: once a later delivery is in, the edit's turn has passed
+    await addParticipantAndWait(c.sid, `late-${randomUUID()}`);
 
     // Assess
     expect(hitsOf(c.sid, 'onMessageUpdated')).toEqual([]);

@@ -390,9 +390,9 @@ const readersOf = async (deps: SessionDeps, events: readonly SessionEvent[]) => 
  * Delivers the new events of one conversation (in id order) to the live sessions of the users who may
  * read them, each session's events in order. The connections this process knows of those users (see
  * `ConnectionCache`) are sent to at once; once those sends are done, the connections read decide: one that
- * was not known is sent to once found, one that is no longer found is left alone whatever it answered. A session that is gone
- * is forgotten (unless it may still be in its greeting, which the gateway refuses posts before); one whose
- * token expired is ended. Throws when a read fails or the gateway fails otherwise, so the batch is retried
+ * was not known is sent to once found, one that is no longer found is left alone whatever it answered. A
+ * session that is gone is forgotten (unless it may still be in its greeting, which the gateway refuses
+ * posts before); one whose token expired is ended. Throws when a read fails or the gateway fails otherwise, so the batch is retried
  * (sessions drop repeats by id).
  */
 export const deliver = async (deps: SessionDeps, events: readonly SessionEvent[]): Promise<void> => {
