@@ -15,6 +15,7 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { signedRequest } from '../../functions/aws/signed-request.ts';
+import { sleep } from '../../functions/domain/retry.ts';
 import { localEndpoint } from '../../functions/store/client.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
@@ -33,8 +34,6 @@ export interface StreamTail {
   poke(): void;
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** The first pause after a poll that found nothing (ms); each further one doubles it, up to `idleMaxMs`. */
 const IDLE_FIRST_MS = 5;
