@@ -189,8 +189,7 @@ export const webhookFigures = async (bench: Bench): Promise<Figure[]> => {
       }
       const events = 2 * fastRooms * perRoom;
       const basePerSecond = events / (base[0] + base[1]);
-      const slowedSeconds = slowed[0].seconds + slowed[1].seconds;
-      const slowedPerSecond = events / slowedSeconds;
+      const slowedPerSecond = events / (slowed[0].seconds + slowed[1].seconds);
       return judge('webhook_slow_receiver_throughput_ratio', slowedPerSecond / basePerSecond, 0.8, 'min', [
         `${fastRooms} conversations × ${perRoom} messages beside a seventh posted to as much, twice each way, alternately`,
         `its receiver answering at once: ${basePerSecond.toFixed(0)} events/s reach the six (${base.map((x) => x.toFixed(1)).join(' s, ')} s)`,
